@@ -1,0 +1,59 @@
+"""Paths and knobs, read from `MONITOR_*` environment variables.
+
+Read on every call (not at import) so tests and the CLI can point one process at
+another data folder by setting the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "aan", "ja"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    queries_dir: Path
+    programme_file: Path
+    min_cell: int
+    query_timeout_s: float
+    row_cap: int
+    memory_limit: str
+    threads: int
+    geojson: Path | None
+    workbench: bool
+    municipality: str
+    language: str
+
+    @property
+    def catalog_dir(self) -> Path:
+        """The only place in the data folder that the monitor itself writes."""
+        return self.data_dir / ".catalog"
+
+
+def get_settings() -> Settings:
+    env = os.environ
+    geo = env.get("MONITOR_GEOJSON", "").strip()
+    return Settings(
+        data_dir=Path(env.get("MONITOR_DATA_DIR", ROOT / "data")).resolve(),
+        queries_dir=Path(env.get("MONITOR_QUERIES_DIR", ROOT / "queries")).resolve(),
+        programme_file=Path(env.get("MONITOR_PROGRAMME", ROOT / "programme.yaml")).resolve(),
+        min_cell=int(env.get("MONITOR_MIN_CELL", "10")),
+        query_timeout_s=float(env.get("MONITOR_QUERY_TIMEOUT", "10")),
+        row_cap=int(env.get("MONITOR_ROW_CAP", "10000")),
+        memory_limit=env.get("MONITOR_MEMORY_LIMIT", "2GB"),
+        threads=int(env.get("MONITOR_THREADS", "2")),
+        geojson=Path(geo).resolve() if geo else None,
+        workbench=_flag(env.get("MONITOR_WORKBENCH"), True),
+        municipality=env.get("MONITOR_MUNICIPALITY", "Den Haag"),
+        language=env.get("MONITOR_LANGUAGE", "nl"),
+    )
