@@ -1,0 +1,131 @@
+"""`python -m monitor`: the command line (DESIGN.md section 8).
+
+Machine-readable output is CSV on stdout (header row, `.` decimals, no
+thousands separator); messages and errors go to stderr so a pipe stays clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from monitor.settings import get_settings
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor import sample
+
+    out = Path(args.out) if args.out else get_settings().data_dir
+    paths = sample.write_sample(out, seed=args.seed, until=args.until, scale=args.scale)
+    for p in paths:
+        _err(f"wrote {p}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from monitor import catalog
+
+    settings = get_settings()
+    if not catalog.has_extracts(settings):
+        _err(f"No extracts in {settings.data_dir}. Deliver them (see data/README.md) "
+             "or write demo data with `python -m monitor sample`.")
+        return 2
+    report = catalog.build(settings, force=args.force)
+    if not report.built:
+        _err(f"Catalog up to date ({report.database}); no extract changed. Use --force to rebuild.")
+    else:
+        _err(f"Built {report.database}")
+    for e in report.extracts:
+        line = f"{e.name:16} {e.status:8} {e.rows:>10} rows"
+        if e.period:
+            line += f"  {e.period[0]} .. {e.period[1]}"
+        _err(line)
+        for p in e.problems:
+            _err(f"  - {p}")
+    return 0 if report.ok else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from monitor import checks
+
+    problems = checks.check_all(get_settings())
+    for p in problems:
+        print(p)
+    if problems:
+        _err(f"{len(problems)} problem(s) found.")
+        return 1
+    _err("All checks passed: extracts, query files and programme.yaml.")
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from monitor import catalog
+
+    settings = get_settings()
+    catalog.ensure_catalog(settings, progress=_err)
+    cat = catalog.open_catalog(settings)
+    try:
+        result = cat.guarded(args.query, timeout=args.timeout, row_cap=args.max_rows)
+    except catalog.QueryError as exc:
+        _err(str(exc))
+        return 2
+    sys.stdout.write(result.frame.write_csv())
+    if result.truncated:
+        _err(f"Output cut at the row cap of {result.row_cap} rows.")
+    return 0
+
+
+def cmd_contract(args: argparse.Namespace) -> int:
+    from monitor import extracts
+
+    print(extracts.contract_markdown())
+    return 0
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m monitor",
+        description="Outcome monitor: build the catalog, check files, print series, run guarded SQL.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="write deterministic demo extracts for Den Haag")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    p.add_argument("--until", help="last month included, YYYY-MM (default: last complete month)")
+    p.add_argument("--scale", type=int, default=1, help="multiply record volumes (benchmarks)")
+    p.add_argument("--out", help="folder to write to (default: the data folder)")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("build", help="validate the extracts and load the catalog")
+    p.add_argument("--force", action="store_true", help="rebuild even when no extract changed")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="check extracts, query files and programme.yaml")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("sql", help="run one read-only SELECT through the guarded path, CSV out")
+    p.add_argument("query", help='the SQL, e.g. "SELECT count(*) FROM debt_cases"')
+    p.add_argument("--timeout", type=float, default=None, help="time limit in seconds")
+    p.add_argument("--max-rows", type=int, default=None, help="row cap")
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
+    p.set_defaults(func=cmd_contract)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    func: Command = args.func
+    return func(args)
