@@ -1,0 +1,295 @@
+"""The Streamlit frame every page shares: page setup, sidebar, language, filters bound to the URL.
+
+Pages call `page()` first and then only lay out what it hands them. Every filter
+is a widget bound to a query parameter (`bind="query-params"`), so a copied link
+reproduces the view, also as the first request on a fresh server. The sidebar
+navigation is drawn here from the files in `pages/` (no hand-kept list).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from monitor import catalog, exports, i18n, rollup
+from monitor.engine import Engine, get_engine
+from monitor.i18n import t
+from monitor.indicators import Indicator
+from monitor.settings import ROOT, Settings, get_settings
+
+PAGES_DIR = ROOT / "pages"
+HOME = ROOT / "dashboard.py"
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a page gets from the frame: the language, the engine and the settings."""
+
+    lang: str
+    engine: Engine
+    settings: Settings
+
+    @property
+    def k(self) -> int:
+        return self.settings.min_cell
+
+    def link_params(self, **extra: str) -> dict[str, str]:
+        """Query parameters that carry the language to the next page."""
+        params = {"lang": self.lang} if self.lang != "nl" else {}
+        params.update({k: v for k, v in extra.items() if v})
+        return params
+
+
+def page_files(settings: Settings | None = None) -> list[Path]:
+    """The pages in navigation order: home, then `pages/*.py` sorted by file name.
+
+    The workbench shows record-level data, so it is left out when switched off.
+    """
+    settings = settings or get_settings()
+    files = sorted(PAGES_DIR.glob("*.py"))
+    if not settings.workbench:
+        files = [f for f in files if page_slug(f) != "werkbank"]
+    return [HOME, *files]
+
+
+def page_slug(path: Path) -> str:
+    """`pages/2_indicator.py` -> `indicator` (Streamlit's URL path for the page)."""
+    if path == HOME:
+        return "home"
+    stem = path.stem
+    return stem.split("_", 1)[1] if stem[0].isdigit() and "_" in stem else stem
+
+
+def page(title_key: str) -> Ctx:
+    """Set up the page, draw the sidebar and load the engine (with visible progress)."""
+    lang = i18n.lang_or_default(st.query_params.get("lang"))
+    st.set_page_config(page_title=f"{t(title_key, lang)} · {t('app_title', lang)}", layout="wide",
+                       initial_sidebar_state="expanded")
+    lang = _language_switch(lang)
+    settings = get_settings()
+    _navigation(lang, settings)
+    engine = _load_engine(lang, settings)
+    ctx = Ctx(lang, engine, settings)
+    st.title(t(title_key, lang))
+    _data_status(ctx)
+    return ctx
+
+
+def _language_switch(lang: str) -> str:
+    choice = st.sidebar.segmented_control(
+        "Taal / Language", ["nl", "en"], default="nl", key="lang", bind="query-params",
+        format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code], required=True,
+    )
+    return i18n.lang_or_default(choice or lang)
+
+
+def _navigation(lang: str, settings: Settings) -> None:
+    with st.sidebar:
+        st.markdown(f"### {t('app_title', lang)}")
+        params = {"lang": lang} if lang != "nl" else None
+        for path in page_files(settings):
+            target = "dashboard.py" if path == HOME else f"pages/{path.name}"
+            st.page_link(target, label=t(f"page_{page_slug(path)}", lang), query_params=params)
+        st.divider()
+
+
+def _load_engine(lang: str, settings: Settings) -> Engine:
+    if catalog.read_report(settings) is not None and catalog.has_extracts(settings):
+        try:
+            return get_engine(settings)
+        except Exception as exc:  # shown, never a blank page
+            _fatal(lang, exc)
+    with st.status(t("building", lang), expanded=True) as status:
+        try:
+            engine = get_engine(settings, progress=status.write)
+        except Exception as exc:
+            _fatal(lang, exc)
+        status.update(label=t("ready", lang), state="complete", expanded=False)
+    return engine
+
+
+def _fatal(lang: str, exc: Exception) -> None:
+    st.error(f"{t('load_failed', lang)}\n\n`{type(exc).__name__}: {exc}`")
+    st.stop()
+
+
+def _data_status(ctx: Ctx) -> None:
+    eng = ctx.engine
+    parts = []
+    if eng.as_of:
+        parts.append(f"{t('as_of', ctx.lang)} {i18n.date(eng.as_of, ctx.lang)}")
+    failed = [e.name for e in eng.report.extracts if not e.ok]
+    if failed:
+        parts.append(t("extract_problems", ctx.lang, names=", ".join(failed)))
+    if parts:
+        st.caption(" · ".join(parts))
+    if eng.demo:
+        st.info(t("demo_banner", ctx.lang), icon=":material/science:")
+
+
+# ---------------------------------------------------------------- filters
+
+
+def indicator_picker(ctx: Ctx, *, key: str = "id", shape: str | None = "series",
+                     label_key: str = "indicator") -> Indicator | None:
+    """Choose an indicator (bound to `?id=`); analysts' new files show up here automatically."""
+    registry = ctx.engine.registry
+    options = [i for i in registry.indicators.values() if shape is None or i.shape == shape]
+    options.sort(key=lambda i: (i.programme, i.kind != "outcome", i.label(ctx.lang)))
+    if not options:
+        st.warning(t("no_indicators", ctx.lang))
+        return None
+    ids = [i.id for i in options]
+    chosen = st.selectbox(
+        t(label_key, ctx.lang), ids, key=key, bind="query-params",
+        format_func=lambda i: f"{registry.indicators[i].label(ctx.lang)}",
+    )
+    return registry.indicators.get(chosen or ids[0])
+
+
+def month_options(ctx: Ctx, ind: Indicator) -> list[str]:
+    frame = ctx.engine.frame(ind.id)
+    col = "cohort_month" if ind.shape == "cohort" else "month"
+    lo, hi = frame[col].min(), frame[col].max()
+    if lo is None or hi is None:
+        return []
+    months = pl.date_range(lo, hi, interval="1mo", eager=True)
+    return [m.strftime("%Y-%m") for m in months]
+
+
+def view_filters(
+    ctx: Ctx,
+    ind: Indicator,
+    *,
+    grains: Sequence[str] = ("month", "quarter", "year", "term"),
+    default_grain: str = "quarter",
+    levels: Sequence[str] = ("city", "stadsdeel", "wijk"),
+    default_level: str = "city",
+    period: bool = True,
+    compare: bool = True,
+    per: bool = False,
+    container=None,
+) -> rollup.View:
+    """The shared filter set, each widget bound to a URL parameter. Returns the roll-up view."""
+    box = container or st.sidebar
+    lang = ctx.lang
+    with box:
+        st.markdown(f"**{t('filters', lang)}**")
+        grain = st.segmented_control(
+            t("grain", lang), list(grains), default=default_grain, key="grain", bind="query-params",
+            format_func=lambda g: t(f"grain_{g}", lang), required=True,
+        ) or default_grain
+        level = st.segmented_control(
+            t("level", lang), list(levels), default=default_level, key="level", bind="query-params",
+            format_func=lambda v: t(f"level_{v}", lang), required=True,
+        ) or default_level
+        areas = _area_filter(ctx, level)
+        per_value = None
+        if per and ind.measure != "ratio":
+            per_choice = st.segmented_control(
+                t("per", lang), ["abs", "inhabitants", "households"], default="abs", key="per",
+                bind="query-params", format_func=lambda v: t(f"per_{v}", lang), required=True,
+            )
+            per_value = None if per_choice in (None, "abs") else per_choice
+        start = end = None
+        if period:
+            months = month_options(ctx, ind)
+            if months:
+                start_s = st.selectbox(t("from", lang), months, index=0, key="van", bind="query-params",
+                                       format_func=lambda m: _month_label(m, lang))
+                end_s = st.selectbox(t("to", lang), months, index=len(months) - 1, key="tot",
+                                     bind="query-params", format_func=lambda m: _month_label(m, lang))
+                start, end = _month(start_s or months[0]), _month(end_s or months[-1])
+                if start > end:
+                    start, end = end, start
+        cmp_on = False
+        if compare:
+            cmp_on = st.toggle(t("compare", lang), value=False, key="vergelijk", bind="query-params")
+    return rollup.View(grain=grain, level=level, areas=tuple(areas), per=per_value, start=start,
+                       end=_period_end(end) if end else None, compare=bool(cmp_on))
+
+
+def _area_filter(ctx: Ctx, level: str) -> list[str]:
+    """Stadsdelen to keep (and, at wijk level, wijken): drilling from stadsdeel to wijk."""
+    areas = latest_areas(ctx.engine)
+    if level == "city":
+        return []
+    stadsdelen = sorted(areas["stadsdeel"].unique().to_list())
+    chosen = st.multiselect(t("stadsdelen", ctx.lang), stadsdelen, key="stadsdeel", bind="query-params",
+                            placeholder=t("all", ctx.lang))
+    if level == "stadsdeel":
+        return list(chosen)
+    pool = areas.filter(pl.col("stadsdeel").is_in(chosen)) if chosen else areas
+    names = dict(zip(pool["wijk_code"], pool["wijk_name"], strict=True))
+    wijken = st.multiselect(t("wijken", ctx.lang), sorted(names, key=names.get), key="wijk",
+                            bind="query-params", format_func=lambda c: f"{names.get(c, c)} ({c})",
+                            placeholder=t("all", ctx.lang))
+    if wijken:
+        return list(wijken)
+    return sorted(names) if chosen else []
+
+
+def latest_areas(engine: Engine) -> pl.DataFrame:
+    areas = engine.areas
+    return areas.filter(pl.col("year") == areas["year"].max())
+
+
+def _month(text: str) -> dt.date:
+    return dt.date(int(text[:4]), int(text[5:7]), 1)
+
+
+def _period_end(start_of_month: dt.date) -> dt.date:
+    nxt = dt.date(start_of_month.year + (start_of_month.month == 12), start_of_month.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _month_label(text: str, lang: str) -> str:
+    return i18n.month(_month(text), lang)
+
+
+# ---------------------------------------------------------------- shared render helpers
+
+
+def downloads(ctx: Ctx, frame: pl.DataFrame, name: str) -> None:
+    """CSV for Dutch Excel and .xlsx, both with the same suppression as the screen."""
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_csv", ctx.lang), exports.csv_dutch_excel(frame, k=ctx.k, lang=ctx.lang),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+    c2.download_button(t("download_xlsx", ctx.lang), exports.xlsx(frame, k=ctx.k, lang=ctx.lang),
+                       file_name=f"{name}.xlsx", key=f"xlsx_{name}",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def display_table(ctx: Ctx, frame: pl.DataFrame, ind: Indicator) -> pl.DataFrame:
+    """The frame as the reader sees it: formatted numbers, `<k` for suppressed cells."""
+    lang = ctx.lang
+    cols = {"period": t("col_period", lang), "area_name": t("col_area", lang)}
+    out = frame.select([c for c in ("period", "area_name") if c in frame.columns]).rename(cols)
+    shown = [
+        i18n.value(v, ind.unit, lang, suppressed=s, k=ctx.k)
+        for v, s in zip(frame["result"].to_list(), frame["suppressed"].to_list(), strict=True)
+    ]
+    out = out.with_columns(pl.Series(t("col_value", lang), shown))
+    if ind.measure == "ratio":
+        den = [
+            i18n.value(v, "", lang, suppressed=s, k=ctx.k)
+            for v, s in zip(frame["denominator"].to_list(), frame["suppressed"].to_list(), strict=True)
+        ]
+        out = out.with_columns(pl.Series(t("col_denominator", lang), den))
+    if "result_prev" in frame.columns:
+        out = out.with_columns(
+            pl.Series(t("col_prev", lang), [i18n.value(v, ind.unit, lang) for v in frame["result_prev"]]),
+            pl.Series(t("col_change", lang), [i18n.signed(v, ind.unit, lang) for v in frame["change"]]),
+        )
+    return out
+
+
+def indicator_url(ctx: Ctx, ind_id: str) -> str:
+    """A relative link to the indicator page that keeps the language."""
+    query = "&".join(f"{k}={v}" for k, v in ctx.link_params(id=ind_id).items())
+    return f"indicator?{query}"
