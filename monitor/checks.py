@@ -20,5 +20,33 @@ def check_extracts(settings: Settings) -> list[str]:
     return problems
 
 
+def load_programme_ids(settings: Settings) -> set[str] | None:
+    """The programme ids query files may name, or None (no check) when programme.yaml is broken."""
+    from monitor import programme
+
+    try:
+        return set(programme.load_programme(settings.programme_file).programmes)
+    except (programme.ProgrammeError, FileNotFoundError):
+        return None
+
+
+def check_programme(settings: Settings, indicator_ids: set[str] | None) -> list[str]:
+    from monitor import programme
+
+    if not settings.programme_file.is_file():
+        return [f"{settings.programme_file.name}: missing; copy the example from the README"]
+    return programme.check_programme(settings.programme_file, indicator_ids)
+
+
 def check_all(settings: Settings) -> list[str]:
-    return check_extracts(settings)
+    """Extracts first (the queries run on them), then query files, then programme.yaml."""
+    from monitor import catalog, indicators
+
+    problems = check_extracts(settings)
+    programme_ids = load_programme_ids(settings)  # a broken file is reported by check_programme below
+    if catalog.has_extracts(settings):
+        catalog.ensure_catalog(settings)
+    problems += indicators.check_queries(settings, programme_ids)
+    registry = indicators.load_registry(settings.queries_dir, programme_ids)
+    problems += check_programme(settings, set(registry.indicators))
+    return problems

@@ -82,6 +82,61 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_indicators(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from monitor import checks, indicators
+
+    settings = get_settings()
+    registry = indicators.load_registry(settings.queries_dir, checks.load_programme_ids(settings))
+    rows = [
+        {"id": i.id, "programme": i.programme, "kind": i.kind, "measure": i.measure, "shape": i.shape,
+         "unit": i.unit, "direction": i.direction, "title": i.label(args.lang)}
+        for i in sorted(registry.indicators.values(), key=lambda i: (i.programme, i.id))
+    ]
+    sys.stdout.write(pl.DataFrame(rows).write_csv() if rows else "id\n")
+    for problem in registry.problems:
+        _err(str(problem))
+    return 1 if registry.problems else 0
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from monitor import exports, rollup
+    from monitor.engine import get_engine
+    from monitor.indicators import IndicatorError
+
+    engine = get_engine(progress=_err)
+    try:
+        ind = engine.indicator(args.id)
+    except KeyError as exc:
+        _err(str(exc.args[0]))
+        return 2
+    if ind.shape == "cohort":
+        frame = engine.cohort(args.id, grain=args.grain if args.grain in ("quarter", "year") else "year",
+                              level=args.by)
+        sys.stdout.write(exports.csv_plain(frame.rename({"cohort": "period"}), k=engine.settings.min_cell,
+                                           columns=["period", "months_since", "area", "value",
+                                                    "denominator"]))
+        return 0
+    start = dt.date.fromisoformat(args.start + "-01") if args.start else None
+    end = None
+    if args.end:
+        y, m = int(args.end[:4]), int(args.end[5:7])
+        end = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    view = rollup.View(grain=args.grain, level=args.by, start=start, end=end,
+                       areas=tuple(args.area or ()))
+    try:
+        frame = engine.series(args.id, view)
+    except IndicatorError as exc:
+        _err(str(exc))
+        return 2
+    columns = ["period", "area", "value"] + (["denominator"] if ind.measure == "ratio" else [])
+    sys.stdout.write(exports.csv_plain(frame, k=engine.settings.min_cell, columns=columns))
+    return 0
+
+
 def cmd_contract(args: argparse.Namespace) -> int:
     from monitor import extracts
 
@@ -118,6 +173,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None, help="time limit in seconds")
     p.add_argument("--max-rows", type=int, default=None, help="row cap")
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("indicators", help="list the indicators found in the query folder (CSV)")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the titles")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("series", help="print an indicator's series as CSV, disclosure control applied")
+    p.add_argument("id", help="indicator id (file name in queries/ without .sql)")
+    p.add_argument("--grain", choices=["month", "quarter", "year", "term"], default="year")
+    p.add_argument("--by", choices=["city", "stadsdeel", "wijk"], default="city", help="area level")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month")
+    p.add_argument("--area", action="append", help="keep only this stadsdeel or wijk_code (repeatable)")
+    p.set_defaults(func=cmd_series)
 
     p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
     p.set_defaults(func=cmd_contract)

@@ -293,3 +293,64 @@ def indicator_url(ctx: Ctx, ind_id: str) -> str:
     """A relative link to the indicator page that keeps the language."""
     query = "&".join(f"{k}={v}" for k, v in ctx.link_params(id=ind_id).items())
     return f"indicator?{query}"
+
+
+# ---------------------------------------------------------------- scorecard pieces
+
+STATUS_ORDER = ("on_track", "attention", "off_track", "no_target")
+_STATUS_ICON = {"on_track": "✅", "attention": "⚠️", "off_track": "❌", "no_target": "➖"}
+
+
+def status_badge(code: str, lang: str) -> str:
+    """Status as icon and word: never colour alone."""
+    return f"{_STATUS_ICON[code]} {t(f'status_{code}', lang)}"
+
+
+def card_heading(ctx: Ctx, card) -> None:
+    lang = ctx.lang
+    title = i18n.pick(card.ambition.title, lang)
+    st.markdown(f"#### [{title}]({indicator_url(ctx, card.indicator.id)})")
+    st.markdown(f"**{status_badge(card.status.code, lang)}** · {card.indicator.label(lang)}")
+
+
+def card_numbers(ctx: Ctx, card) -> None:
+    lang, unit = ctx.lang, card.indicator.unit
+    cur = i18n.value(card.current.value, unit, lang, suppressed=card.current.suppressed, k=ctx.k)
+    delta = i18n.signed(card.change, unit, lang) if card.change is not None else None
+    colour = {"up": "normal", "down": "inverse"}.get(card.indicator.direction, "off")
+    label = t("current_twelve", lang) if card.indicator.measure != "stock" else t("current_stock", lang)
+    st.metric(label, cur, delta=f"{delta} {t('vs_year_earlier', lang)}" if delta else None,
+              delta_color=colour)
+    if card.as_of:
+        st.caption(f"{t('as_of', lang)} {i18n.month(card.as_of, lang)}")
+
+
+def card_projection(ctx: Ctx, card) -> None:
+    lang, unit = ctx.lang, card.indicator.unit
+    lines = []
+    if card.target is not None:
+        source = t("illustrative", lang) if card.target.illustrative else card.target.source
+        target = i18n.value(card.target.value, unit, lang)
+        lines.append(f"{t('target', lang)} {card.target.year}: **{target}** ({source})")
+    if card.expected_now is not None:
+        lines.append(f"{t('expected_now', lang)}: {i18n.value(card.expected_now, unit, lang)}")
+    if card.projection is not None:
+        p = card.projection
+        lines.append(
+            f"{t('projection', lang)} {i18n.date(p.date, lang)}: **{i18n.value(p.value, unit, lang)}** "
+            f"({i18n.value(p.low, unit, lang)} – {i18n.value(p.high, unit, lang)})"
+        )
+    if card.reaches_target is not None:
+        lines.append(t("reaches_yes", lang) if card.reaches_target else t("reaches_no", lang))
+    st.markdown("  \n".join(lines))
+
+
+def card_outputs(ctx: Ctx, card) -> None:
+    lang = ctx.lang
+    st.markdown(f"**{t('outputs', lang)}**")
+    for line in card.outputs:
+        unit = line.indicator.unit
+        value = i18n.value(line.current.value, unit, lang, suppressed=line.current.suppressed, k=ctx.k)
+        change = i18n.signed(line.change, unit, lang) if line.change is not None else ""
+        st.markdown(f"[{line.indicator.label(lang)}]({indicator_url(ctx, line.indicator.id)}): "
+                    f"**{value}** {f'({change})' if change else ''}")

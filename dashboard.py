@@ -1,0 +1,55 @@
+"""Home: the coalition-programme scorecard. Layout only; the numbers come from monitor.scorecard."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import charts, i18n, programme, scorecard, ui
+from monitor.i18n import t
+
+ctx = ui.page("page_home")
+lang = ctx.lang
+pf = ctx.engine.programme
+
+# ---- filters: the term (bound to ?term=)
+current = programme.current_term(pf, ctx.engine.as_of)
+term_ids = [term.id for term in pf.terms]
+term_id = st.segmented_control(
+    t("term", lang), term_ids, default=current.id, key="term", bind="query-params", required=True,
+    format_func=lambda tid: next(i18n.pick(term.label, lang) for term in pf.terms if term.id == tid),
+) or current.id
+
+# ---- data
+with st.spinner(t("computing", lang)):
+    cards = scorecard.scorecard(ctx.engine, term_id)
+
+# ---- render
+counts = {code: sum(c.status.code == code for c in cards) for code in ui.STATUS_ORDER}
+st.markdown(" · ".join(f"{ui.status_badge(code, lang)}: **{n}**" for code, n in counts.items() if n))
+if pf.note:
+    st.caption(i18n.pick(pf.note, lang))
+
+for prog_id, prog in pf.programmes.items():
+    prog_cards = [c for c in cards if c.ambition.programme == prog_id]
+    if not prog_cards:
+        continue
+    st.subheader(i18n.pick(prog.title, lang))
+    st.page_link("pages/1_programma.py", label=t("open_programme", lang), icon=":material/arrow_forward:",
+                 query_params=ctx.link_params(programma=prog_id))
+    for card in prog_cards:
+        with st.container(border=True):
+            left, mid, right = st.columns([3, 2, 3], gap="medium")
+            with left:
+                ui.card_heading(ctx, card)
+                ui.card_numbers(ctx, card)
+            with mid:
+                st.plotly_chart(
+                    charts.sparkline(card.twelve, card.trajectory, card.projection_path, lang=lang),
+                    config={"displayModeBar": False, "staticPlot": True}, key=f"spark_{card.ambition.id}",
+                )
+                ui.card_projection(ctx, card)
+            with right:
+                ui.card_outputs(ctx, card)
+
+with st.expander(t("how_computed", lang)):
+    st.markdown(programme.EXPLANATION[lang])

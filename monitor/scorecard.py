@@ -1,0 +1,146 @@
+"""The coalition-programme scorecard: per ambition, where the outcome stands and where it is heading.
+
+Assembled once here so the home page, the progress report and the tests read the
+same numbers: current value (latest twelve months), a year earlier, the target,
+status, projection to the end of the term, and the outputs that drive it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from monitor import programme
+from monitor.engine import Engine
+from monitor.indicators import Indicator
+from monitor.rollup import Term
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A value as a surface may show it: suppressed below k (then value is None)."""
+
+    value: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class OutputLine:
+    indicator: Indicator
+    current: Figure
+    previous: Figure
+
+    @property
+    def change(self) -> float | None:
+        if self.current.value is None or self.previous.value is None:
+            return None
+        return self.current.value - self.previous.value
+
+
+@dataclass(frozen=True)
+class Card:
+    ambition: programme.Ambition
+    indicator: Indicator
+    term: Term
+    as_of: dt.date | None
+    current: Figure
+    previous: Figure
+    target: programme.Target | None  # the final target of the term
+    expected_now: float | None  # the trajectory at the as-of date
+    status: programme.Status
+    projection: programme.Projection | None
+    reaches_target: bool | None
+    twelve: pl.DataFrame
+    trajectory: pl.DataFrame
+    projection_path: pl.DataFrame | None
+    outputs: tuple[OutputLine, ...]
+
+    @property
+    def change(self) -> float | None:
+        if self.current.value is None or self.previous.value is None:
+            return None
+        return self.current.value - self.previous.value
+
+
+def _figure(value: float | None, ind: Indicator, k: int, people: float | None = None) -> Figure:
+    """Apply the small-cell rule to a headline number (the people behind it, for a ratio)."""
+    basis = people if people is not None else value
+    if basis is not None and 0 < basis < k and (ind.measure != "ratio" or people is not None):
+        return Figure(None, True)
+    return Figure(value)
+
+
+def _twelve_at(twelve: pl.DataFrame, month: dt.date) -> float | None:
+    row = twelve.filter(pl.col("month") == month)
+    return None if row.is_empty() else row["current"][0]
+
+
+def _year_earlier(month: dt.date) -> dt.date:
+    return dt.date(month.year - 1, month.month, 1)
+
+
+def _people_behind(engine: Engine, ind: Indicator, month: dt.date) -> float | None:
+    """For a ratio: the denominator of the twelve months ending at `month` (people counted)."""
+    if ind.measure != "ratio":
+        return None
+    monthly = engine.city_monthly(ind.id)
+    start = _year_earlier(month)
+    window = monthly.filter((pl.col("month") > start) & (pl.col("month") <= month))
+    return float(window["denominator"].sum()) if window.height else None
+
+
+def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Figure, pl.DataFrame]:
+    """Current twelve-month value, the same a year earlier, and the twelve-month series."""
+    twelve = engine.twelve_months(ind.id).drop_nulls("current")
+    k = engine.settings.min_cell
+    if twelve.is_empty():
+        return None, Figure(None), Figure(None), twelve
+    as_of = twelve["month"].max()
+    prev_month = _year_earlier(as_of)
+    current = _figure(_twelve_at(twelve, as_of), ind, k, _people_behind(engine, ind, as_of))
+    previous = _figure(_twelve_at(twelve, prev_month), ind, k, _people_behind(engine, ind, prev_month))
+    return as_of, current, previous, twelve
+
+
+def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
+    ind = engine.indicator(ambition.indicator)
+    as_of, current, previous, twelve = headline(engine, ind)
+    trajectory = programme.trajectory(ambition, term)
+    target = max(ambition.targets, key=lambda t: t.year) if ambition.targets else None
+    if current.value is not None and as_of is not None:
+        status = programme.status(ambition, term, current.value, as_of, ind.direction)
+    else:
+        status = programme.Status("no_target", current.value, None, None, as_of)
+    proj = programme.projection(twelve, term.end) if not twelve.is_empty() else None
+    path = programme.projection_path(twelve, term.end) if proj is not None else None
+    reaches = (
+        programme.will_reach(proj, target.value, ind.direction)
+        if proj is not None and target is not None and ind.direction != "none"
+        else None
+    )
+    outputs = []
+    for out_id in ambition.outputs:
+        if out_id not in engine.registry.indicators:
+            continue
+        _, o_cur, o_prev, _ = headline(engine, engine.indicator(out_id))
+        outputs.append(OutputLine(engine.indicator(out_id), o_cur, o_prev))
+    return Card(ambition, ind, term, as_of, current, previous, target, status.expected, status, proj,
+                reaches, twelve, trajectory, path, tuple(outputs))
+
+
+def scorecard(engine: Engine, term_id: str | None = None, programme_id: str | None = None) -> list[Card]:
+    """One card per ambition of the term (default: the current term), in programme order."""
+    pf = engine.programme
+    term = _term(pf, term_id, engine.as_of)
+    return [card(engine, a, term) for a in programme.ambitions_for(pf, term.id, programme_id)
+            if a.indicator in engine.registry.indicators]
+
+
+def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | None) -> Term:
+    if term_id:
+        for term in pf.terms:
+            if term.id == term_id:
+                return term
+    return programme.current_term(pf, as_of or dt.date.today())
