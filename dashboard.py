@@ -12,16 +12,11 @@ lang = ctx.lang
 pf = ctx.engine.programme
 
 # ---- filters: the term (bound to ?term=)
-current = programme.current_term(pf, ctx.engine.as_of)
-term_ids = [term.id for term in pf.terms]
-term_id = st.segmented_control(
-    t("term", lang), term_ids, default=current.id, key="term", bind="query-params", required=True,
-    format_func=lambda tid: next(i18n.pick(term.label, lang) for term in pf.terms if term.id == tid),
-) or current.id
+term = ui.term_picker(ctx)
 
 # ---- data
 with st.spinner(t("computing", lang)):
-    cards = scorecard.scorecard(ctx.engine, term_id)
+    cards = scorecard.scorecard(ctx.engine, term.id)
 
 # ---- render
 counts = {code: sum(c.status.code == code for c in cards) for code in ui.STATUS_ORDER}

@@ -144,3 +144,33 @@ def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | Non
             if term.id == term_id:
                 return term
     return programme.current_term(pf, as_of or dt.date.today())
+
+
+def funnel(engine: Engine, programme_id: str) -> list[tuple[Indicator, Figure]]:
+    """The programme's funnel steps, each its latest twelve-month value."""
+    steps = []
+    for ind_id in engine.programme.programmes[programme_id].funnel:
+        if ind_id in engine.registry.indicators:
+            ind = engine.indicator(ind_id)
+            steps.append((ind, headline(engine, ind)[1]))
+    return steps
+
+
+def output_frames(engine: Engine, card: Card) -> list[tuple[Indicator, pl.DataFrame]]:
+    """Monthly city series of the outputs beside an ambition, suppressed like every surface."""
+    from monitor.rollup import View
+
+    return [(line.indicator, engine.series(line.indicator.id, View(grain="month", level="city")))
+            for line in card.outputs]
+
+
+def events(engine: Engine, programme_id: str, lang: str) -> list[tuple[dt.date, str]]:
+    from monitor.i18n import pick
+
+    return [(e.date, pick(e.title, lang)) for e in engine.programme.events
+            if not e.programmes or programme_id in e.programmes]
+
+
+def cohort_indicators(engine: Engine, programme_id: str) -> list[Indicator]:
+    return sorted((i for i in engine.registry.indicators.values()
+                   if i.shape == "cohort" and i.programme == programme_id), key=lambda i: i.id)

@@ -30,6 +30,7 @@ class Settings:
     memory_limit: str
     threads: int
     geojson: Path | None
+    geojson_key: str
     workbench: bool
     municipality: str
     language: str
@@ -53,6 +54,7 @@ def get_settings() -> Settings:
         memory_limit=env.get("MONITOR_MEMORY_LIMIT", "2GB"),
         threads=int(env.get("MONITOR_THREADS", "2")),
         geojson=Path(geo).resolve() if geo else None,
+        geojson_key=env.get("MONITOR_GEOJSON_KEY", "statcode"),
         workbench=_flag(env.get("MONITOR_WORKBENCH"), True),
         municipality=env.get("MONITOR_MUNICIPALITY", "Den Haag"),
         language=env.get("MONITOR_LANGUAGE", "nl"),

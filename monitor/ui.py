@@ -252,6 +252,28 @@ def _month_label(text: str, lang: str) -> str:
     return i18n.month(_month(text), lang)
 
 
+def term_picker(ctx: Ctx) -> rollup.Term:
+    """The coalition term (bound to `?term=`), the current one by default."""
+    from monitor import programme
+
+    pf = ctx.engine.programme
+    current = programme.current_term(pf, ctx.engine.as_of)
+    labels = {term.id: i18n.pick(term.label, ctx.lang) for term in pf.terms}
+    chosen = st.segmented_control(t("term", ctx.lang), list(labels), default=current.id, key="term",
+                                  bind="query-params", required=True, format_func=labels.get)
+    return next((term for term in pf.terms if term.id == chosen), current)
+
+
+def programme_picker(ctx: Ctx) -> str:
+    """The programme shown (bound to `?programma=`): one page serves every programme in the file."""
+    pf = ctx.engine.programme
+    ids = list(pf.programmes)
+    chosen = st.segmented_control(t("programme", ctx.lang), ids, default=ids[0], key="programma",
+                                  bind="query-params", required=True,
+                                  format_func=lambda p: i18n.pick(pf.programmes[p].title, ctx.lang))
+    return chosen or ids[0]
+
+
 # ---------------------------------------------------------------- shared render helpers
 
 
@@ -287,6 +309,39 @@ def display_table(ctx: Ctx, frame: pl.DataFrame, ind: Indicator) -> pl.DataFrame
             pl.Series(t("col_change", lang), [i18n.signed(v, ind.unit, lang) for v in frame["change"]]),
         )
     return out
+
+
+def indicator_facts(ctx: Ctx, ind: Indicator) -> str:
+    """One line: kind, measure, unit, direction, programme."""
+    lang = ctx.lang
+    return " · ".join([
+        t(f"kind_{ind.kind}", lang), t(f"measure_{ind.measure}", lang), f"{t('unit', lang)}: {ind.unit}",
+        t(f"direction_{ind.direction}", lang), f"{t('programme', lang)}: {ind.programme}",
+    ])
+
+
+def definition(ctx: Ctx, ind: Indicator) -> None:
+    """Description, sources, drivers (linked) and the SQL itself: the indicator is its file."""
+    lang = ctx.lang
+    st.markdown(f"**{t('sources', lang)}:** " + ", ".join(f"`{s}`" for s in ind.sources))
+    if ind.drivers:
+        links = ", ".join(
+            f"[{ctx.engine.registry.indicators[d].label(lang)}]({indicator_url(ctx, d)})"
+            for d in ind.drivers if d in ctx.engine.registry.indicators
+        )
+        st.markdown(f"**{t('drivers', lang)}:** {links}")
+    st.markdown(f"**{t('file', lang)}:** `queries/{ind.path.name}`")
+    st.code(ind.path.read_text(encoding="utf-8"), language="sql")
+
+
+def cohort_table(ctx: Ctx, frame: pl.DataFrame) -> pl.DataFrame:
+    shown = [i18n.value(v, "%", ctx.lang, suppressed=s, k=ctx.k)
+             for v, s in zip(frame["result"].to_list(), frame["suppressed"].to_list(), strict=True)]
+    return frame.select(
+        pl.col("cohort").alias(t("cohort", ctx.lang)),
+        pl.col("months_since").alias(t("months_since", ctx.lang)),
+        pl.col("area").alias(t("col_area", ctx.lang)),
+    ).with_columns(pl.Series(t("col_value", ctx.lang), shown))
 
 
 def indicator_url(ctx: Ctx, ind_id: str) -> str:
