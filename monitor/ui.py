@@ -344,6 +344,50 @@ def cohort_table(ctx: Ctx, frame: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.Series(t("col_value", ctx.lang), shown))
 
 
+def timestamp(iso: str, lang: str) -> str:
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{i18n.date(moment.date(), lang)} {moment:%H:%M}"
+
+
+def extracts_table(ctx: Ctx, report: catalog.BuildReport) -> pl.DataFrame:
+    """One row per extract as the sources page shows it."""
+    lang = ctx.lang
+    rows = []
+    for e in report.extracts:
+        rows.append({
+            t("col_extract", lang): e.name,
+            t("col_status", lang): t(f"extract_{e.status}", lang),
+            t("col_rows", lang): i18n.number(e.rows, lang),
+            t("col_period", lang): (f"{i18n.date(dt.date.fromisoformat(e.period[0]), lang)} – "
+                                    f"{i18n.date(dt.date.fromisoformat(e.period[1]), lang)}")
+            if e.period else "–",
+            t("col_modified", lang): timestamp(e.modified, lang) if e.modified else "–",
+            t("col_problems", lang): len(e.problems),
+            t("col_demo", lang): t("yes", lang) if e.demo else t("no", lang),
+        })
+    return pl.DataFrame(rows)
+
+
+def catalogue_table(ctx: Ctx) -> pl.DataFrame:
+    """The data dictionary of indicators, generated from the query files."""
+    lang = ctx.lang
+    rows = []
+    for ind in sorted(ctx.engine.registry.indicators.values(), key=lambda i: (i.programme, i.kind, i.id)):
+        rows.append({
+            t("indicator", lang): ind.label(lang),
+            "id": ind.id,
+            t("programme", lang): ind.programme,
+            t("col_kind", lang): t(f"kind_{ind.kind}", lang),
+            t("col_measure", lang): t(f"measure_{ind.measure}", lang),
+            t("unit", lang): ind.unit,
+            t("sources", lang): ", ".join(ind.sources),
+            t("drivers", lang): ", ".join(ind.drivers),
+            t("col_description", lang): i18n.pick(ind.description, lang),
+            t("col_link", lang): indicator_url(ctx, ind.id),
+        })
+    return pl.DataFrame(rows)
+
+
 def indicator_url(ctx: Ctx, ind_id: str) -> str:
     """A relative link to the indicator page that keeps the language."""
     query = "&".join(f"{k}={v}" for k, v in ctx.link_params(id=ind_id).items())
