@@ -137,6 +137,55 @@ def cmd_series(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor import report
+    from monitor.engine import get_engine
+
+    engine = get_engine(progress=_err)
+    html = report.render(engine, term_id=args.term, lang=args.lang)
+    if args.out == "-":
+        sys.stdout.write(html)
+    else:
+        Path(args.out).write_text(html, encoding="utf-8")
+        _err(f"wrote {args.out} ({len(html) // 1024} KiB, self-contained: open it in any browser)")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import re
+
+    from monitor import indicators
+
+    settings = get_settings()
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.id):
+        _err(f"'{args.id}' is not a valid id: use lowercase letters, digits and underscores, "
+             "starting with a letter (it becomes queries/<id>.sql).")
+        return 2
+    path = settings.queries_dir / f"{args.id}.sql"
+    if path.exists():
+        _err(f"{path} already exists; choose another id or edit that file.")
+        return 2
+    text = indicators.template(
+        args.id, title_nl=args.title_nl or args.id, title_en=args.title_en or args.title_nl or args.id,
+        description_nl=args.description_nl or "", description_en=args.description_en or "",
+        kind=args.kind, programme=args.programme, measure=args.measure, unit=args.unit,
+        direction=args.direction, sources=args.source or [], drivers=args.driver or [], sql_body=None,
+    )
+    path.write_text(text, encoding="utf-8")
+    print(path)
+    _err("Next: write the SELECT in that file, then run `python -m monitor check` and "
+         f"`python -m monitor series {args.id}`.")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from monitor import bench
+
+    return bench.main(scales=[int(s) for s in args.scales.split(",")], out=args.out)
+
+
 def cmd_contract(args: argparse.Namespace) -> int:
     from monitor import extracts
 
@@ -186,6 +235,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month")
     p.add_argument("--area", action="append", help="keep only this stadsdeel or wijk_code (repeatable)")
     p.set_defaults(func=cmd_series)
+
+    p = sub.add_parser("report", help="write the self-contained HTML progress report for the council")
+    p.add_argument("--term", help="term id from programme.yaml (default: the current term)")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.add_argument("--out", default="voortgangsrapportage.html", help="file to write, or - for stdout")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("new", help="write a new query file queries/ID.sql from the template")
+    p.add_argument("id", help="indicator id: lowercase letters, digits, underscores")
+    p.add_argument("--title-nl")
+    p.add_argument("--title-en")
+    p.add_argument("--description-nl")
+    p.add_argument("--description-en")
+    p.add_argument("--kind", choices=["outcome", "output", "context"], default="output")
+    p.add_argument("--programme", required=True, help="a programme id from programme.yaml")
+    p.add_argument("--measure", choices=["count", "ratio", "stock"], default="count")
+    p.add_argument("--unit", default="personen")
+    p.add_argument("--direction", choices=["up", "down", "none"], default="up")
+    p.add_argument("--source", action="append", help="extract it reads (repeatable)")
+    p.add_argument("--driver", action="append", help="output indicator behind an outcome (repeatable)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("bench", help="benchmark indicators and roll-ups against a naive pandas baseline")
+    p.add_argument("--scales", default="1,10", help="comma-separated demo scales (default 1,10)")
+    p.add_argument("--out", default="bench-results/engine.json", help="results file (JSON + a .md beside)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
     p.set_defaults(func=cmd_contract)
