@@ -25,6 +25,12 @@ class Figure:
     value: float | None
     suppressed: bool = False
 
+    def text(self, unit: str, lang: str, k: int) -> str:
+        """Formatted for a reader: `<k` when suppressed."""
+        from monitor.i18n import value
+
+        return value(self.value, unit, lang, suppressed=self.suppressed, k=k)
+
 
 @dataclass(frozen=True)
 class OutputLine:

@@ -414,7 +414,7 @@ def card_heading(ctx: Ctx, card) -> None:
 
 def card_numbers(ctx: Ctx, card) -> None:
     lang, unit = ctx.lang, card.indicator.unit
-    cur = i18n.value(card.current.value, unit, lang, suppressed=card.current.suppressed, k=ctx.k)
+    cur = card.current.text(unit, lang, ctx.k)
     delta = i18n.signed(card.change, unit, lang) if card.change is not None else None
     colour = {"up": "normal", "down": "inverse"}.get(card.indicator.direction, "off")
     label = t("current_twelve", lang) if card.indicator.measure != "stock" else t("current_stock", lang)
@@ -449,7 +449,7 @@ def card_outputs(ctx: Ctx, card) -> None:
     st.markdown(f"**{t('outputs', lang)}**")
     for line in card.outputs:
         unit = line.indicator.unit
-        value = i18n.value(line.current.value, unit, lang, suppressed=line.current.suppressed, k=ctx.k)
+        value = line.current.text(unit, lang, ctx.k)
         change = i18n.signed(line.change, unit, lang) if line.change is not None else ""
         st.markdown(f"[{line.indicator.label(lang)}]({indicator_url(ctx, line.indicator.id)}): "
                     f"**{value}** {f'({change})' if change else ''}")

@@ -1,0 +1,108 @@
+"""The progress report for the council: one self-contained HTML file.
+
+Everything is inline (styles, Plotly's JavaScript, the data), so the file can be
+mailed or attached to a council letter and opened offline. The numbers come
+from the same scorecard as the home page, disclosure control included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import plotly.io as pio
+
+from monitor import charts, i18n, programme, scorecard
+from monitor.engine import Engine
+from monitor.i18n import t
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f1f1f;margin:2rem auto;
+max-width:1100px;padding:0 1rem;line-height:1.45}
+h1{font-size:1.8rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #0b5394}
+.meta{color:#404040}.banner{background:#fff4ce;border:1px solid #8a6d00;padding:.6rem 1rem;margin:1rem 0}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #8c8c8c;padding:.35rem .5rem;
+text-align:left;vertical-align:top}th{background:#e8eef7}td.num{text-align:right;white-space:nowrap}
+.ambition{page-break-inside:avoid;margin:1.5rem 0}.small{font-size:.9rem;color:#404040}
+@media print{.plotly-graph-div{page-break-inside:avoid}}
+"""
+
+
+def _md(text: str) -> str:
+    """The labels use **bold**; everything else is escaped."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
+
+
+def _row(card: scorecard.Card, lang: str, k: int) -> str:
+    unit = card.indicator.unit
+    cur, prev = card.current.text(unit, lang, k), card.previous.text(unit, lang, k)
+    target = (f"{i18n.value(card.target.value, unit, lang)} ({card.target.year})"
+              if card.target else "–")
+    p = card.projection
+    proj = (f"{i18n.value(p.value, unit, lang)} ({i18n.value(p.low, unit, lang)} – "
+            f"{i18n.value(p.high, unit, lang)})" if p else "–")
+    cells = [
+        _md(i18n.pick(card.ambition.title, lang)),
+        _md(card.indicator.label(lang)),
+        f'<td class="num">{cur}</td>', f'<td class="num">{prev}</td>', f'<td class="num">{target}</td>',
+        _md(f"{_icon(card.status.code)} {t('status_' + card.status.code, lang)}"),
+        f'<td class="num">{proj}</td>',
+    ]
+    return "<tr>" + "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _icon(code: str) -> str:
+    return {"on_track": "✅", "attention": "⚠️", "off_track": "❌", "no_target": "➖"}[code]
+
+
+def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> str:
+    """The whole report as one HTML string."""
+    lang = i18n.lang_or_default(lang)
+    k = engine.settings.min_cell
+    pf = engine.programme
+    cards = scorecard.scorecard(engine, term_id)
+    term = cards[0].term if cards else programme.current_term(pf, engine.as_of or dt.date.today())
+    town = engine.settings.municipality
+    parts = [
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(t('report_title', lang))} · {html.escape(town)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(t('report_title', lang))}</h1>",
+        f"<p class='meta'>{html.escape(town)} · {html.escape(i18n.pick(term.label, lang))}"
+        f" · {t('as_of', lang)} {i18n.date(engine.as_of, lang)} · {t('report_made', lang)} "
+        f"{i18n.date(dt.date.today(), lang)}</p>",
+    ]
+    if engine.demo:
+        parts.append(f"<div class='banner'>{_md(t('demo_banner', lang))}</div>")
+    headers = ["ambition", "indicator", "current_twelve", "year_earlier", "target", "status", "projection"]
+    parts.append("<h2>" + html.escape(t("report_summary", lang)) + "</h2><table><thead><tr>"
+                 + "".join(f"<th>{html.escape(t('rep_' + h, lang))}</th>" for h in headers)
+                 + "</tr></thead><tbody>" + "".join(_row(c, lang, k) for c in cards) + "</tbody></table>")
+    first_chart = True
+    for prog_id, prog in pf.programmes.items():
+        prog_cards = [c for c in cards if c.ambition.programme == prog_id]
+        if not prog_cards:
+            continue
+        parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
+        events = scorecard.events(engine, prog_id, lang)
+        for card in prog_cards:
+            fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
+                                       title=card.indicator.label(lang), unit=card.indicator.unit,
+                                       lang=lang, k=k)
+            chart = pio.to_html(fig, full_html=False, include_plotlyjs=first_chart,
+                                config={"displayModeBar": False, "responsive": True})
+            first_chart = False
+            parts.append(
+                f"<div class='ambition'><h3>{html.escape(i18n.pick(card.ambition.title, lang))}</h3>"
+                f"<p>{_md(i18n.pick(card.ambition.description, lang))}</p>{chart}"
+                f"<p class='small'>{_md(t('rep_outputs_line', lang))}: "
+                + "; ".join(
+                    f"{html.escape(o.indicator.label(lang))} {o.current.text(o.indicator.unit, lang, k)}"
+                    for o in card.outputs
+                ) + "</p></div>"
+            )
+    parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
+    parts.append("".join(f"<p>{_md(p)}</p>" for p in programme.EXPLANATION[lang].split("\n\n")))
+    parts.append(f"<p class='small'>{_md(t('suppression_note', lang, k=k))}</p></body></html>")
+    return "\n".join(parts)
