@@ -182,17 +182,17 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport
     con = duckdb.connect(str(tmp))
     try:
         if prev_db is not None:
-            con.execute(f"ATTACH '{prev_db}' AS previous (READ_ONLY)")
+            _do(con, f"ATTACH '{prev_db}' AS previous (READ_ONLY)")
         wijk_codes: list[str] | None = None
         for extract in extracts.LOAD_ORDER:
             status = _load_one(con, settings, extract, wijk_codes, prev_db is not None)
             statuses.append(status)
             if extract == "areas" and status.status in {"loaded", "kept"}:
-                rows = con.execute("SELECT DISTINCT wijk_code FROM areas").fetchall()
+                rows = _do(con, "SELECT DISTINCT wijk_code FROM areas")
                 wijk_codes = [r[0] for r in rows]
         if prev_db is not None:
-            con.execute("DETACH previous")
-        con.execute("CHECKPOINT")
+            _do(con, "DETACH previous")
+        _do(con, "CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, final)
@@ -231,23 +231,28 @@ def _load_one(
     )
     if frame is not None:
         con.register("incoming", frame.to_arrow())
-        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+        _do(con, f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
         con.unregister("incoming")
         return status
     kept = False
     if has_previous:
-        exists = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = ?",
+        exists = _do(
+            con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = ?",
             [name],
-        ).fetchone()
-        if exists and exists[0]:
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM previous."{name}"')
+        )
+        if exists[0][0]:
+            _do(con, f'CREATE TABLE "{name}" AS SELECT * FROM previous."{name}"')
             kept = True
     status.status = "kept" if kept else ("missing" if result.path is None else "failed")
     if kept:
         # rows and period describe what the dashboard shows: the last good table
-        status.rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        status.rows = _do(con, f'SELECT count(*) FROM "{name}"')[0][0]
     return status
+
+
+def _do(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[tuple]:
+    """Execute and fetch to the end: DuckDB 2.x refuses new work while a result is unfinished."""
+    return con.execute(sql, params).fetchall()
 
 
 def _remove_old(settings: Settings, keep: str) -> None:
@@ -309,7 +314,7 @@ class Catalog:
             f"SET threads = {int(settings.threads)}",
             "SET lock_configuration = true",
         ):
-            self._con.execute(statement)
+            _do(self._con, statement)
         self._lock = threading.Lock()
 
     def close(self) -> None:
