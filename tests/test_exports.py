@@ -1,0 +1,50 @@
+"""Downloads: Dutch Excel CSV and xlsx carry the same suppression as the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import polars as pl
+
+from monitor import exports
+
+
+def _frame() -> pl.DataFrame:
+    return pl.DataFrame({
+        "period": ["2024", "2024", "2024"],
+        "period_start": [dt.date(2024, 1, 1)] * 3,
+        "area": ["WK051801", "WK051802", "WK051803"],
+        "area_name": ["Oostduinen", "Belgisch Park", "Westbroekpark"],
+        "value": [1234.5, None, 12.0],
+        "denominator": [None, None, None],
+        "suppressed": [False, True, False],
+        "result": [1234.5, None, 12.0],
+    }, schema_overrides={"denominator": pl.Float64})
+
+
+def test_csv_for_dutch_excel() -> None:
+    data = exports.csv_dutch_excel(_frame(), k=10, lang="nl")
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == "periode;gebied;naam;waarde;uitkomst"
+    assert lines[1] == "2024;WK051801;Oostduinen;1234,5;1234,5"
+    assert lines[2] == "2024;WK051802;Belgisch Park;<10;<10"
+
+
+def test_plain_csv_for_machines() -> None:
+    text = exports.csv_plain(_frame(), k=10, columns=["period", "area", "value"])
+    assert text.splitlines() == ["period,area,value", "2024,WK051801,1234.5", "2024,WK051802,<10",
+                                 "2024,WK051803,12.0"]
+
+
+def test_xlsx_numbers_stay_numbers_and_suppressed_is_text() -> None:
+    data = exports.xlsx(_frame(), k=10, lang="en")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert "&lt;10" in strings
+    assert "<v>1234.5</v>" in sheet  # a real number cell, not text
+    assert "Belgisch Park" in strings

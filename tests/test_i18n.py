@@ -1,0 +1,59 @@
+"""Labels exist in both languages; numbers and dates follow Dutch and English conventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from monitor import i18n
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("key", sorted(i18n.LABELS))
+def test_every_label_has_both_languages(key: str) -> None:
+    entry = i18n.LABELS[key]
+    assert set(entry) == {"nl", "en"}, key
+    assert entry["nl"].strip() and entry["en"].strip()
+    # placeholders must match, or one language would crash at format time
+    assert set(re.findall(r"{(\w+)}", entry["nl"])) == set(re.findall(r"{(\w+)}", entry["en"]))
+
+
+def _used_label_keys() -> set[str]:
+    keys: set[str] = set()
+    for path in [ROOT / "dashboard.py", *ROOT.glob("pages/*.py"), *ROOT.glob("monitor/*.py")]:
+        keys |= set(re.findall(r"""\bt\(\s*["']([a-z_]+[a-z])["']""", Path(path).read_text()))
+    return keys
+
+
+def test_every_literal_label_used_in_code_exists() -> None:
+    missing = sorted(k for k in _used_label_keys() if k not in i18n.LABELS)
+    assert missing == [], f"add these keys to monitor/labels.yaml: {missing}"
+
+
+def test_dutch_number_and_date_formats() -> None:
+    assert i18n.number(1234.5, "nl", 1) == "1.234,5"
+    assert i18n.number(1234.5, "en", 1) == "1,234.5"
+    assert i18n.number(1234567, "nl") == "1.234.567"
+    assert i18n.date(dt.date(2026, 10, 31), "nl") == "31-10-2026"
+    assert i18n.percent(64.25, "nl", 1).replace("\xa0", "") in {"64,2%", "64,3%"}
+
+
+def test_suppressed_value_reads_below_k() -> None:
+    assert i18n.value(3, "personen", "nl", suppressed=True, k=10) == "<10"
+    assert i18n.value(3, "personen", "nl", suppressed=True, k=5) == "<5"
+    assert i18n.value(None, "personen", "nl") == "–"
+
+
+def test_signed_change() -> None:
+    assert i18n.signed(12, "huishoudens", "nl") == "+12"
+    assert i18n.signed(-3.4, "%", "nl").startswith("−3,4")
+    assert i18n.signed(0, "huishoudens", "en") == "±0"
+
+
+def test_pick_falls_back_to_dutch() -> None:
+    assert i18n.pick({"nl": "Schulden"}, "en") == "Schulden"
+    assert i18n.pick({"nl": "Schulden", "en": "Debts"}, "en") == "Debts"
+    assert i18n.pick("plain", "en") == "plain"
