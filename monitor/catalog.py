@@ -355,7 +355,10 @@ class Catalog:
             raise QueryRefused(
                 f"Refused: {len(statements)} statements. Run one SELECT statement at a time."
             )
-        kind = statements[0].type
+        try:
+            kind = statements[0].type
+        except ValueError:  # a type newer than the Python enum (UPDATE EXTENSIONS): never a SELECT
+            kind = duckdb.StatementType.INVALID
         if kind != duckdb.StatementType.SELECT:
             raise QueryRefused(
                 f"Refused: {kind.name} statements are not allowed. The workbench only reads: "
