@@ -410,9 +410,9 @@ class Catalog:
     def tables(self) -> pl.DataFrame:
         """Tables and columns with types, for the schema browser."""
         return self.query(
-            "SELECT table_name, column_name, data_type, ordinal_position "
+            "SELECT table_name, column_name, data_type, column_index AS ordinal_position "
             "FROM duckdb_columns() WHERE database_name = current_database() "
-            "ORDER BY table_name, ordinal_position"
+            "ORDER BY table_name, column_index"
         )
 
     def table_names(self) -> list[str]:
