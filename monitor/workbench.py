@@ -1,0 +1,324 @@
+"""The analyst workbench: schema browser, guarded runs, quick charts, history, "make this an indicator".
+
+Everything the workbench page needs that is not layout lives here, without
+Streamlit, so it is tested directly. Queries go through `Catalog.guarded`, the
+same path as `python -m monitor sql`: one read-only SELECT on the hardened
+catalog, with the time limit and row cap from the settings. Nothing here writes
+a file: the indicator form hands back the text of a query file for the analyst
+to save (the app never writes into queries/).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import threading
+from dataclasses import dataclass, field
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+
+from monitor import catalog, indicators
+from monitor.settings import Settings
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+HISTORY_LIMIT = 25
+EXAMPLE_SQL = "SELECT wijk_code, count(*) AS n FROM debt_cases GROUP BY ALL ORDER BY n DESC"
+EXAMPLES_PER_COLUMN = 3
+_EXAMPLE_CHARS = 40
+
+# ---------------------------------------------------------------- schema browser
+
+_SCHEMA_CACHE: dict[str, pl.DataFrame] = {}
+_SCHEMA_LOCK = threading.Lock()
+
+
+def schema_overview(cat: catalog.Catalog) -> pl.DataFrame:
+    """Tables, columns, types, row counts and a few example values: what an analyst needs to start.
+
+    Cached per catalog version (the catalog is immutable until the next build),
+    so every page run after the first costs nothing.
+    """
+    with _SCHEMA_LOCK:
+        hit = _SCHEMA_CACHE.get(cat.version)
+    if hit is not None:
+        return hit
+    columns = cat.tables()
+    rows = []
+    for table in columns["table_name"].unique(maintain_order=True).to_list():
+        count = int(cat.query(f"SELECT count(*) AS n FROM {_quote(table)}")["n"][0])
+        for col in columns.filter(pl.col("table_name") == table).iter_rows(named=True):
+            rows.append({
+                "table": table,
+                "column": col["column_name"],
+                "type": col["data_type"],
+                "rows": count,
+                "examples": _examples(cat, table, col["column_name"]),
+            })
+    frame = pl.DataFrame(rows, schema={"table": pl.String, "column": pl.String, "type": pl.String,
+                                       "rows": pl.Int64, "examples": pl.String})
+    with _SCHEMA_LOCK:
+        _SCHEMA_CACHE[cat.version] = frame
+    return frame
+
+
+def _examples(cat: catalog.Catalog, table: str, column: str) -> str:
+    """The smallest few distinct values: deterministic, so the browser does not change between runs."""
+    col = _quote(column)
+    values = cat.query(
+        f"SELECT DISTINCT {col} AS v FROM {_quote(table)} WHERE {col} IS NOT NULL "
+        f"ORDER BY 1 LIMIT {EXAMPLES_PER_COLUMN}"
+    )["v"].to_list()
+    return ", ".join(_short(v) for v in values)
+
+
+def _short(value: object) -> str:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return text if len(text) <= _EXAMPLE_CHARS else text[: _EXAMPLE_CHARS - 1] + "…"
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def table_summary(schema: pl.DataFrame) -> pl.DataFrame:
+    """One row per table (name, rows, columns) for the top of the schema browser."""
+    return (
+        schema.group_by("table", maintain_order=True)
+        .agg(pl.col("rows").first(), pl.len().alias("columns"))
+        .sort("table")
+    )
+
+
+# ---------------------------------------------------------------- running a query
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A run as the page shows it: a result or the catalog's message, never an exception."""
+
+    sql: str
+    frame: pl.DataFrame | None
+    error: str | None
+    error_kind: str | None  # refused | timeout | failed
+    truncated: bool = False
+    elapsed_s: float = 0.0
+    row_cap: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def run(cat: catalog.Catalog, sql: str, settings: Settings) -> RunOutcome:
+    """Run the analyst's SQL through the guarded path with the limits from the settings.
+
+    The limits are passed explicitly (not taken from the catalog's own settings)
+    so a changed MONITOR_QUERY_TIMEOUT or MONITOR_ROW_CAP holds on the next run.
+    """
+    try:
+        result = cat.guarded(sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap)
+    except catalog.QueryRefused as exc:
+        return RunOutcome(sql, None, str(exc), "refused")
+    except catalog.QueryTimeout as exc:
+        return RunOutcome(sql, None, str(exc), "timeout")
+    except catalog.QueryError as exc:
+        return RunOutcome(sql, None, str(exc), "failed")
+    return RunOutcome(sql, result.frame, None, None, result.truncated, result.elapsed_s, result.row_cap)
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def to_csv(frame: pl.DataFrame) -> bytes:
+    """Plain CSV (`.` decimals, header row) as the CLI writes it; nested values become text."""
+    return _flat(frame).write_csv().encode("utf-8")
+
+
+def to_parquet(frame: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.write_parquet(buf)
+    return buf.getvalue()
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """CSV cannot hold lists or structs (duckdb_settings() returns some): write them as JSON-ish text."""
+    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested() or dtype == pl.Binary]
+    if not nested:
+        return frame
+    return frame.with_columns(
+        pl.Series(name, [None if v is None else str(v) for v in frame[name].to_list()], dtype=pl.String)
+        for name in nested
+    )
+
+
+# ---------------------------------------------------------------- quick chart
+
+
+def chartable_columns(frame: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """(columns usable on x or as colour, numeric columns usable on y)."""
+    numeric = [c for c, d in frame.schema.items() if d.is_numeric()]
+    plain = [c for c, d in frame.schema.items() if not d.is_nested() and d != pl.Binary]
+    return plain, numeric
+
+
+def quick_chart(frame: pl.DataFrame, x: str, y: str, color: str | None = None) -> go.Figure:
+    """A first look at a result: a line over time, bars over categories, points otherwise.
+
+    Rows are sorted on x so a line reads left to right even when the query had no ORDER BY.
+    """
+    cols = [x, y] + ([color] if color and color not in (x, y) else [])
+    data = frame.select(cols).sort(x, nulls_last=True)
+    dtype = frame.schema[x]
+    if dtype.is_temporal():
+        fig = px.line(data, x=x, y=y, color=color or None, markers=data.height <= 60)
+    elif dtype == pl.String or dtype == pl.Boolean or dtype == pl.Categorical or dtype == pl.Enum:
+        fig = px.bar(data, x=x, y=y, color=color or None)
+    else:
+        fig = px.scatter(data, x=x, y=y, color=color or None)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text=color or "")
+    return fig
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    sql: str
+    ran_at: str  # HH:MM:SS, local time of the server
+    outcome: str  # "123 rows", "refused", "timeout", ...
+
+
+def remember(
+    history: list[HistoryEntry], outcome: RunOutcome, limit: int = HISTORY_LIMIT
+) -> list[HistoryEntry]:
+    """A new history, newest first; running the same SQL again moves it to the top instead of repeating it."""
+    summary = outcome.error_kind or f"{outcome.frame.height if outcome.frame is not None else 0} rows"
+    entry = HistoryEntry(outcome.sql, dt.datetime.now().strftime("%H:%M:%S"), summary)
+    rest = [h for h in history if h.sql.strip() != outcome.sql.strip()]
+    return [entry, *rest][:limit]
+
+
+def history_label(entry: HistoryEntry, width: int = 70) -> str:
+    """One line for a history button: time, outcome and the start of the query."""
+    one_line = " ".join(entry.sql.split())
+    if len(one_line) > width:
+        one_line = one_line[: width - 1] + "…"
+    return f"{entry.ran_at} · {entry.outcome} · {one_line}"
+
+
+# ---------------------------------------------------------------- make this an indicator
+
+_COMMENT_OR_STRING = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
+_WORD = re.compile(r'"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*)')
+
+
+def detect_sources(sql: str, table_names: list[str]) -> list[str]:
+    """The catalog tables the query names, in catalog order; comments and string literals do not count."""
+    code = _COMMENT_OR_STRING.sub(" ", sql)
+    words = {(quoted.replace('""', '"') if quoted else bare).lower() for quoted, bare in _WORD.findall(code)}
+    return [name for name in table_names if name.lower() in words]
+
+
+@dataclass
+class IndicatorForm:
+    """The front matter an analyst fills in on the workbench (DESIGN.md section 5)."""
+
+    id: str
+    title_nl: str
+    title_en: str
+    description_nl: str = ""
+    description_en: str = ""
+    kind: str = "output"
+    programme: str = ""
+    measure: str = "count"
+    unit: str = ""
+    direction: str = "up"
+    sources: list[str] = field(default_factory=list)
+    drivers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    text: str
+    problems: list[str]
+    preview: pl.DataFrame | None
+    indicator: indicators.Indicator | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sql_body(sql: str) -> str:
+    """The query as it goes into the file: trimmed, without the trailing semicolon."""
+    return sql.strip().rstrip(";").rstrip() + "\n"
+
+
+def form_problems(form: IndicatorForm, known_ids: set[str]) -> list[str]:
+    """Problems the analyst can fix in the form itself, before any SQL runs."""
+    problems = []
+    if not ID_PATTERN.fullmatch(form.id or ""):
+        problems.append(f"'{form.id}' is not a valid id: use lowercase letters, digits and underscores, "
+                        "starting with a letter (it becomes queries/<id>.sql).")
+    elif form.id in known_ids:
+        problems.append(f"An indicator '{form.id}' already exists: choose another id.")
+    if not form.title_nl.strip() or not form.title_en.strip():
+        problems.append("Give a Dutch and an English title.")
+    if not form.unit.strip():
+        problems.append("Give a unit (for a ratio shown as a percentage: %).")
+    return problems
+
+
+def indicator_text(form: IndicatorForm, sql: str) -> str:
+    """The complete query file, written by the same template as `python -m monitor new`."""
+    return indicators.template(
+        form.id, title_nl=form.title_nl.strip(), title_en=form.title_en.strip(),
+        description_nl=form.description_nl.strip(), description_en=form.description_en.strip(),
+        kind=form.kind, programme=form.programme, measure=form.measure, unit=form.unit.strip(),
+        direction=form.direction, sources=list(form.sources), drivers=list(form.drivers),
+        sql_body=sql_body(sql),
+    )
+
+
+def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
+    """Check the query against the indicator contract on the current data, as `monitor check` would.
+
+    Builds the file text, parses it with the registry's own parser (so what
+    passes here passes there), runs it through `indicators.compute` and, when
+    it holds, rolls it up to the city per month for a preview. `engine` is a
+    `monitor.engine.Engine`: it brings the catalog, registry, areas and terms.
+    """
+    from monitor import rollup
+
+    registry = engine.registry
+    problems = form_problems(form, set(registry.indicators))
+    if not ID_PATTERN.fullmatch(form.id or ""):
+        return FormOutcome("", problems, None)
+    text = indicator_text(form, sql)
+    path = engine.settings.queries_dir / f"{form.id}.sql"
+    try:
+        ind = indicators.parse_text(text, path, programme_ids=engine.programme_ids,
+                                    known_ids=set(registry.indicators) | {form.id})
+    except indicators.IndicatorError as exc:
+        return FormOutcome(text, [*problems, str(exc)], None)
+    try:
+        frame = indicators.compute(engine.catalog, ind)
+    except indicators.IndicatorError as exc:
+        return FormOutcome(text, [*problems, str(exc)], None, ind)
+    if ind.shape == "cohort":
+        return FormOutcome(text, problems, None, ind)
+    view = rollup.View(grain="month", level="city")
+    preview = rollup.rollup(frame, ind, engine.areas, view, k=engine.settings.min_cell,
+                            municipality=engine.settings.municipality, terms=engine.terms)
+    return FormOutcome(text, problems, preview, ind)
+
+
+def form_defaults(sql: str, table_names: list[str]) -> IndicatorForm:
+    """A form pre-filled from the query: the sources it reads."""
+    return dataclasses.replace(IndicatorForm(id="", title_nl="", title_en=""),
+                               sources=detect_sources(sql, table_names))

@@ -1,0 +1,359 @@
+"""The analyst workbench: hostile SQL through both surfaces, the add-an-indicator workflow, isolation.
+
+Every statement in tests/hostile_sql.yaml runs through `python -m monitor sql` (a subprocess) and
+through the workbench page (AppTest): each is refused with a clear message, or cut off by the time,
+row or memory limit, and the extracts are byte-for-byte unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from tests.conftest import ROOT, checksums
+
+CORPUS_FILE = Path(__file__).with_name("hostile_sql.yaml")
+CORPUS: list[dict] = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
+PAGE = ROOT / "pages" / "5_werkbank.py"
+TIMEOUT_S = 2
+ROW_CAP = 500
+CANARY = "canary-7f3e9b1d-do-not-leak"
+LIMITS = {
+    "MONITOR_QUERY_TIMEOUT": str(TIMEOUT_S),
+    "MONITOR_ROW_CAP": str(ROW_CAP),
+    "MONITOR_WB_CANARY": CANARY,
+}
+# an indicator as an analyst would write it on the workbench: debt-help registrations per month and wijk
+NEW_SQL = """
+SELECT date_trunc('month', registered_on)::DATE AS month,
+       wijk_code,
+       count(*)::DOUBLE AS value
+FROM debt_cases
+WHERE referral = 'wijkteam'
+GROUP BY ALL
+"""
+
+
+def _sql(case: dict, data_dir: Path) -> str:
+    return case["sql"].replace("{data_dir}", str(data_dir))
+
+
+def test_corpus_is_large_and_well_formed() -> None:
+    assert len(CORPUS) >= 40
+    ids = [c["id"] for c in CORPUS]
+    assert len(ids) == len(set(ids)), "duplicate ids in hostile_sql.yaml"
+    for case in CORPUS:
+        assert case["expect"] in {"refused", "failed", "limit", "capped", "allowed"}, case
+        if case["expect"] in {"refused", "failed", "limit"}:
+            assert case.get("message"), f"{case['id']}: say which message the person sees"
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+@pytest.fixture(scope="module")
+def cli_env(demo_settings) -> dict[str, str]:
+    return {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir), **LIMITS}
+
+
+def _cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
+def test_hostile_sql_cli(case: dict, cli_env: dict[str, str], demo_settings) -> None:
+    data = demo_settings.data_dir
+    before = checksums(data)
+    started = time.monotonic()
+    proc = _cli(cli_env, "sql", _sql(case, data))
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert CANARY not in proc.stdout + proc.stderr
+    expect = case["expect"]
+    if expect in {"refused", "failed", "limit"}:
+        assert proc.returncode == 2, (proc.returncode, proc.stdout[:300], proc.stderr)
+        assert case["message"].lower() in proc.stderr.lower(), proc.stderr
+        assert proc.stdout == ""
+    elif expect == "capped":
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        assert len(lines) == ROW_CAP + 1  # header + capped rows
+        assert f"row cap of {ROW_CAP}" in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+    assert elapsed < TIMEOUT_S + 30, f"{case['id']} took {elapsed:.1f} s"
+    assert checksums(data) == before
+
+
+# ---------------------------------------------------------------- the page
+
+
+@pytest.fixture(scope="module")
+def limits_env(demo_settings) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in LIMITS.items():
+            mp.setenv(name, value)
+        mp.setenv("MONITOR_WORKBENCH", "1")
+        yield
+
+
+def _open_page():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGE), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def werkbank(limits_env) -> object:
+    """One page session for the whole corpus (as an analyst would use it): faster than one per case."""
+    return _open_page()
+
+
+def _run_sql(at, sql: str):
+    at.text_area(key="wb_sql").input(sql)
+    at.button(key="wb_run").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _page_text(at) -> str:
+    parts = [e.value for e in (*at.error, *at.warning, *at.markdown, *at.caption, *at.info)]
+    parts += [e.value.to_csv() for e in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
+def test_hostile_sql_page(case: dict, werkbank, demo_settings) -> None:
+    data = demo_settings.data_dir
+    before = checksums(data)
+    at = _run_sql(werkbank, _sql(case, data))
+    errors = [e.value for e in at.error]
+    assert CANARY not in _page_text(at)
+    expect = case["expect"]
+    if expect in {"refused", "failed", "limit"}:
+        assert len(errors) == 1, errors
+        assert case["message"].lower() in errors[0].lower(), errors
+        assert not [d for d in at.dataframe if d.key == "wb_result"]
+    else:
+        assert not errors, errors
+        result = at.dataframe(key="wb_result").value
+        if expect == "capped":
+            assert len(result) == ROW_CAP
+            assert any("MONITOR_ROW_CAP" in w.value for w in at.warning)
+    assert checksums(data) == before
+
+
+def test_history_newest_first_and_reusable(werkbank) -> None:
+    at = _run_sql(werkbank, "SELECT 1 AS first_query")
+    at = _run_sql(at, "SELECT 2 AS second_query")
+    labels = [b.label for b in at.button if (b.key or "").startswith("wb_hist_")]
+    assert "second_query" in labels[0] and "first_query" in labels[1]
+    at.button(key="wb_hist_1").click()
+    at.run()
+    assert at.text_area(key="wb_sql").value == "SELECT 1 AS first_query"
+
+
+def test_limits_are_visible(werkbank) -> None:
+    captions = " ".join(c.value for c in werkbank.caption)
+    assert f"{TIMEOUT_S} s" in captions and str(ROW_CAP) in captions
+
+
+def test_page_switched_off(demo_settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONITOR_WORKBENCH", "0")
+    at = _open_page()
+    assert any("MONITOR_WORKBENCH=1" in w.value for w in at.warning)
+    assert not [t for t in at.text_area if t.key == "wb_sql"]
+    assert not at.dataframe
+
+
+# ---------------------------------------------------------------- the library
+
+
+def test_detect_sources_ignores_comments_and_strings() -> None:
+    from monitor import workbench
+
+    tables = ["areas", "debt_cases", "early_signals", "placements"]
+    sql = """-- placements are not used here
+    SELECT d.wijk_code, 'early_signals' AS label
+    FROM "debt_cases" d /* areas */ JOIN AREAS a USING (wijk_code)"""
+    assert workbench.detect_sources(sql, tables) == ["areas", "debt_cases"]
+
+
+def test_quick_chart_picks_a_fitting_trace() -> None:
+    from monitor import workbench
+
+    frame = pl.DataFrame({
+        "month": [dt.date(2024, 2, 1), dt.date(2024, 1, 1)] * 2,
+        "stadsdeel": ["Centrum", "Centrum", "Escamp", "Escamp"],
+        "n": [2.0, 1.0, 4.0, 3.0],
+    })
+    line = workbench.quick_chart(frame, "month", "n", "stadsdeel")
+    assert {tr.type for tr in line.data} == {"scatter"} and len(line.data) == 2
+    assert list(line.data[0].x) == sorted(line.data[0].x)  # sorted on x: a line reads left to right
+    bars = workbench.quick_chart(frame, "stadsdeel", "n")
+    assert {tr.type for tr in bars.data} == {"bar"}
+
+
+def test_schema_overview(demo_settings) -> None:
+    from monitor import catalog, workbench
+
+    cat = catalog.open_catalog(demo_settings)
+    schema = workbench.schema_overview(cat)
+    assert schema.columns == ["table", "column", "type", "rows", "examples"]
+    assert set(schema["table"]) >= {"areas", "debt_cases", "early_signals", "placements"}
+    row = schema.filter((pl.col("table") == "debt_cases") & (pl.col("column") == "route")).row(0, named=True)
+    assert row["type"] == "VARCHAR" and row["rows"] > 1000 and row["examples"]
+
+
+def test_csv_download_handles_nested_values() -> None:
+    from monitor import workbench
+
+    frame = pl.DataFrame({"name": ["a"], "aliases": [["x", "y"]]})
+    assert workbench.to_csv(frame).decode().splitlines()[0] == "name,aliases"
+    assert pl.read_parquet(workbench.to_parquet(frame)).equals(frame)
+
+
+def test_history_deduplicates_and_caps() -> None:
+    from monitor import workbench
+
+    history: list = []
+    for sql in ["SELECT 1", "SELECT 2", "SELECT 1"]:
+        history = workbench.remember(history, workbench.RunOutcome(sql, pl.DataFrame({"x": [1]}), None, None))
+    assert [h.sql for h in history] == ["SELECT 1", "SELECT 2"]
+    for i in range(40):
+        history = workbench.remember(history, workbench.RunOutcome(f"SELECT {i}", None, "x", "failed"))
+    assert len(history) == workbench.HISTORY_LIMIT and history[0].outcome == "failed"
+
+
+# ---------------------------------------------------------------- make this an indicator
+
+
+@pytest.fixture
+def queries_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    dst = tmp_path / "queries"
+    shutil.copytree(ROOT / "queries", dst)
+    monkeypatch.setenv("MONITOR_QUERIES_DIR", str(dst))
+    return dst
+
+
+def _fill_form(at, **values) -> None:
+    for key, value in values.items():
+        widgets = (*at.text_input, *at.text_area, *at.selectbox)
+        next(w for w in widgets if w.key == f"wb_f_{key}").set_value(value)
+
+
+def test_indicator_made_on_the_page_passes_check_and_shows(demo_settings, limits_env, queries_copy: Path,
+                                                           tmp_path: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    before = sorted(p.name for p in queries_copy.iterdir())
+    at = _run_sql(_open_page(), NEW_SQL)
+    assert not at.error
+    _fill_form(at, id="aanmeldingen_wijkteam", title_nl="Aanmeldingen via het wijkteam",
+               title_en="Registrations through the wijkteam", unit="huishoudens", programme="schulden")
+    sources = next(m for m in at.multiselect if (m.key or "").startswith("wb_f_sources"))
+    assert sources.value == ["debt_cases"]  # detected from the SQL
+    next(b for b in at.button if b.label.startswith("Controleer")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.success
+    text = at.code[-1].value
+    assert text.startswith("/*---") and "aanmeldingen" not in before
+    assert "queries/aanmeldingen_wijkteam.sql" in " ".join(m.value for m in at.markdown)
+    assert sorted(p.name for p in queries_copy.iterdir()) == before  # the app never writes into queries/
+
+    # the analyst follows the three steps
+    (queries_copy / "aanmeldingen_wijkteam.sql").write_text(text, encoding="utf-8")
+    env = {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir),
+           "MONITOR_QUERIES_DIR": str(queries_copy)}
+    proc = _cli(env, "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = AppTest.from_file(str(ROOT / "pages" / "2_indicator.py"), default_timeout=90)
+    page.query_params["id"] = "aanmeldingen_wijkteam"
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert "Aanmeldingen via het wijkteam" in " ".join(m.value for m in page.markdown)
+
+
+def test_form_reports_contract_problems(demo_settings, limits_env) -> None:
+    at = _run_sql(_open_page(), "SELECT wijk_code, count(*) AS n FROM debt_cases GROUP BY ALL")
+    _fill_form(at, id="kapot", title_nl="Kapot", title_en="Broken", unit="huishoudens")
+    next(b for b in at.button if b.label.startswith("Controleer")).click()
+    at.run()
+    assert not at.exception
+    assert at.error and "month" in at.error[0].value
+
+
+# ---------------------------------------------------------------- python -m monitor new
+
+
+def test_cli_new_writes_a_file_that_parses(demo_settings, queries_copy: Path) -> None:
+    from monitor import indicators
+
+    env = {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir),
+           "MONITOR_QUERIES_DIR": str(queries_copy)}
+    proc = _cli(env, "new", "nieuwe_indicator", "--programme", "schulden", "--title-nl", "Nieuw",
+                "--title-en", "New", "--source", "debt_cases", "--unit", "huishoudens")
+    assert proc.returncode == 0, proc.stderr
+    path = queries_copy / "nieuwe_indicator.sql"
+    ind = indicators.parse_text(path.read_text(encoding="utf-8"), path)
+    assert ind.id == "nieuwe_indicator" and ind.programme == "schulden" and ind.sources == ("debt_cases",)
+    again = _cli(env, "new", "nieuwe_indicator", "--programme", "schulden")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    bad = _cli(env, "new", "Bad-Id", "--programme", "schulden")
+    assert bad.returncode == 2 and "not a valid id" in bad.stderr
+    assert not (queries_copy / "Bad-Id.sql").exists()
+
+
+# ---------------------------------------------------------------- a slow query does not block others
+
+
+@pytest.mark.browser
+def test_slow_query_does_not_block_another_session(demo_settings, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from monitor import uibench
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_settings.data_dir, data, copy_function=shutil.copy2,
+                    ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
+    slow = "SELECT count(*) FROM early_signals a, early_signals b"
+    with uibench.serving(ROOT / "dashboard.py", data, log_dir=tmp_path,
+                         env={"MONITOR_QUERY_TIMEOUT": "20", "MONITOR_WORKBENCH": "1"}) as server, \
+            sync_playwright() as pw:
+        browser = uibench.launch_chromium(pw)
+        try:
+            one = browser.new_context().new_page()
+            one.goto(f"{server.url}/werkbank")
+            uibench.wait_rendered(one)
+            one.locator(".st-key-wb_sql textarea").fill(slow)
+            one.locator(".st-key-wb_run button").click()
+            one.get_by_test_id("stStatusWidget").wait_for(timeout=10_000)  # session 1 is running
+            started = time.monotonic()
+            two = browser.new_context().new_page()
+            two.goto(f"{server.url}/")
+            two.get_by_text("Schulden", exact=False).first.wait_for(timeout=15_000)
+            uibench.wait_rendered(two, timeout_s=15)
+            waited = time.monotonic() - started
+            assert waited < 15, f"the home page took {waited:.1f} s while a slow query ran"
+            # session 1 is still busy with its query: the home page did not wait for it to finish
+            assert one.get_by_test_id("stStatusWidget").is_visible()
+            one.get_by_text("Stopped: the query ran longer").wait_for(timeout=40_000)
+        finally:
+            browser.close()
