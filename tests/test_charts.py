@@ -1,0 +1,586 @@
+"""Chart builders: the figures carry the input's numbers, hide what disclosure control hid, and stay readable.
+
+Every check reads the figure's own data (traces, layout), not the code that built it.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from monitor import charts
+
+GEOJSON = Path("/work/shared/geo/den_haag_wijken_2024.geojson")
+MONTHS = [dt.date(2024, m, 1) for m in range(1, 7)]
+
+
+# ---------------------------------------------------------------- small frames
+
+
+def _rollup(areas: dict[str, list[float | None]], *, months: list[dt.date] = MONTHS) -> pl.DataFrame:
+    """A roll-up frame at month grain; None means suppressed (as monitor.rollup hands it out)."""
+    rows = []
+    for i, (name, values) in enumerate(areas.items(), start=1):
+        for month, v in zip(months, values, strict=True):
+            rows.append(
+                {
+                    "period": f"{month.year}-{month.month:02d}",
+                    "period_start": month,
+                    "period_end": month.replace(day=28),
+                    "complete": month != months[-1],
+                    "area": f"WK0518{i:02d}",
+                    "area_name": name,
+                    "stadsdeel": "Centrum",
+                    "value": v,
+                    "denominator": None,
+                    "suppressed": v is None,
+                    "result": v,
+                    "result_prev": None if v is None else v - 1.0,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "denominator": pl.Float64,
+            "value": pl.Float64,
+            "result": pl.Float64,
+            "result_prev": pl.Float64,
+        },
+    )
+
+
+def _twelve() -> pl.DataFrame:
+    return pl.DataFrame({"month": MONTHS, "current": [100.0, 104.0, 107.5, 111.0, 1234.0, 118.0]})
+
+
+def _trajectory() -> pl.DataFrame:
+    return pl.DataFrame({"month": [dt.date(2024, 1, 1), dt.date(2024, 12, 1)], "target": [100.0, 155.0]})
+
+
+def _projection() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "month": [dt.date(2024, 6, 1), dt.date(2024, 12, 1)],
+            "value": [118.0, 130.0],
+            "low": [118.0, 120.0],
+            "high": [118.0, 140.0],
+        }
+    )
+
+
+def _trace(fig: go.Figure, name: str) -> go.Scatter:
+    [trace] = [t for t in fig.data if t.name == name]
+    return trace
+
+
+def _text_fonts(node: object, path: str = "") -> list[tuple[str, dict]]:
+    """Every font dict in a figure (outside the template): the places a text colour can be set."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "template":
+                continue
+            if key.endswith("font") and isinstance(value, dict):
+                found.append((f"{path}.{key}", value))
+            found += _text_fonts(value, f"{path}.{key}")
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            found += _text_fonts(value, f"{path}[{i}]")
+    return found
+
+
+def _all_figures() -> dict[str, go.Figure]:
+    frame = _rollup(
+        {"Centrum": [10.0, None, 12.0, 13.0, 14.0, 15.0], "Escamp": [20.0, 21.0, None, 23.0, 24.0, 25.0]}
+    )
+    geo = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    wijken = _rollup({f"Wijk {i}": [float(i)] for i in range(1, 45)}, months=MONTHS[:1])
+    cohorts = pl.DataFrame(
+        {
+            "cohort": ["2023", "2023", "2024", "2024"],
+            "months_since": [0, 6, 0, 6],
+            "area": ["0518"] * 4,
+            "result": [0.0, 30.0, 0.0, None],
+            "suppressed": [False, False, False, True],
+        }
+    )
+    events = [(dt.date(2024, 2, 1), "Energietoeslag"), (dt.date(2024, 3, 1), "Schuldregeling 18 maanden")]
+    out = {}
+    for lang in ("nl", "en"):
+        out |= {
+            f"sparkline_{lang}": charts.sparkline(_twelve(), _trajectory(), _projection(), lang=lang),
+            f"outcome_{lang}": charts.outcome_chart(
+                _twelve(),
+                _trajectory(),
+                _projection(),
+                events,
+                title="Huishoudens schuldenvrij",
+                unit="huishoudens",
+                lang=lang,
+                k=10,
+            ),
+            f"programme_{lang}": charts.programme_chart(
+                {
+                    "title": "Schuldenvrij",
+                    "unit": "huishoudens",
+                    "twelve": _twelve(),
+                    "trajectory": _trajectory(),
+                    "projection": _projection(),
+                },
+                [
+                    {
+                        "title": "Aanmeldingen",
+                        "unit": "aanmeldingen",
+                        "frame": frame.filter(pl.col("area") == "WK051801"),
+                    }
+                ],
+                events=events,
+                lang=lang,
+                k=10,
+            ),
+            f"series_{lang}": charts.series_chart(
+                frame, title="Per stadsdeel", unit="%", lang=lang, k=10, compare=True
+            ),
+            f"bars_{lang}": charts.area_bars(
+                wijken, title="Wijken", unit="%", lang=lang, k=10, highlight="WK051803"
+            ),
+            f"map_{lang}": charts.choropleth(wijken, geo, title="Kaart", unit="%", lang=lang, k=10),
+            f"funnel_{lang}": charts.funnel(
+                [("Signalen", 1000.0), ("Bereikt", None)], title="Trechter", lang=lang, k=10
+            ),
+            f"cohort_{lang}": charts.cohort_chart(cohorts, title="Cohorten", lang=lang, k=10),
+        }
+    return out
+
+
+# ---------------------------------------------------------------- contrast and palette
+
+
+def test_contrast_ratio_matches_known_wcag_values() -> None:
+    assert charts.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert charts.contrast_ratio("#ffffff", "#000000") == pytest.approx(21.0)
+    assert charts.contrast_ratio("#ffffff", "#fff") == pytest.approx(1.0)
+    # #767676 is the lightest grey that passes AA on white (4.54:1); #777777 fails (4.48:1).
+    assert charts.contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+    assert charts.contrast_ratio("#777777", "#ffffff") < 4.5
+    assert charts.contrast_ratio("#0072B2", "#ffffff") == pytest.approx(5.17, abs=0.05)
+    with pytest.raises(ValueError, match="hex colour"):
+        charts.contrast_ratio("grey", "#ffffff")
+
+
+def test_palette_is_okabe_ito_and_lines_reach_3_to_1() -> None:
+    assert [c.upper() for c in charts.PALETTE] == [
+        "#000000",
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#F0E442",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+    ]
+    for colour in charts.LINE_COLOURS:
+        assert colour in charts.PALETTE
+        assert charts.contrast_ratio(colour, "#ffffff") >= 3.0, colour
+    for colour in (charts.FAINT, charts.EVENT_LINE, charts.ACTUAL, charts.TARGET, charts.HIGHLIGHT):
+        assert charts.contrast_ratio(colour, "#ffffff") >= 3.0, colour
+    for colour in charts.TEXT_COLOURS:
+        assert charts.contrast_ratio(colour, "#ffffff") >= 4.5, colour
+
+
+def test_every_text_colour_in_every_figure_reads_on_white() -> None:
+    for name, fig in _all_figures().items():
+        fonts = _text_fonts(fig.to_plotly_json())
+        assert fonts, name
+        for path, font in fonts:
+            if "color" in font:
+                colour = font["color"]
+                assert isinstance(colour, str) and colour.startswith("#"), (name, path, colour)
+                assert charts.contrast_ratio(colour, "#ffffff") >= 4.5, (name, path, colour)
+            if "size" in font:
+                assert font["size"] >= 12, (name, path, font)
+        layout = fig.layout
+        assert layout.font.color in charts.TEXT_COLOURS and layout.font.size >= 12, name
+        assert layout.template.layout.paper_bgcolor == "white", name  # plotly_white
+        assert layout.hoverlabel.bgcolor == "#ffffff" and layout.hoverlabel.font.color == charts.TEXT, name
+
+
+def test_funnel_text_inside_bars_reads_on_the_bar_colour() -> None:
+    fig = charts.funnel([("a", 100.0), ("b", 50.0)], title="t")
+    assert fig.data[0].marker.color == charts.FUNNEL_FILL
+    assert charts.contrast_ratio(fig.data[0].insidetextfont.color, charts.FUNNEL_FILL) >= 4.5
+    assert charts.contrast_ratio(fig.data[0].marker.line.color, "#ffffff") >= 3.0  # the bar's outline
+
+
+def test_no_external_resources_and_no_streamlit() -> None:
+    for name, fig in _all_figures().items():
+        text = fig.to_json()
+        assert "http" not in text and "mapbox" not in text and "accesstoken" not in text, name
+    source = Path(charts.__file__).read_text(encoding="utf-8")
+    imported = {
+        a.name.split(".")[0]
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Import)
+        for a in n.names
+    }
+    imported |= {
+        n.module.split(".")[0]
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.ImportFrom) and n.module
+    }
+    assert "streamlit" not in imported and "monitor" not in imported
+
+
+def test_titles_and_axis_titles_are_set() -> None:
+    for name, fig in _all_figures().items():
+        if name.startswith(("sparkline", "programme", "map", "funnel")):
+            continue
+        assert fig.layout.title.text, name
+        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, name
+
+
+# ---------------------------------------------------------------- formats
+
+
+@pytest.mark.parametrize(("lang", "separators", "tickformat"), [("nl", ",.", "%m-%Y"), ("en", ".,", "%b %Y")])
+def test_separators_and_date_ticks_per_language(lang: str, separators: str, tickformat: str) -> None:
+    figs = _all_figures()
+    for name, fig in figs.items():
+        if name.endswith(f"_{lang}"):
+            assert fig.layout.separators == separators, name
+    assert figs[f"outcome_{lang}"].layout.xaxis.tickformat == tickformat
+    assert figs[f"series_{lang}"].layout.xaxis.tickformat == tickformat
+    assert figs[f"programme_{lang}"].layout.xaxis2.tickformat == tickformat
+
+
+def test_value_text_reads_the_dutch_or_english_way() -> None:
+    assert charts.value_text(1234.0, "", "nl") == "1.234"
+    assert charts.value_text(1234.0, "", "en") == "1,234"
+    assert charts.value_text(12.25, "", "nl") == "12,2"
+    assert charts.value_text(64.25, "%", "nl") == "64,2%"
+    assert charts.value_text(64.25, "%", "en") == "64.2%"
+    assert charts.value_text(None, "%", "nl", suppressed=True, k=10) == "<10"
+    assert charts.value_text(None, "%", "nl") == "–"
+
+
+def test_year_grain_is_labelled_by_period() -> None:
+    frame = _rollup({"Den Haag": [1.0, 2.0]}, months=[dt.date(2023, 1, 1), dt.date(2024, 1, 1)])
+    frame = frame.with_columns(pl.col("period_start").dt.year().cast(pl.String).alias("period"))
+    fig = charts.series_chart(frame, title="t", unit="n", lang="nl", k=10, kind="bar")
+    assert list(fig.layout.xaxis.ticktext) == ["2023", "2024"]
+    assert list(fig.layout.xaxis.tickvals) == [dt.date(2023, 1, 1), dt.date(2024, 1, 1)]
+    assert fig.layout.xaxis.title.text == "Periode"
+
+
+# ---------------------------------------------------------------- series and suppression
+
+
+def test_series_chart_one_trace_per_area_with_gaps_and_k() -> None:
+    values = {"Centrum": [10.0, None, 12.0, 13.0, 14.0, 15.0], "Escamp": [20.0, 21.0, None, 23.0, 24.0, 25.0]}
+    fig = charts.series_chart(_rollup(values), title="t", unit="huishoudens", lang="nl", k=10)
+    for name, expected in values.items():
+        trace = _trace(fig, name)
+        assert list(trace.x) == MONTHS
+        assert list(trace.y) == expected  # None where suppressed: the line shows a gap
+        assert trace.connectgaps is False
+        assert [t == "<10" for t in trace.text] == [v is None for v in expected]
+        assert "<10" in trace.hovertext[expected.index(None)]
+        # incomplete last period: open marker, and said in the hover
+        assert trace.marker.symbol[-1].endswith("-open") and not trace.marker.symbol[0].endswith("-open")
+        assert "onvolledige periode" in trace.hovertext[-1]
+    marks = _trace(fig, "<10 (afgeschermd)")
+    assert list(marks.x) == [MONTHS[1], MONTHS[2]]
+    assert all("<10" in h for h in marks.hovertext)
+    assert fig.layout.yaxis.title.text == "huishoudens" and fig.layout.title.text == "t"
+
+
+def test_series_chart_compare_adds_dotted_year_earlier() -> None:
+    frame = _rollup({"Centrum": [10.0, None, 12.0, 13.0, 14.0, 15.0]})
+    for lang, suffix in (("nl", "(jaar eerder)"), ("en", "(a year earlier)")):
+        fig = charts.series_chart(frame, title="t", unit="%", lang=lang, k=10, compare=True)
+        prev = _trace(fig, f"Centrum {suffix}")
+        assert prev.line.dash == "dot" and _trace(fig, "Centrum").line.dash == "solid"
+        assert list(prev.y) == frame["result_prev"].to_list()
+        assert prev.line.color == _trace(fig, "Centrum").line.color
+
+
+def test_series_chart_bars_and_many_areas() -> None:
+    areas = {f"Wijk {i}": [float(i)] * 6 for i in range(1, 45)}
+    fig = charts.series_chart(_rollup(areas), title="t", unit="n", lang="nl", k=10, kind="bar")
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert len(bars) == 44 and [list(b.y) for b in bars] == list(areas.values())
+    assert fig.layout.legend.orientation == "v"  # a vertical legend scrolls
+    # neighbours in the legend never share both colour and marker shape
+    line_fig = charts.series_chart(_rollup(areas), title="t", unit="n", lang="nl", k=10)
+    looks = [(t.line.color, t.marker.symbol[0]) for t in line_fig.data]
+    assert len(set(looks)) == len(looks)
+
+
+# ---------------------------------------------------------------- outcome, sparkline, programme
+
+
+def test_outcome_chart_lines_differ_by_dash_not_only_colour() -> None:
+    fig = charts.outcome_chart(
+        _twelve(), _trajectory(), _projection(), [], title="T", unit="huishoudens", lang="nl", k=10
+    )
+    actual, target, projection = _trace(fig, "Realisatie"), _trace(fig, "Doelpad"), _trace(fig, "Projectie")
+    assert (actual.line.dash, target.line.dash, projection.line.dash) == ("solid", "dash", "dot")
+    assert list(actual.y) == _twelve()["current"].to_list() and list(actual.x) == MONTHS
+    assert list(target.y) == [100.0, 155.0]
+    assert list(projection.y) == [118.0, 130.0]
+    band = _trace(fig, "Onzekerheidsmarge")
+    assert band.fill == "toself" and list(band.y) == [118.0, 140.0, 120.0, 118.0]
+    assert actual.hovertext[4] == "Realisatie 05-2024: 1.234 huishoudens"  # Dutch number and month
+    en = charts.outcome_chart(
+        _twelve(), _trajectory(), _projection(), [], title="T", unit="households", lang="en", k=10
+    )
+    assert {t.name for t in en.data} >= {"Actual", "Target trajectory", "Projection", "Uncertainty band"}
+    assert "1,234 households" in _trace(en, "Actual").hovertext[4]
+
+
+def test_outcome_chart_suppressed_month_reads_k() -> None:
+    twelve = pl.DataFrame({"month": MONTHS, "current": [1.0, 2.0, None, 4.0, 5.0, 6.0]})
+    fig = charts.outcome_chart(twelve, None, None, [], title="T", unit="n", lang="nl", k=5)
+    assert list(_trace(fig, "Realisatie").y) == [1.0, 2.0, None, 4.0, 5.0, 6.0]
+    assert "<5" in _trace(fig, "Realisatie").hovertext[2]
+    assert list(_trace(fig, "<5 (afgeschermd)").x) == [MONTHS[2]]
+
+
+def test_events_are_lines_with_staggered_short_labels() -> None:
+    events = [
+        (dt.date(2024, 2, 1), "Energietoeslag uitgebreid naar alle huishoudens met een laag inkomen"),
+        (dt.date(2024, 2, 15), "Schuldregeling 18 maanden"),
+        ("2024-05-01", "Later"),
+        (dt.date(2030, 1, 1), "Buiten beeld"),
+    ]
+    fig = charts.outcome_chart(
+        _twelve(), _trajectory(), _projection(), events, title="T", unit="n", lang="nl", k=10
+    )
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [s.x0 for s in lines] == [dt.date(2024, 2, 1), dt.date(2024, 2, 15), dt.date(2024, 5, 1)]
+    labels = [a for a in fig.layout.annotations if a.hovertext]
+    assert len(labels) == 3
+    assert labels[0].text.endswith("…") and len(labels[0].text) <= 26
+    assert labels[0].hovertext.startswith("Energietoeslag uitgebreid")  # full text on hover
+    assert labels[0].yshift != labels[1].yshift  # close together: staggered
+    assert labels[2].yshift == 0  # far enough: back on the top row
+
+
+def test_sparkline_status_without_colour_or_text() -> None:
+    fig = charts.sparkline(_twelve(), _trajectory(), _projection(), lang="nl")
+    assert fig.layout.height == 110 and fig.layout.showlegend is False
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    dashes = {t.line.dash for t in fig.data if t.mode == "lines" and t.fill != "toself"}
+    assert dashes == {"solid", "dash", "dot"}
+    markers = [t for t in fig.data if t.mode == "markers"]
+    symbols = {t.marker.symbol: (t.x[0], t.y[0]) for t in markers}
+    assert symbols["circle"] == (dt.date(2024, 6, 1), 118.0)
+    # the trajectory interpolated at June: 100 + 55 * 152/335 days
+    assert symbols["diamond-open"][1] == pytest.approx(100 + 55 * 152 / 335)
+    assert not fig.layout.annotations
+
+
+def test_target_at_interpolates_and_does_not_extrapolate() -> None:
+    months, targets = [dt.date(2024, 1, 1), dt.date(2025, 1, 1)], [0.0, 366.0]
+    assert charts.target_at(months, targets, dt.date(2024, 1, 11)) == pytest.approx(10.0)
+    assert charts.target_at(months, targets, dt.date(2025, 1, 1)) == pytest.approx(366.0)
+    assert charts.target_at(months, targets, dt.date(2025, 2, 1)) is None
+
+
+def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
+    out_a = _rollup({"Den Haag": [5.0, None, 7.0, 8.0, 9.0, 10.0]})
+    out_b = _rollup({"Den Haag": [50.0, 51.0, 52.0, 53.0, 54.0, 55.0]})
+    fig = charts.programme_chart(
+        {
+            "title": "Schuldenvrij",
+            "unit": "huishoudens",
+            "twelve": _twelve(),
+            "trajectory": _trajectory(),
+            "projection": _projection(),
+        },
+        [
+            {"title": "Aanmeldingen", "unit": "aanmeldingen", "frame": out_a},
+            {"title": "Bereikt", "unit": "%", "frame": out_b},
+        ],
+        events=[(dt.date(2024, 3, 1), "Nieuw beleid")],
+        lang="nl",
+        k=10,
+    )
+    layout = fig.layout
+    assert layout.yaxis3 is not None and "yaxis4" not in layout.to_plotly_json()
+    assert layout.xaxis.matches == "x3" and layout.xaxis2.matches == "x3"
+    heights = [ax.domain[1] - ax.domain[0] for ax in (layout.yaxis, layout.yaxis2, layout.yaxis3)]
+    assert heights[0] > heights[1] == pytest.approx(heights[2])
+    assert (layout.yaxis.title.text, layout.yaxis2.title.text, layout.yaxis3.title.text) == (
+        "huishoudens",
+        "aanmeldingen",
+        "procent",
+    )
+    titles = {a.text for a in layout.annotations}
+    assert {"Schuldenvrij", "Aanmeldingen", "Bereikt"} <= titles and "Nieuw beleid" in titles
+    row2 = [t for t in fig.data if t.yaxis == "y2" and isinstance(t, go.Bar)]
+    assert len(row2) == 1 and list(row2[0].y) == [5.0, None, 7.0, 8.0, 9.0, 10.0]
+    assert "<10" in row2[0].text
+    row3 = [t for t in fig.data if t.yaxis == "y3" and t.mode == "lines+markers"]
+    assert list(row3[0].y) == out_b["result"].to_list()
+    assert {t.line.dash for t in fig.data if t.yaxis == "y" and t.mode == "lines" and t.fill != "toself"} == {
+        "solid",
+        "dash",
+        "dot",
+    }
+
+
+# ---------------------------------------------------------------- areas, map, funnel, cohorts
+
+
+def test_area_bars_rank_and_label_suppressed_areas() -> None:
+    frame = _rollup({"Noord": [30.0], "Zuid": [None], "Oost": [45.5], "West": [12.0]}, months=MONTHS[:1])
+    fig = charts.area_bars(frame, title="t", unit="%", lang="nl", k=10, highlight="Oost")
+    bar = fig.data[0]
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["Oost", "Noord", "West", "Zuid"]
+    assert list(bar.x) == [45.5, 30.0, 12.0, 0.0]
+    assert list(bar.text) == ["45,5%", "30,0%", "12,0%", "<10"]
+    assert "<10" in bar.hovertext[3]
+    assert list(bar.marker.pattern.shape) == ["/", "", "", ""]
+    assert bar.marker.color[0] != bar.marker.color[1]
+    assert fig.layout.yaxis.ticktext[0] == "<b>Oost</b>" and fig.layout.yaxis.autorange == "reversed"
+
+
+def test_area_bars_takes_the_latest_period() -> None:
+    frame = _rollup({"Noord": [1.0, 2.0], "Zuid": [3.0, 1.0]}, months=MONTHS[:2])
+    fig = charts.area_bars(frame, title="t", unit="n", lang="en", k=10)
+    assert list(fig.data[0].y) == ["Noord", "Zuid"] and list(fig.data[0].x) == [2.0, 1.0]
+
+
+def test_choropleth_on_the_real_den_haag_wijken() -> None:
+    geo = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    codes = sorted(f["properties"]["statcode"] for f in geo["features"])
+    assert codes == [f"WK0518{i:02d}" for i in range(1, 45)]
+    values = {f"Wijk {i}": [None if i in (3, 17) else float(i)] for i in range(1, 45)}
+    frame = _rollup(values, months=MONTHS[:1])
+    fig = charts.choropleth(
+        frame,
+        geo,
+        title="Kaart",
+        unit="%",
+        lang="nl",
+        k=10,
+        attribution="Kadaster / Centraal Bureau voor de Statistiek",
+    )
+    shown, hidden = fig.data
+    assert isinstance(shown, go.Choroplethmap) and isinstance(hidden, go.Choroplethmap)
+    assert sorted(list(shown.locations) + list(hidden.locations)) == sorted(frame["area"].to_list())
+    assert list(hidden.locations) == ["WK051803", "WK051817"]
+    assert list(shown.z) == [float(i) for i in range(1, 45) if i not in (3, 17)]
+    assert all(h.endswith("<10") for h in hidden.hovertext)
+    assert shown.featureidkey == "properties.statcode"
+    assert shown.colorscale[0][1] == "#440154"  # Viridis: colour-blind-safe sequential
+    layout = fig.layout
+    assert layout.map.style == "white-bg" and not layout.map.layers
+    assert "mapbox" not in layout.to_plotly_json()
+    assert 4.196 <= layout.map.center.lon <= 4.422 and 52.018 <= layout.map.center.lat <= 52.129
+    assert 10 <= layout.map.zoom <= 12.5
+    assert any(a.text == "Kadaster / Centraal Bureau voor de Statistiek" for a in layout.annotations)
+    assert any("Grijs: <10" in a.text for a in layout.annotations)
+
+
+def test_map_view_fits_the_bounds() -> None:
+    square = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[[4.0, 52.0], [4.2, 52.0], [4.2, 52.1], [4.0, 52.0]]]],
+                },
+            }
+        ],
+    }
+    center, zoom = charts.map_view(square, width=700, height=480)
+    assert center["lon"] == pytest.approx(4.1) and 52.0 < center["lat"] < 52.1
+    # the fitted span in pixels fits the width: 0.2 degrees at 512 * 2**zoom px per 360 degrees
+    assert 0.2 * 512 * 2**zoom / 360 <= 700
+    with pytest.raises(ValueError, match="no coordinates"):
+        charts.map_view({"type": "FeatureCollection", "features": []})
+
+
+def test_funnel_values_and_percent_of_previous() -> None:
+    steps = [("Signalen", 4000.0), ("Bereikt", 800.0), ("Hulp aanvaard", None), ("Schuldenvrij", 50.0)]
+    fig = charts.funnel(steps, title="Trechter", lang="nl", k=10)
+    trace = fig.data[0]
+    assert list(trace.y) == ["Signalen", "Bereikt", "Hulp aanvaard", "Schuldenvrij"]
+    assert list(trace.x) == [4000.0, 800.0, 0.0, 50.0]
+    assert list(trace.customdata) == [None, 20.0, None, None]
+    assert list(trace.text) == ["4.000", "800 (20,0% van vorige stap)", "<10", "50"]
+    assert charts.funnel_percentages([200.0, 50.0, 0.0, 5.0]) == [None, 25.0, 0.0, None]
+    en = charts.funnel(steps[:2], title="Funnel", lang="en", k=5)
+    assert list(en.data[0].text) == ["4,000", "800 (20.0% of previous step)"]
+
+
+def test_cohort_chart_lines_and_emphasis() -> None:
+    rows = [
+        {
+            "cohort": str(y),
+            "months_since": m,
+            "area": "0518",
+            "result": float(m + y - 2020),
+            "suppressed": False,
+        }
+        for y in (2020, 2021, 2022, 2023)
+        for m in (0, 6, 12)
+    ]
+    rows[-1] |= {"result": None, "suppressed": True}
+    fig = charts.cohort_chart(pl.DataFrame(rows), title="Cohorten", lang="nl", k=10)
+    lines = {t.name: t for t in fig.data if t.mode == "lines"}
+    assert list(lines) == ["2020", "2021", "2022", "2023"]
+    assert list(lines["2021"].x) == [0, 6, 12] and list(lines["2021"].y) == [1.0, 7.0, 13.0]
+    assert list(lines["2023"].y) == [3.0, 9.0, None] and lines["2023"].text[-1] == "<10"
+    assert lines["2023"].line.width > lines["2021"].line.width
+    assert lines["2022"].line.width > lines["2021"].line.width
+    for old in ("2020", "2021"):
+        assert lines[old].line.color == charts.FAINT
+        assert charts.contrast_ratio(lines[old].line.color, "#ffffff") >= 3.0
+    assert lines["2020"].line.dash != lines["2021"].line.dash
+    assert list(_trace(fig, "<10 (afgeschermd)").x) == [12]
+    assert fig.layout.xaxis.title.text == "Maanden sinds start" and fig.layout.yaxis.ticksuffix == "%"
+
+
+def test_builders_accept_empty_frames() -> None:
+    """A new indicator without data yet gives an empty chart, not an exception on a page."""
+    empty = _rollup({"Leeg": [1.0]}, months=MONTHS[:1]).clear()
+    assert empty.is_empty()
+    twelve = pl.DataFrame(schema={"month": pl.Date, "current": pl.Float64})
+    cohorts = pl.DataFrame(
+        schema={
+            "cohort": pl.String,
+            "months_since": pl.Int64,
+            "area": pl.String,
+            "result": pl.Float64,
+            "suppressed": pl.Boolean,
+        }
+    )
+    geo = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    figs = [
+        charts.sparkline(twelve, None, None),
+        charts.outcome_chart(twelve, None, None, [(dt.date(2024, 1, 1), "x")], title="t", unit="n"),
+        charts.programme_chart(
+            {"title": "t", "unit": "n", "twelve": twelve, "trajectory": None, "projection": None},
+            [{"title": "o", "unit": "n", "frame": empty}],
+        ),
+        charts.series_chart(empty, title="t", unit="n"),
+        charts.area_bars(empty, title="t", unit="n"),
+        charts.choropleth(empty, geo, title="t", unit="n"),
+        charts.funnel([], title="t"),
+        charts.cohort_chart(cohorts, title="t"),
+    ]
+    for fig in figs:
+        fig.to_json()
