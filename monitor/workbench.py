@@ -10,7 +10,6 @@ to save (the app never writes into queries/).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import re
@@ -170,7 +169,7 @@ def quick_chart(frame: pl.DataFrame, x: str, y: str, color: str | None = None) -
 
     Rows are sorted on x so a line reads left to right even when the query had no ORDER BY.
     """
-    cols = [x, y] + ([color] if color and color not in (x, y) else [])
+    cols = list(dict.fromkeys([x, y, *([color] if color else [])]))  # x may be y (a one-column result)
     data = frame.select(cols).sort(x, nulls_last=True)
     dtype = frame.schema[x]
     if dtype.is_temporal():
@@ -305,12 +304,15 @@ def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
         ind = indicators.parse_text(text, path, programme_ids=engine.programme_ids,
                                     known_ids=set(registry.indicators) | {form.id})
     except indicators.IndicatorError as exc:
-        return FormOutcome(text, [*problems, str(exc)], None)
+        return FormOutcome(text, [*problems, *_messages(exc)], None)
+    problems += [f"The query reads {name} but sources does not list it: add it to sources."
+                 for name in indicators.undeclared_sources(ind)]
     try:
         frame = indicators.compute(engine.catalog, ind)
     except indicators.IndicatorError as exc:
-        return FormOutcome(text, [*problems, str(exc)], None, ind)
-    if ind.shape == "cohort":
+        return FormOutcome(text, [*problems, *_messages(exc)], None, ind)
+    problems += _data_problems(frame, engine.areas)
+    if problems or ind.shape == "cohort":
         return FormOutcome(text, problems, None, ind)
     view = rollup.View(grain="month", level="city")
     preview = rollup.rollup(frame, ind, engine.areas, view, k=engine.settings.min_cell,
@@ -318,7 +320,19 @@ def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
     return FormOutcome(text, problems, preview, ind)
 
 
-def form_defaults(sql: str, table_names: list[str]) -> IndicatorForm:
-    """A form pre-filled from the query: the sources it reads."""
-    return dataclasses.replace(IndicatorForm(id="", title_nl="", title_en=""),
-                               sources=detect_sources(sql, table_names))
+def _messages(exc: indicators.IndicatorError) -> list[str]:
+    """One line per problem, as `python -m monitor check` prints them."""
+    problems = getattr(exc, "problems", None)
+    return [str(p) for p in problems] if problems else [str(exc)]
+
+
+def _data_problems(frame: pl.DataFrame, areas: pl.DataFrame) -> list[str]:
+    """What `monitor check` asks of the result beyond its columns: rows, and wijk codes that exist."""
+    if frame.is_empty():
+        return ["The query returns no rows on the current data: check its filters and joins."]
+    unknown = sorted(set(frame["wijk_code"].unique().to_list()) - set(areas["wijk_code"].to_list()))
+    if unknown:
+        return [f"wijk_code {', '.join(map(str, unknown[:3]))} is not in areas ({len(unknown)} codes): "
+                "use the extract's wijk_code."]
+    return []
+

@@ -48,13 +48,6 @@ with schema_col:
     st.dataframe(schema.filter(schema["table"] == table).drop("table", "rows"), hide_index=True,
                  key="wb_columns")
 
-with st.sidebar.expander(t("wb_history", lang), expanded=True):
-    if not state["wb_history"]:
-        st.caption(t("wb_history_empty", lang))
-    for i, entry in enumerate(state["wb_history"]):
-        st.button(workbench.history_label(entry, width=48), key=f"wb_hist_{i}", on_click=_reuse,
-                  args=(entry.sql,), type="tertiary", help=entry.sql)
-
 # ---- data
 if run_clicked:
     with st.spinner(t("computing", lang)):
@@ -64,7 +57,14 @@ if run_clicked:
     state.pop("wb_form_outcome", None)
 outcome: workbench.RunOutcome | None = state.get("wb_outcome")
 
-# ---- render: result, downloads, quick chart
+# ---- render: the history (after the run, so it includes it), result, downloads, quick chart
+with st.sidebar.expander(t("wb_history", lang), expanded=True):
+    if not state["wb_history"]:
+        st.caption(t("wb_history_empty", lang))
+    for i, entry in enumerate(state["wb_history"]):
+        st.button(workbench.history_label(entry, width=48), key=f"wb_hist_{i}", on_click=_reuse,
+                  args=(entry.sql,), type="tertiary", help=entry.sql)
+
 if outcome is None:
     st.stop()
 if not outcome.ok:
