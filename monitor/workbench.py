@@ -189,25 +189,27 @@ def quick_chart(frame: pl.DataFrame, x: str, y: str, color: str | None = None) -
 class HistoryEntry:
     sql: str
     ran_at: str  # HH:MM:SS, local time of the server
-    outcome: str  # "123 rows", "refused", "timeout", ...
+    outcome: str  # "ok", or the error kind: refused | timeout | failed
+    rows: int | None = None
 
 
 def remember(
     history: list[HistoryEntry], outcome: RunOutcome, limit: int = HISTORY_LIMIT
 ) -> list[HistoryEntry]:
     """A new history, newest first; running the same SQL again moves it to the top instead of repeating it."""
-    summary = outcome.error_kind or f"{outcome.frame.height if outcome.frame is not None else 0} rows"
-    entry = HistoryEntry(outcome.sql, dt.datetime.now().strftime("%H:%M:%S"), summary)
+    rows = outcome.frame.height if outcome.frame is not None else None
+    ran_at = dt.datetime.now().strftime("%H:%M:%S")
+    entry = HistoryEntry(outcome.sql, ran_at, outcome.error_kind or "ok", rows)
     rest = [h for h in history if h.sql.strip() != outcome.sql.strip()]
     return [entry, *rest][:limit]
 
 
-def history_label(entry: HistoryEntry, width: int = 70) -> str:
-    """One line for a history button: time, outcome and the start of the query."""
+def history_label(entry: HistoryEntry, summary: str, width: int = 70) -> str:
+    """One line for a history button: time, outcome (worded by the caller) and the start of the query."""
     one_line = " ".join(entry.sql.split())
     if len(one_line) > width:
         one_line = one_line[: width - 1] + "…"
-    return f"{entry.ran_at} · {entry.outcome} · {one_line}"
+    return f"{entry.ran_at} · {summary} · {one_line}"
 
 
 # ---------------------------------------------------------------- make this an indicator

@@ -62,7 +62,9 @@ with st.sidebar.expander(t("wb_history", lang), expanded=True):
     if not state["wb_history"]:
         st.caption(t("wb_history_empty", lang))
     for i, entry in enumerate(state["wb_history"]):
-        st.button(workbench.history_label(entry, width=48), key=f"wb_hist_{i}", on_click=_reuse,
+        summary = (t("wb_rows", lang, rows=i18n.number(entry.rows, lang)) if entry.outcome == "ok"
+                   else t(f"wb_{entry.outcome}", lang))
+        st.button(workbench.history_label(entry, summary, width=48), key=f"wb_hist_{i}", on_click=_reuse,
                   args=(entry.sql,), type="tertiary", help=entry.sql)
 
 if outcome is None:
@@ -151,4 +153,5 @@ if checked is not None:
         st.code(checked.text, language="sql")
         st.download_button(t("wb_download_sql", lang, name=name), checked.text.encode("utf-8"),
                            file_name=name, mime="application/sql", key="wb_sql_file", on_click="ignore")
-        st.markdown(t("wb_steps", lang, id=checked.indicator.id))
+        if checked.ok:
+            st.markdown(t("wb_steps", lang, id=checked.indicator.id))

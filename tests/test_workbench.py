@@ -110,14 +110,20 @@ def limits_env(demo_settings) -> Iterator[None]:
         yield
 
 
-def _open_page(page: Path = PAGE, **params: str):
-    """Run a page the way the server does: entry point dashboard.py, then the page, URL parameters set."""
+def _open_page(page: Path = PAGE, state: dict[str, str] | None = None, **params: str):
+    """Run a page the way the server does: entry point dashboard.py, then the page, URL parameters set.
+
+    AppTest 1.67 drops `query_params` on `switch_page` (the first run sees an empty URL), so a
+    widget bound to the URL is also given its value through session state (`state`).
+    """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.switch_page(str(page.relative_to(ROOT)))
     for key, value in params.items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -254,6 +260,7 @@ def test_history_deduplicates_and_caps() -> None:
     for i in range(40):
         history = workbench.remember(history, workbench.RunOutcome(f"SELECT {i}", None, "x", "failed"))
     assert len(history) == workbench.HISTORY_LIMIT and history[0].outcome == "failed"
+    assert workbench.history_label(history[0], "mislukt").split(" · ")[1:] == ["mislukt", "SELECT 39"]
 
 
 # ---------------------------------------------------------------- make this an indicator
@@ -298,7 +305,8 @@ def test_indicator_made_on_the_page_passes_check_and_shows(demo_settings, limits
            "MONITOR_QUERIES_DIR": str(queries_copy)}
     proc = _cli(env, "check")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    page = _open_page(ROOT / "pages" / "2_indicator.py", id="aanmeldingen_wijkteam")
+    page = _open_page(ROOT / "pages" / "2_indicator.py", id="aanmeldingen_wijkteam",
+                      state={"id": "aanmeldingen_wijkteam"})
     assert "Aanmeldingen via het wijkteam" in " ".join(m.value for m in page.markdown)
 
 
