@@ -66,7 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from monitor import catalog
+    from monitor import catalog, workbench
 
     settings = get_settings()
     catalog.ensure_catalog(settings, progress=_err)
@@ -76,7 +76,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except catalog.QueryError as exc:
         _err(str(exc))
         return 2
-    sys.stdout.write(result.frame.write_csv())
+    sys.stdout.write(workbench.to_csv(result.frame).decode("utf-8"))
     if result.truncated:
         _err(f"Output cut at the row cap of {result.row_cap} rows.")
     return 0

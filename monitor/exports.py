@@ -23,7 +23,7 @@ _NUMERIC = ("value", "denominator", "result", "result_prev", "change")
 
 def table(frame: pl.DataFrame, *, k: int) -> pl.DataFrame:
     """The exported columns, numbers as text with `<k` where suppressed (None stays empty)."""
-    cols = [c for c in ("period", "area", "area_name", *_NUMERIC) if c in frame.columns]
+    cols = [c for c in ("period", "months_since", "area", "area_name", *_NUMERIC) if c in frame.columns]
     if "denominator" in cols and frame["denominator"].null_count() == frame.height:
         cols.remove("denominator")  # not a ratio
     out = frame.select(cols)

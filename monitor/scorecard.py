@@ -119,8 +119,9 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
         status = programme.status(ambition, term, current.value, as_of, ind.direction)
     else:
         status = programme.Status("no_target", current.value, None, None, as_of)
-    proj = programme.projection(twelve, term.end) if not twelve.is_empty() else None
-    path = programme.projection_path(twelve, term.end) if proj is not None else None
+    bounds = (0.0, 100.0) if ind.is_percentage else (0.0, None)  # a share cannot pass 100%
+    proj = programme.projection(twelve, term.end, bounds=bounds) if not twelve.is_empty() else None
+    path = programme.projection_path(twelve, term.end, bounds=bounds) if proj is not None else None
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"

@@ -143,9 +143,15 @@ def to_parquet(frame: pl.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+def _csv_safe(dtype: pl.DataType) -> bool:
+    """Types CSV holds as they are; the rest (lists, structs, binary, DuckDB VARIANT) becomes text."""
+    return (dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.String, pl.Boolean, pl.Null)
+            or isinstance(dtype, pl.Categorical | pl.Enum))
+
+
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
     """CSV cannot hold lists or structs (duckdb_settings() returns some): write them as JSON-ish text."""
-    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested() or dtype == pl.Binary]
+    nested = [name for name, dtype in frame.schema.items() if not _csv_safe(dtype)]
     if not nested:
         return frame
     return frame.with_columns(

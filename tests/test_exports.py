@@ -48,3 +48,17 @@ def test_xlsx_numbers_stay_numbers_and_suppressed_is_text() -> None:
     assert "&lt;10" in strings
     assert "<v>1234.5</v>" in sheet  # a real number cell, not text
     assert "Belgisch Park" in strings
+
+
+def test_cli_sql_writes_nested_columns_as_text(demo_settings) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir)}
+    out = subprocess.run([sys.executable, "-m", "monitor", "sql", "SELECT [1, 2] AS l, {'a': 1} AS s"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["l,s", '"[1, 2]",{\'a\': 1}']
