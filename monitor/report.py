@@ -53,7 +53,7 @@ def _row(card: scorecard.Card, lang: str, k: int) -> str:
 
 
 def _icon(code: str) -> str:
-    return {"on_track": "✅", "attention": "⚠️", "off_track": "❌", "no_target": "➖"}[code]
+    return {"on_track": "✓", "attention": "⚠", "off_track": "✗", "no_target": "–"}[code]
 
 
 def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> str:

@@ -397,7 +397,10 @@ def indicator_url(ctx: Ctx, ind_id: str) -> str:
 # ---------------------------------------------------------------- scorecard pieces
 
 STATUS_ORDER = ("on_track", "attention", "off_track", "no_target")
-_STATUS_ICON = {"on_track": "✅", "attention": "⚠️", "off_track": "❌", "no_target": "➖"}
+# Material Symbols ship with Streamlit (no web font fetched); the word beside it carries the meaning.
+# Text colour stays the default (contrast); shape and word carry the meaning, not colour.
+_STATUS_ICON = {"on_track": ":material/check_circle:", "attention": ":material/warning:",
+                "off_track": ":material/cancel:", "no_target": ":material/remove:"}
 
 
 def status_badge(code: str, lang: str) -> str:

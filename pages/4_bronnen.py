@@ -24,7 +24,8 @@ st.dataframe(extracts_table, hide_index=True)
 for status in report.extracts:
     if status.problems:
         word = t("kept_note", lang) if status.status == "kept" else t("failed_note", lang)
-        with st.expander(f"⚠️ {status.name}: {len(status.problems)} {t('problems', lang)} · {word}"):
+        with st.expander(f"{status.name}: {len(status.problems)} {t('problems', lang)} · {word}",
+                         icon=":material/warning:"):
             st.markdown("\n".join(f"- `{p}`" for p in status.problems))
 st.caption(t("contract_note", lang))
 
