@@ -24,7 +24,7 @@ import polars as pl
 from monitor.extracts import CONTRACT, DEMO_METADATA_KEY
 
 FIRST_MONTH = "2019-01"
-STOCK_FROM = "2016-01"  # debt cases registered since then may still be open in 2019
+STOCK_FROM = "2015-01"  # settlements last 36 months plus waiting time: cases from 2015 still end in 2019
 SHORT_SETTLEMENTS_FROM = dt.date(2023, 7, 1)
 MONTH_DAYS = 30.4375
 
@@ -361,7 +361,7 @@ def _debt_cases(rng: np.random.Generator, grid: Grid, hh: np.ndarray, signals: d
     # from accepted signals: same household, registered days to weeks after the contact
     acc = np.flatnonzero(signals["accepted"] & (rng.random(len(signals["accepted"])) < 0.30))
     reg_sig = signals["contacted"][acc] + _gamma_days(rng, len(acc), 2.0, 14.0, lo=3)
-    # other referrals, from 2016 so that the cases open on 1 January 2019 are in the extract
+    # other referrals, from 2015 so that the cases open on 1 January 2019 are in the extract
     full = _grid(STOCK_FROM, until)
     counts = rng.poisson(_other_referrals_level(full.t) * scale)
     mi = _months_idx(counts)
