@@ -8,7 +8,8 @@ status, projection to the end of the term, and the outputs that drive it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -110,6 +111,34 @@ def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Fi
     return as_of, current, previous, twelve
 
 
+def _project(twelve: pl.DataFrame, end: dt.date, percentage: bool
+             ) -> tuple[programme.Projection | None, pl.DataFrame | None]:
+    """The projection and its monthly path; a percentage is projected on the logit scale.
+
+    A straight line through a share runs past 100% within a few years; on the
+    logit scale the same trend bends towards 0 and 100 as shares really do.
+    """
+    if twelve.is_empty():
+        return None, None
+    if not percentage:
+        proj = programme.projection(twelve, end)
+        return proj, programme.projection_path(twelve, end) if proj is not None else None
+    share = pl.col("current").clip(0.5, 99.5) / 100
+    logit = twelve.with_columns(current=(share / (1 - share)).log())
+    proj = programme.projection(logit, end, bounds=(None, None))
+    if proj is None:
+        return None, None
+    back = lambda v: 100 / (1 + math.exp(-v))  # noqa: E731
+    if proj.method == "observed":
+        proj = programme.projection(twelve, end)
+    else:
+        proj = replace(proj, value=back(proj.value), low=back(proj.low), high=back(proj.high),
+                       method=proj.method + ", on the logit scale")
+    path = programme.projection_path(logit, end, bounds=(None, None)).with_columns(
+        (100 / (1 + (-pl.col(c)).exp())).alias(c) for c in ("value", "low", "high"))
+    return proj, path
+
+
 def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     ind = engine.indicator(ambition.indicator)
     as_of, current, previous, twelve = headline(engine, ind)
@@ -119,9 +148,7 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
         status = programme.status(ambition, term, current.value, as_of, ind.direction)
     else:
         status = programme.Status("no_target", current.value, None, None, as_of)
-    bounds = (0.0, 100.0) if ind.is_percentage else (0.0, None)  # a share cannot pass 100%
-    proj = programme.projection(twelve, term.end, bounds=bounds) if not twelve.is_empty() else None
-    path = programme.projection_path(twelve, term.end, bounds=bounds) if proj is not None else None
+    proj, path = _project(twelve, term.end, ind.is_percentage)
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"

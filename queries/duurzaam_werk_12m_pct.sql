@@ -2,13 +2,13 @@
 title: {nl: Na 12 maanden nog aan het werk, en: Still working after 12 months}
 description:
   nl: >-
-    Van de plaatsingen waarvan bekend is of de persoon twaalf maanden later nog werkt, het
-    aandeel dat nog werkt, per maand van plaatsing. Plaatsingen van het afgelopen jaar zijn nog
-    niet te beoordelen en tellen (nog) niet mee.
+    Van de plaatsingen van twaalf maanden eerder het aandeel waarvan de persoon nog werkt, per
+    maand waarin die twaalf maanden om zijn (de maand van meten). Zo is het cijfer even actueel
+    als de andere: de maand van meten ligt nooit na de laatste gegevensmaand.
   en: >-
-    Of the placements for which it is known whether the person still works twelve months later,
-    the share still working, by month of placement. Placements of the past year cannot be judged
-    yet and do not count (yet).
+    Of the placements of twelve months earlier, the share whose person still works, by the month
+    in which the twelve months are complete (the month of measurement). That keeps the figure as
+    current as the others: the month of measurement never lies after the latest data month.
 kind: outcome
 programme: werk
 measure: ratio
@@ -20,9 +20,11 @@ drivers: [plaatsingen_vanuit_bijstand, proefplaatsingen]
 
 -- employed_12m stays null until twelve months have passed: those placements are left out of
 -- the denominator, because counting them as "not working" would sink every recent month.
+-- Counted in the month the twelve months are complete, not the month of placement, so the
+-- latest value is about last year's placements and the scorecard is not a year behind.
 WITH observed AS (
     SELECT
-        date_trunc('month', placed_on)::DATE AS month,
+        date_trunc('month', placed_on + INTERVAL 12 MONTH)::DATE AS month,
         wijk_code,
         employed_12m
     FROM placements

@@ -213,7 +213,12 @@ def test_duurzaam_werk_12m_pct_leaves_out_the_unobserved(frames, demo_extracts: 
     got = frames["duurzaam_werk_12m_pct"]
     assert got["denominator"].sum() == observed.height
     assert got["value"].sum() == observed["employed_12m"].sum()
-    assert got["month"].max() < dt.date(2025, 11, 1)  # the last twelve months cannot be judged yet
+    # counted in the month of measurement: twelve months after the placement month
+    first_placed = observed["placed_on"].min()
+    assert got["month"].min() == dt.date(first_placed.year + 1, first_placed.month, 1)
+    last = got.filter(pl.col("month") == got["month"].max())
+    placed = observed.filter(pl.col("placed_on").dt.truncate("1mo").dt.offset_by("12mo") == got["month"].max())
+    assert last["denominator"].sum() == placed.height
 
 
 def test_werk_gesprekken_takes_the_wijk_of_the_spell_at_the_time(frames, demo_extracts: Path) -> None:
