@@ -217,7 +217,8 @@ def test_duurzaam_werk_12m_pct_leaves_out_the_unobserved(frames, demo_extracts: 
     first_placed = observed["placed_on"].min()
     assert got["month"].min() == dt.date(first_placed.year + 1, first_placed.month, 1)
     last = got.filter(pl.col("month") == got["month"].max())
-    placed = observed.filter(pl.col("placed_on").dt.truncate("1mo").dt.offset_by("12mo") == got["month"].max())
+    measured = pl.col("placed_on").dt.truncate("1mo").dt.offset_by("12mo")
+    placed = observed.filter(measured == got["month"].max())
     assert last["denominator"].sum() == placed.height
 
 

@@ -1,0 +1,99 @@
+"""`python -m monitor`: exit codes, CSV shapes and messages that name the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from monitor import cli, rollup
+from monitor.engine import get_engine
+from tests.conftest import ROOT
+
+COMMANDS = ["sample", "build", "check", "indicators", "series", "sql", "new", "report", "bench", "contract"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    out = subprocess.run([sys.executable, "-m", "monitor", command, "--help"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "usage: python -m monitor" in out.stdout
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_check_passes_on_demo(demo_settings, capsys) -> None:
+    assert cli.main(["check"]) == 0
+    assert "All checks passed" in capsys.readouterr().err
+
+
+def test_check_names_a_broken_query_file(demo_settings, tmp_path, monkeypatch, capsys) -> None:
+    queries = tmp_path / "queries"
+    shutil.copytree(ROOT / "queries", queries)
+    broken = "/*---\ntitle: {nl: Kapot, en: Broken}\nkind: outcomee\n---*/\nSELECT 1\n"
+    (queries / "kapot.sql").write_text(broken)
+    monkeypatch.setenv("MONITOR_QUERIES_DIR", str(queries))
+    assert cli.main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "kapot.sql" in out and "outcomee" in out
+
+
+def test_check_names_a_broken_extract(data_copy, capsys) -> None:
+    (data_copy.data_dir / "placements.parquet").write_bytes(b"not parquet")
+    assert cli.main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "placements.parquet" in out and "unreadable file" in out
+
+
+def test_series_csv_equals_the_library(demo_settings, capsys) -> None:
+    assert cli.main(["series", "huishoudens_schuldenvrij", "--grain", "year", "--by", "stadsdeel"]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert list(rows[0]) == ["period", "area", "value"]
+    expected = get_engine(demo_settings).series("huishoudens_schuldenvrij",
+                                                rollup.View(grain="year", level="stadsdeel"))
+    assert len(rows) == expected.height
+    for row, (period, area, value, suppressed) in zip(
+        rows, expected.select("period", "area", "value", "suppressed").iter_rows(), strict=True
+    ):
+        assert (row["period"], row["area"]) == (period, area)
+        assert row["value"] == (f"<{demo_settings.min_cell}" if suppressed else str(value))
+
+
+def test_series_ratio_has_denominator_and_suppression(demo_settings, capsys) -> None:
+    assert cli.main(["series", "vroegsignalen_bereikt_pct", "--grain", "month", "--by", "wijk",
+                     "--from", "2026-01", "--to", "2026-03"]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert list(rows[0]) == ["period", "area", "value", "denominator"]
+    assert {r["period"] for r in rows} == {"2026-01", "2026-02", "2026-03"}
+    assert all(r["area"].startswith("WK0518") for r in rows)
+    shown = [r for r in rows if r["value"] != "<10"]
+    assert all(float(r["denominator"]) == 0 or float(r["denominator"]) >= 10 for r in shown)
+    assert any(r["value"] == "<10" for r in rows), "small wijken must be suppressed"
+
+
+def test_series_unknown_indicator(demo_settings, capsys) -> None:
+    assert cli.main(["series", "huishoudens_schuldvrij"]) == 2
+    assert "huishoudens_schuldenvrij" in capsys.readouterr().err  # the known ids are listed
+
+
+def test_indicators_lists_every_query_file(demo_settings, capsys) -> None:
+    assert cli.main(["indicators"]) == 0
+    ids = {r["id"] for r in _rows(capsys.readouterr().out)}
+    assert ids == {p.stem for p in (ROOT / "queries").rglob("*.sql")}
+
+
+def test_report_writes_a_file(demo_settings, tmp_path) -> None:
+    out = tmp_path / "rapport.html"
+    assert cli.main(["report", "--out", str(out)]) == 0
+    assert out.read_text().startswith("<!doctype html>")
+
+
+def test_sql_refusal_exit_code(demo_settings, capsys) -> None:
+    assert cli.main(["sql", "DROP TABLE areas"]) == 2
+    assert "Refused" in capsys.readouterr().err
