@@ -668,14 +668,15 @@ def _compare(build: dict[str, Any], cold: dict[str, Any], naive: dict[str, Any])
 def run(scales: Sequence[int], *, until: str = UNTIL, seed: int = SEED, repeats: int = REPEATS,
         rollup_repeats: int = ROLLUP_REPEATS, say: Callable[[str], None] = print) -> dict[str, Any]:
     """The whole benchmark as a JSON-ready dict: meta, one entry per scale, and the targets."""
-    results = []
+    results, load_before = [], os.getloadavg()
     for scale in scales:
         say(f"scale {scale}: demo extracts until {until}, build, cold, roll-ups, naive ...")
         with tempfile.TemporaryDirectory(prefix=f"monitor-bench-{scale}-") as tmp:
             results.append(bench_scale(scale, until=until, seed=seed, repeats=repeats,
                                        rollup_repeats=rollup_repeats, workdir=Path(tmp)))
-    return {"meta": _meta(until, seed, repeats, rollup_repeats), "scales": results,
-            "targets": targets(results)}
+    meta = _meta(until, seed, repeats, rollup_repeats) | {"load_before": load_before,
+                                                          "load_after": os.getloadavg()}
+    return {"meta": meta, "scales": results, "targets": targets(results)}
 
 
 def _meta(until: str, seed: int, repeats: int, rollup_repeats: int) -> dict[str, Any]:
@@ -740,7 +741,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"{m['created']}, {m['system']}, {m['cpus']} CPUs; Python {m['python']}, DuckDB {m['duckdb']} "
         f"({m['duckdb_threads']} threads, {m['duckdb_memory_limit']}), Polars {m['polars']}, "
         f"pandas {m['pandas']}. Demo data until {m['until']} (seed {m['seed']}); {m['repeats']} repeats "
-        f"(cold: each in a fresh process), {m['rollup_repeats']} per roll-up view; medians.", "",
+        f"(cold: each in a fresh process), {m['rollup_repeats']} per roll-up view; medians. Load average "
+        f"{m['load_before'][0]:.1f} before, {m['load_after'][0]:.1f} after (other work on the machine "
+        "inflates maxima).", "",
         "## Targets", "",
         *_table(["target", "goal", "measured", "result"],
                 ([t["target"], t["goal"], t["text"], {True: "PASS", False: "FAIL", None: "-"}[t["pass"]]]
