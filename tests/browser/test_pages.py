@@ -1,0 +1,98 @@
+"""Every page in a real browser: first request on a fresh server, language switch, deep link, no egress.
+
+The pages come from `monitor.ui.page_files()` (dashboard.py + pages/*.py), so a new page is
+tested without touching this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor import ui
+from monitor.i18n import t
+
+pytestmark = pytest.mark.browser
+
+PAGES = ui.page_files()
+SLUGS = [ui.page_slug(p) for p in PAGES]
+
+
+def page_path(slug: str) -> str:
+    """Streamlit's URL for a page: home is "/", others "/<slug>"."""
+    return "/" if slug == "home" else f"/{slug}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=SLUGS)
+def test_first_request_on_fresh_server(fresh_server: str, app, path: Path) -> None:
+    """Opened as the very first URL a new server gets: the title shows and nothing breaks."""
+    slug = ui.page_slug(path)
+    title = t(f"page_{slug}", "nl")
+    app.open(fresh_server, page_path(slug))
+    assert app.heading(title).count() == 1, f"no <h1> '{title}' on {page_path(slug)}"
+    assert app.page.title().startswith(title)
+    app.assert_clean()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_language_switch(server: str, app, slug: str) -> None:
+    """Clicking "English" in the sidebar translates the page and puts lang=en in the URL."""
+    app.open(server, page_path(slug))
+    app.sidebar().get_by_text("English", exact=True).click()
+    app.page.wait_for_url("**lang=en**", timeout=15_000)
+    app.wait()
+    assert app.heading(t(f"page_{slug}", "en")).count() == 1
+    assert "lang=en" in app.page.url
+    app.assert_clean()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_english_link(server: str, app, slug: str) -> None:
+    """Opening ?lang=en directly gives the English page; the navigation keeps the language."""
+    app.open(server, f"{page_path(slug)}?lang=en")
+    assert app.heading(t(f"page_{slug}", "en")).count() == 1
+    nav = app.sidebar().locator('[data-testid="stPageLink"] a')
+    hrefs = nav.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(hrefs) == len(SLUGS)
+    assert all("lang=en" in h for h in hrefs), hrefs
+    app.assert_clean()
+
+
+DEEP_LINK = "/indicator?id=huishoudens_schuldenvrij&grain=year&level=stadsdeel"
+
+
+def test_deep_link_reproduces_view(fresh_server: str, app, demo_settings) -> None:
+    """A copied link, as the first request on a fresh server, shows the indicator, grain and level."""
+    from monitor.engine import get_engine
+
+    engine = get_engine(demo_settings)
+    ind = engine.indicator("huishoudens_schuldenvrij")
+    app.open(fresh_server, DEEP_LINK)
+    page, side = app.page, app.sidebar()
+    assert page.get_by_role("heading", name=ind.label("nl"), level=2).count() == 1
+    assert page.get_by_role("combobox", name=t("indicator", "nl")).input_value() == ind.label("nl")
+    for key, value in (("grain", t("grain_year", "nl")), ("level", t("level_stadsdeel", "nl"))):
+        active = side.locator(f'[aria-label="{t(key, "nl")}"] [aria-checked="true"]')
+        assert active.all_inner_texts() == [value], f"{key}: {active.all_inner_texts()}"
+    # the stadsdeel filter appears only at stadsdeel level
+    assert side.get_by_text(t("stadsdelen", "nl"), exact=True).count() == 1
+    query = page.evaluate("() => window.location.search")
+    for part in ("id=huishoudens_schuldenvrij", "grain=year", "level=stadsdeel"):
+        assert part in query
+    app.assert_clean()
+
+
+def test_no_request_leaves_localhost(server: str, app) -> None:
+    """Every page with every tab opened: all requests go to 127.0.0.1 (or data:/blob:/about:).
+
+    Every other browser test checks its own requests too (`assert_clean`), the a11y tests in
+    both languages with every tab shown.
+    """
+    for slug in SLUGS:
+        app.open(server, page_path(slug))
+        for tab in app.page.get_by_role("tab").all():
+            tab.click()
+        app.wait()
+    assert app.requests, "no requests recorded"
+    app.assert_clean()

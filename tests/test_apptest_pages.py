@@ -1,0 +1,157 @@
+"""Every page under Streamlit's AppTest (no browser), with content checks computed from the library.
+
+Pages are found by `monitor.ui.page_files()`; a page other than home runs through
+`switch_page` from dashboard.py, as Streamlit serves it. Query parameters are set
+before the run, so each test is also a deep-link test. Expected values are
+computed with the library (scorecard, engine.series, i18n), never hard-coded.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import i18n, programme, rollup, scorecard, ui
+from monitor.engine import Engine, get_engine
+from monitor.i18n import t
+
+PAGES = ui.page_files()
+SLUGS = [ui.page_slug(p) for p in PAGES]
+
+
+@pytest.fixture(scope="module")
+def engine(demo_settings) -> Engine:
+    return get_engine(demo_settings)
+
+
+def run_page(path: Path, **params: str) -> AppTest:
+    """Run one page the way the server does (entry point dashboard.py), with URL parameters set."""
+    at = AppTest.from_file(str(ui.HOME), default_timeout=180)
+    if path != ui.HOME:
+        at.switch_page(str(path.relative_to(ui.HOME.parent)))
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
+    return at
+
+
+def by_label(widgets, label: str):
+    """The one widget with this label (widget keys are the frame's business, labels are what users see)."""
+    found = [w for w in widgets if w.label == label]
+    assert len(found) == 1, f"{len(found)} widgets labelled {label!r}"
+    return found[0]
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+def table(at: AppTest, index: int = 0):
+    """The (pandas) frame of the index-th st.dataframe."""
+    return at.dataframe[index].value
+
+
+# ---------------------------------------------------------------- every page
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("path", PAGES, ids=SLUGS)
+def test_page_runs_and_shows_title(demo_settings, path: Path, lang: str) -> None:
+    params = {"lang": "en"} if lang == "en" else {}
+    at = run_page(path, **params)
+    assert [x.value for x in at.title] == [t(f"page_{ui.page_slug(path)}", lang)]
+
+
+# ---------------------------------------------------------------- home: the scorecard
+
+
+def _home_cards(engine: Engine) -> list[scorecard.Card]:
+    """The cards in the order the home page draws them: per programme, in programme order."""
+    cards = scorecard.scorecard(engine)
+    order = list(engine.programme.programmes)
+    return sorted(cards, key=lambda c: order.index(c.ambition.programme))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_home_numbers_equal_library(engine: Engine, lang: str) -> None:
+    cards = _home_cards(engine)
+    assert cards, "the demo programme has no ambitions in the current term"
+    k = engine.settings.min_cell
+    at = run_page(ui.HOME, **({"lang": "en"} if lang == "en" else {}))
+    expected = [i18n.value(c.current.value, c.indicator.unit, lang, suppressed=c.current.suppressed, k=k)
+                for c in cards]
+    assert [m.value for m in at.metric] == expected
+
+
+def test_home_one_heading_and_status_per_ambition(engine: Engine) -> None:
+    pf = engine.programme
+    term = programme.current_term(pf, engine.as_of)
+    ambitions = programme.ambitions_for(pf, term.id, None)
+    cards = _home_cards(engine)
+    assert len(cards) == len(ambitions), "an ambition of the current term has no scorecard card"
+    at = run_page(ui.HOME)
+    text = markdown_text(at)
+    headings = [str(m.value) for m in at.markdown if str(m.value).startswith("#### ")]
+    assert len(headings) == len(cards)
+    for card in cards:
+        title = i18n.pick(card.ambition.title, "nl")
+        assert sum(title in h for h in headings) == 1, f"heading for '{title}'"
+        assert t(f"status_{card.status.code}", "nl") in text
+    # the bordered containers: one per ambition
+    assert len(at.metric) == len(cards)
+
+
+# ---------------------------------------------------------------- indicator page
+
+
+def _suppressed_count_indicator(engine: Engine) -> str | None:
+    """A count indicator whose month x wijk roll-up has a suppressed cell."""
+    view = rollup.View(grain="month", level="wijk")
+    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
+        if ind.shape != "series" or ind.measure != "count":
+            continue
+        if engine.series(ind.id, view)["suppressed"].any():
+            return ind.id
+    return None
+
+
+def test_indicator_shows_suppressed_cells_and_downloads(engine: Engine) -> None:
+    ind_id = _suppressed_count_indicator(engine)
+    assert ind_id is not None, "no count indicator has a suppressed month x wijk cell in the demo data"
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="month")
+    k = engine.settings.min_cell
+    frame = table(at)
+    assert (frame == f"<{k}").to_numpy().any(), f"no '<{k}' in the table of {ind_id}"
+    assert len(at.get("download_button")) == 2
+
+
+def test_indicator_deep_link_year_stadsdeel(engine: Engine) -> None:
+    ind_id = "huishoudens_schuldenvrij"
+    ind = engine.indicator(ind_id)
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, grain="year", level="stadsdeel")
+    assert by_label(at.selectbox, t("indicator", "nl")).value == ind_id
+    assert by_label(at.segmented_control, t("grain", "nl")).value == "year"
+    assert by_label(at.segmented_control, t("level", "nl")).value == "stadsdeel"
+    assert f"## {ind.label('nl')}" in markdown_text(at)
+    expected = engine.series(ind_id, rollup.View(grain="year", level="stadsdeel"))
+    frame = table(at)
+    periods = frame[t("col_period", "nl")].astype(str).tolist()
+    assert periods and all(re.fullmatch(r"\d{4}", p) for p in periods), periods[:5]
+    assert sorted(set(periods)) == sorted(set(expected["period"].to_list()))
+    assert set(frame[t("col_area", "nl")]) == set(expected["area_name"].to_list())
+
+
+def test_indicator_deep_link_quarter_in_english(engine: Engine) -> None:
+    ind_id = "huishoudens_schuldenvrij"
+    ind = engine.indicator(ind_id)
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, grain="quarter", lang="en")
+    assert [x.value for x in at.title] == [t("page_indicator", "en")]
+    assert f"## {ind.label('en')}" in markdown_text(at)
+    periods = table(at)[t("col_period", "en")].astype(str).tolist()
+    assert periods and all(re.fullmatch(r"\d{4}-Q[1-4]", p) for p in periods), periods[:5]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [t("download_csv", "en"), t("download_xlsx", "en")]
