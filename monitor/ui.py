@@ -1,7 +1,7 @@
 """The Streamlit frame every page shares: page setup, sidebar, language, filters bound to the URL.
 
 Pages call `page()` first and then only lay out what it hands them. Every filter
-is a widget bound to a query parameter (`bind="query-params"`), so a copied link
+is a widget whose value is kept in a query parameter as a code (`url_choice`), so a copied link
 reproduces the view, also as the first request on a fresh server. The sidebar
 navigation is drawn here from the files in `pages/` (no hand-kept list).
 """
@@ -81,11 +81,44 @@ def page(title_key: str) -> Ctx:
 
 
 def _language_switch(lang: str) -> str:
-    choice = st.sidebar.segmented_control(
-        "Taal / Language", ["nl", "en"], default="nl", key="lang", bind="query-params",
-        format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code], required=True,
-    )
+    with st.sidebar:
+        choice = url_choice(st.segmented_control, "Taal / Language", ["nl", "en"], key="lang", default="nl",
+                            format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
+                            required=True)
     return i18n.lang_or_default(choice or lang)
+
+
+def url_choice(widget, label: str, options: Sequence, *, key: str, default=None, multi: bool = False,
+               **kwargs):
+    """A choice widget whose value is kept in the URL as its code (`?grain=year`), in any language.
+
+    Streamlit's `bind="query-params"` writes a widget's *formatted* label into the URL
+    (`?grain=Jaar`, `?lang=English`) and ignores a code, so a link written with codes, or
+    copied in the other language, silently shows the defaults. Here the URL is read before the
+    widget is drawn (it wins on the first run and whenever it changed outside the widget) and
+    written back, as codes, after.
+    """
+    options = list(options)
+    wkey, synced = f"_w_{key}", f"_url_{key}"
+    if multi:
+        from_url = [v for v in st.query_params.get_all(key) if v in options]
+    else:
+        raw = st.query_params.get(key)
+        from_url = raw if raw in options else default
+    if wkey not in st.session_state or st.session_state.get(synced) != from_url:
+        st.session_state[wkey] = from_url
+    value = widget(label, options, key=wkey, **kwargs)
+    st.session_state[synced] = value
+    if multi:
+        if value:
+            st.query_params[key] = list(value)
+        else:
+            st.query_params.pop(key, None)
+    elif value is not None and (value != default or key in st.query_params):
+        st.query_params[key] = value
+    else:
+        st.query_params.pop(key, None)
+    return value
 
 
 def _navigation(lang: str, settings: Settings) -> None:
@@ -145,10 +178,8 @@ def indicator_picker(ctx: Ctx, *, key: str = "id", shape: str | None = "series",
         st.warning(t("no_indicators", ctx.lang))
         return None
     ids = [i.id for i in options]
-    chosen = st.selectbox(
-        t(label_key, ctx.lang), ids, key=key, bind="query-params",
-        format_func=lambda i: f"{registry.indicators[i].label(ctx.lang)}",
-    )
+    chosen = url_choice(st.selectbox, t(label_key, ctx.lang), ids, key=key, default=ids[0],
+                        format_func=lambda i: f"{registry.indicators[i].label(ctx.lang)}")
     return registry.indicators.get(chosen or ids[0])
 
 
@@ -180,30 +211,25 @@ def view_filters(
     lang = ctx.lang
     with box:
         st.markdown(f"**{t('filters', lang)}**")
-        grain = st.segmented_control(
-            t("grain", lang), list(grains), default=default_grain, key="grain", bind="query-params",
-            format_func=lambda g: t(f"grain_{g}", lang), required=True,
-        ) or default_grain
-        level = st.segmented_control(
-            t("level", lang), list(levels), default=default_level, key="level", bind="query-params",
-            format_func=lambda v: t(f"level_{v}", lang), required=True,
-        ) or default_level
+        grain = url_choice(st.segmented_control, t("grain", lang), grains, default=default_grain, key="grain",
+                           format_func=lambda g: t(f"grain_{g}", lang), required=True) or default_grain
+        level = url_choice(st.segmented_control, t("level", lang), levels, default=default_level, key="level",
+                           format_func=lambda v: t(f"level_{v}", lang), required=True) or default_level
         areas = _area_filter(ctx, level)
         per_value = None
         if per and ind.measure != "ratio":
-            per_choice = st.segmented_control(
-                t("per", lang), ["abs", "inhabitants", "households"], default="abs", key="per",
-                bind="query-params", format_func=lambda v: t(f"per_{v}", lang), required=True,
-            )
+            per_choice = url_choice(st.segmented_control, t("per", lang),
+                                    ["abs", "inhabitants", "households"], default="abs", key="per",
+                                    format_func=lambda v: t(f"per_{v}", lang), required=True)
             per_value = None if per_choice in (None, "abs") else per_choice
         start = end = None
         if period:
             months = month_options(ctx, ind)
             if months:
-                start_s = st.selectbox(t("from", lang), months, index=0, key="van", bind="query-params",
-                                       format_func=lambda m: _month_label(m, lang))
-                end_s = st.selectbox(t("to", lang), months, index=len(months) - 1, key="tot",
-                                     bind="query-params", format_func=lambda m: _month_label(m, lang))
+                start_s = url_choice(st.selectbox, t("from", lang), months, default=months[0], key="van",
+                                     format_func=lambda m: _month_label(m, lang))
+                end_s = url_choice(st.selectbox, t("to", lang), months, default=months[-1], key="tot",
+                                   format_func=lambda m: _month_label(m, lang))
                 start, end = _month(start_s or months[0]), _month(end_s or months[-1])
                 if start > end:
                     start, end = end, start
@@ -220,15 +246,15 @@ def _area_filter(ctx: Ctx, level: str) -> list[str]:
     if level == "city":
         return []
     stadsdelen = sorted(areas["stadsdeel"].unique().to_list())
-    chosen = st.multiselect(t("stadsdelen", ctx.lang), stadsdelen, key="stadsdeel", bind="query-params",
-                            placeholder=t("all", ctx.lang))
+    chosen = url_choice(st.multiselect, t("stadsdelen", ctx.lang), stadsdelen, key="stadsdeel", multi=True,
+                        placeholder=t("all", ctx.lang))
     if level == "stadsdeel":
         return list(chosen)
     pool = areas.filter(pl.col("stadsdeel").is_in(chosen)) if chosen else areas
     names = dict(zip(pool["wijk_code"], pool["wijk_name"], strict=True))
-    wijken = st.multiselect(t("wijken", ctx.lang), sorted(names, key=names.get), key="wijk",
-                            bind="query-params", format_func=lambda c: f"{names.get(c, c)} ({c})",
-                            placeholder=t("all", ctx.lang))
+    wijken = url_choice(st.multiselect, t("wijken", ctx.lang), sorted(names, key=names.get), key="wijk",
+                        multi=True, format_func=lambda c: f"{names.get(c, c)} ({c})",
+                        placeholder=t("all", ctx.lang))
     if wijken:
         return list(wijken)
     return sorted(names) if chosen else []
@@ -259,8 +285,8 @@ def term_picker(ctx: Ctx) -> rollup.Term:
     pf = ctx.engine.programme
     current = programme.current_term(pf, ctx.engine.as_of)
     labels = {term.id: i18n.pick(term.label, ctx.lang) for term in pf.terms}
-    chosen = st.segmented_control(t("term", ctx.lang), list(labels), default=current.id, key="term",
-                                  bind="query-params", required=True, format_func=labels.get)
+    chosen = url_choice(st.segmented_control, t("term", ctx.lang), list(labels), default=current.id,
+                        key="term", required=True, format_func=labels.get)
     return next((term for term in pf.terms if term.id == chosen), current)
 
 
@@ -268,9 +294,8 @@ def programme_picker(ctx: Ctx) -> str:
     """The programme shown (bound to `?programma=`): one page serves every programme in the file."""
     pf = ctx.engine.programme
     ids = list(pf.programmes)
-    chosen = st.segmented_control(t("programme", ctx.lang), ids, default=ids[0], key="programma",
-                                  bind="query-params", required=True,
-                                  format_func=lambda p: i18n.pick(pf.programmes[p].title, ctx.lang))
+    chosen = url_choice(st.segmented_control, t("programme", ctx.lang), ids, default=ids[0], key="programma",
+                        required=True, format_func=lambda p: i18n.pick(pf.programmes[p].title, ctx.lang))
     return chosen or ids[0]
 
 
@@ -331,7 +356,8 @@ def definition(ctx: Ctx, ind: Indicator) -> None:
         )
         st.markdown(f"**{t('drivers', lang)}:** {links}")
     st.markdown(f"**{t('file', lang)}:** `queries/{ind.path.name}`")
-    st.code(ind.path.read_text(encoding="utf-8"), language="sql")
+    # no syntax colours: Streamlit's SQL palette fails WCAG contrast (comments 3.6:1)
+    st.code(ind.path.read_text(encoding="utf-8"), language=None)
 
 
 def cohort_table(ctx: Ctx, frame: pl.DataFrame) -> pl.DataFrame:
@@ -397,8 +423,8 @@ def indicator_url(ctx: Ctx, ind_id: str) -> str:
 # ---------------------------------------------------------------- scorecard pieces
 
 STATUS_ORDER = ("on_track", "attention", "off_track", "no_target")
-# Material Symbols ship with Streamlit (no web font fetched); the word beside it carries the meaning.
-# Text colour stays the default (contrast); shape and word carry the meaning, not colour.
+# Material Symbols ship with Streamlit (no web font fetched). Text colour stays the default
+# (contrast); shape and the word beside it carry the meaning, not colour.
 _STATUS_ICON = {"on_track": ":material/check_circle:", "attention": ":material/warning:",
                 "off_track": ":material/cancel:", "no_target": ":material/remove:"}
 

@@ -27,7 +27,7 @@ for status in report.extracts:
         with st.expander(f"{status.name}: {len(status.problems)} {t('problems', lang)} · {word}",
                          icon=":material/warning:"):
             st.markdown("\n".join(f"- `{p}`" for p in status.problems))
-st.caption(t("contract_note", lang))
+st.markdown(t("contract_note", lang))  # markdown: inline code in a caption fails contrast
 
 st.subheader(t("indicator_catalogue", lang))
 st.dataframe(catalogue, hide_index=True, column_config={

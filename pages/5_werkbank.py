@@ -31,7 +31,7 @@ def _reuse(sql: str) -> None:
 # ---- filters: the editor, the limits, the schema and the history
 st.html("<style>.st-key-wb_sql textarea {font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "
         "monospace; font-size: 0.9rem;}</style>")
-st.caption(t("wb_intro", lang))
+st.markdown(t("wb_intro", lang))  # markdown: inline code in a caption fails contrast
 st.warning(t("wb_record_level", lang), icon=":material/shield:")
 editor, schema_col = st.columns([3, 2], gap="medium")
 with editor:
@@ -100,7 +100,7 @@ with st.expander(t("wb_chart", lang), expanded=True):
 
 # ---- make this an indicator
 st.subheader(t("wb_make_indicator", lang))
-st.caption(t("wb_form_intro", lang))
+st.markdown(t("wb_form_intro", lang))
 registry = ctx.engine.registry
 pf = ctx.engine.programme_or_none
 programmes = list(pf.programmes) if pf else []
