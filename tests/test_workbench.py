@@ -354,7 +354,8 @@ def test_slow_query_does_not_block_another_session(demo_settings, tmp_path: Path
     data = tmp_path / "data"
     shutil.copytree(demo_settings.data_dir, data, copy_function=shutil.copy2,
                     ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
-    slow = "SELECT count(*) FROM early_signals a, early_signals b"
+    # far past the 20 s limit on any machine (a plain self-join finishes in ~12 s on 2 idle cores)
+    slow = "SELECT count(*) FROM early_signals a, early_signals b, range(1000) c"
     with uibench.serving(ROOT / "dashboard.py", data, log_dir=tmp_path,
                          env={"MONITOR_QUERY_TIMEOUT": "20", "MONITOR_WORKBENCH": "1"}) as server, \
             sync_playwright() as pw:
