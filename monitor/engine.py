@@ -27,6 +27,7 @@ class Engine:
     catalog: catalog.Catalog
     report: catalog.BuildReport
     _frames: dict[tuple[str, str, int], pl.DataFrame] = field(default_factory=dict)
+    _memo: dict[tuple, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------ inputs
@@ -91,9 +92,33 @@ class Engine:
         if cached is not None:
             return cached
         frame = indicators.compute(self.catalog, ind)
+        if ind.shape == "series":
+            # suppression is decided once for all views of a frame; doing it here keeps the
+            # first interactive roll-up as fast as the rest
+            rollup.rollup(frame, ind, self.areas, rollup.View(), k=self.settings.min_cell,
+                          municipality=self.settings.municipality, terms=self.terms)
         with self._lock:
             self._frames[key] = frame
         return frame
+
+    def memo(self, key: tuple, compute: Callable[[], object]) -> object:
+        """Cache a derived result for this catalog version, keyed also on the query files.
+
+        The key includes every indicator's SQL, so an analyst's edit invalidates it.
+        """
+        full = (key, tuple((i.id, hash(i.sql)) for i in self.registry.indicators.values()),
+                self._programme_stamp())
+        with self._lock:
+            if full in self._memo:
+                return self._memo[full]
+        value = compute()
+        with self._lock:
+            self._memo[full] = value
+        return value
+
+    def _programme_stamp(self) -> tuple[int, int]:
+        st = self.settings.programme_file.stat()
+        return (st.st_mtime_ns, st.st_size)
 
     def series(self, ind_id: str, view: rollup.View | None = None) -> pl.DataFrame:
         """A roll-up with disclosure control applied: what every surface shows."""

@@ -301,7 +301,7 @@ def validate_frame(
     usable_names = {c.name for c in usable}
 
     for col in usable:
-        if col.name in spec.key or not col.nullable:
+        if (col.name in spec.key or not col.nullable) and df.get_column(col.name).null_count():
             nulls = df.filter(pl.col(col.name).is_null())
             if nulls.height:
                 rule = "null key" if col.name in spec.key else "null value"
@@ -309,7 +309,8 @@ def validate_frame(
                     nulls.select(spec.key[0]).to_series() if spec.key[0] in df.columns
                     and spec.key[0] != col.name else nulls.get_column(col.name))
     if set(spec.key) <= usable_names:
-        dup = df.filter(pl.struct(list(spec.key)).is_duplicated())
+        keys = pl.col(spec.key[0]) if len(spec.key) == 1 else pl.struct(list(spec.key))
+        dup = df.filter(keys.is_duplicated())
         if dup.height:
             label = ", ".join(spec.key)
             add("duplicate key", f"({label}) must be unique; remove or merge the repeated rows",

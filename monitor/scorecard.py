@@ -165,7 +165,16 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
 
 
 def scorecard(engine: Engine, term_id: str | None = None, programme_id: str | None = None) -> list[Card]:
-    """One card per ambition of the term (default: the current term), in programme order."""
+    """One card per ambition of the term (default: the current term), in programme order.
+
+    Cached per catalog version, query files and programme.yaml: the home page is opened
+    far more often than the data change.
+    """
+    return list(engine.memo(("scorecard", term_id, programme_id),
+                            lambda: _scorecard(engine, term_id, programme_id)))
+
+
+def _scorecard(engine: Engine, term_id: str | None, programme_id: str | None) -> list[Card]:
     pf = engine.programme
     term = _term(pf, term_id, engine.as_of)
     return [card(engine, a, term) for a in programme.ambitions_for(pf, term.id, programme_id)

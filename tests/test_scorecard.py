@@ -89,3 +89,25 @@ def test_report_in_english(engine) -> None:
     html = report.render(engine, lang="en")
     assert "<html lang='en'>" in html
     assert i18n.t("report_title", "en") in html
+
+
+def test_scorecard_is_cached_until_programme_changes(demo_settings, tmp_path, monkeypatch) -> None:
+    import os
+    import shutil
+
+    from monitor.settings import get_settings
+
+    copy = tmp_path / "programme.yaml"
+    shutil.copy(demo_settings.programme_file, copy)
+    monkeypatch.setenv("MONITOR_PROGRAMME", str(copy))
+    engine = get_engine(get_settings())
+    first = scorecard.scorecard(engine)
+    assert scorecard.scorecard(engine)[0] is first[0]  # cached
+    target = first[0].target
+    text = copy.read_text()
+    old = f"{{year: {target.year}, value: {target.value:g},"
+    assert old in text
+    copy.write_text(text.replace(old, f"{{year: {target.year}, value: {target.value + 7:g},"))
+    os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+    again = scorecard.scorecard(engine)
+    assert again[0].target.value == target.value + 7
