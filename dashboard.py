@@ -38,10 +38,9 @@ for prog_id, prog in pf.programmes.items():
                 ui.card_heading(ctx, card)
                 ui.card_numbers(ctx, card)
             with mid:
-                st.plotly_chart(
-                    charts.sparkline(card.twelve, card.trajectory, card.projection_path, lang=lang),
-                    config={"displayModeBar": False, "staticPlot": True}, key=f"spark_{card.ambition.id}",
-                )
+                st.markdown(charts.sparkline_svg(card.twelve, card.trajectory, card.projection_path,
+                                                 label=ui.sparkline_label(ctx, card)),
+                            unsafe_allow_html=True)
                 ui.card_projection(ctx, card)
             with right:
                 ui.card_outputs(ctx, card)

@@ -16,6 +16,7 @@ have to be shown as "<k", never recomputed.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import math
 import re
@@ -1044,3 +1045,72 @@ def _split_areas(rows: pl.DataFrame, several: bool) -> list[tuple[str, pl.DataFr
         return [("", rows)]
     name_col = "area_name" if "area_name" in rows.columns else "area"
     return [(str(key[0]), part) for key, part in rows.group_by(name_col, maintain_order=True)]
+
+
+def sparkline_svg(
+    twelve: pl.DataFrame,
+    trajectory: pl.DataFrame | None,
+    projection: pl.DataFrame | None,
+    *,
+    label: str,
+    width: int = 260,
+    height: int = 72,
+) -> str:
+    """The scorecard's sparkline as inline SVG: the same marks as `sparkline`, without Plotly.
+
+    The home page shows one per ambition; drawing them as SVG spares the browser loading and
+    laying out Plotly for a glance. Actual solid, target dashed, projection dotted in a band;
+    the latest value is a filled circle, the target at that month an open diamond.
+    """
+    series: list[tuple[str, list[tuple[Any, float]]]] = [
+        ("actual", _points(twelve, "month", "current")),
+        ("target", _points(trajectory, "month", "target")),
+        ("projection", _points(projection, "month", "value")),
+    ]
+    band = list(zip(_points(projection, "month", "low"), _points(projection, "month", "high"), strict=False))
+    xs = [p[0] for _, pts in series for p in pts]
+    ys = [p[1] for _, pts in series for p in pts] + [v for lo, hi in band for v in (lo[1], hi[1])]
+    if not xs:
+        return f'<svg role="img" aria-label="{html.escape(label)}" width="{width}" height="{height}"></svg>'
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(ys), max(ys)
+    span_x = max((x1 - x0).days, 1)
+    span_y = (y1 - y0) or 1.0
+    pad = 6
+
+    def xy(p: tuple[Any, float]) -> str:
+        x = pad + (p[0] - x0).days / span_x * (width - 2 * pad)
+        y = height - pad - (p[1] - y0) / span_y * (height - 2 * pad)
+        return f"{x:.1f},{y:.1f}"
+
+    name = html.escape(label)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{name}" '
+             f'style="width:100%;height:auto;max-width:{width}px" viewBox="0 0 {width} {height}">'
+             f"<title>{name}</title>"]
+    if band:
+        ring = [xy(lo) for lo, _ in band] + [xy(hi) for _, hi in reversed(band)]
+        parts.append(f'<polygon points="{" ".join(ring)}" fill="{ACTUAL}" fill-opacity="0.15"/>')
+    styles = {"actual": f'stroke="{ACTUAL}" stroke-width="2.2"',
+              "target": f'stroke="{TARGET}" stroke-width="1.6" stroke-dasharray="6 4"',
+              "projection": f'stroke="{ACTUAL}" stroke-width="2" stroke-dasharray="1.5 3"'}
+    for name, pts in series:
+        if len(pts) > 1:
+            parts.append(f'<polyline points="{" ".join(xy(p) for p in pts)}" fill="none" {styles[name]}/>')
+    actual = series[0][1]
+    if actual:
+        last = actual[-1]
+        cx, cy = xy(last).split(",")
+        parts.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{ACTUAL}"/>')
+        goal = target_at([p[0] for p in series[1][1]], [p[1] for p in series[1][1]], last[0])
+        if goal is not None:
+            gx, gy = (float(v) for v in xy((last[0], goal)).split(","))
+            parts.append(f'<polygon points="{gx},{gy - 5} {gx + 5},{gy} {gx},{gy + 5} {gx - 5},{gy}" '
+                         f'fill="white" stroke="{TARGET}" stroke-width="1.5"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _points(frame: pl.DataFrame | None, x: str, y: str) -> list[tuple[Any, float]]:
+    if frame is None or frame.is_empty() or y not in frame.columns:
+        return []
+    return [(a, float(b)) for a, b in frame.select(x, y).drop_nulls().iter_rows()]

@@ -441,6 +441,12 @@ def card_heading(ctx: Ctx, card) -> None:
     st.markdown(f"**{status_badge(card.status.code, lang)}** · {card.indicator.label(lang)}")
 
 
+def sparkline_label(ctx: Ctx, card) -> str:
+    """What the sparkline shows, for screen readers."""
+    return t("sparkline_label", ctx.lang, indicator=card.indicator.label(ctx.lang),
+             status=t(f"status_{card.status.code}", ctx.lang))
+
+
 def card_numbers(ctx: Ctx, card) -> None:
     lang, unit = ctx.lang, card.indicator.unit
     cur = card.current.text(unit, lang, ctx.k)

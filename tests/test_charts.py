@@ -584,3 +584,32 @@ def test_builders_accept_empty_frames() -> None:
     ]
     for fig in figs:
         fig.to_json()
+
+
+def test_sparkline_svg_draws_the_same_marks_without_plotly() -> None:
+    import datetime as dt
+    import re
+
+    months = [dt.date(2025, m, 1) for m in range(1, 13)]
+    twelve = pl.DataFrame({"month": months, "current": [float(100 + i) for i in range(12)]})
+    trajectory = pl.DataFrame({"month": [months[0], months[-1]], "target": [100.0, 120.0]})
+    projection = pl.DataFrame({"month": [months[-1], dt.date(2026, 6, 1)], "value": [111.0, 118.0],
+                               "low": [111.0, 114.0], "high": [111.0, 122.0]})
+    svg = charts.sparkline_svg(twelve, trajectory, projection, label="Plaatsingen: op koers")
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert 'role="img"' in svg and "<title>Plaatsingen: op koers</title>" in svg
+    polylines = re.findall(r"<polyline points=\"([^\"]+)\"[^>]*stroke-dasharray=\"([^\"]+)\"|"
+                           r"<polyline points=\"([^\"]+)\"", svg)
+    assert len(polylines) == 3  # actual, target (dashed), projection (dotted)
+    assert 'stroke-dasharray="6 4"' in svg and 'stroke-dasharray="1.5 3"' in svg
+    # the actual line has one point per month, and the latest value is marked
+    actual = re.search(r'<polyline points="([^"]+)" fill="none" stroke="#0072B2" stroke-width="2.2"', svg)
+    assert len(actual.group(1).split()) == 12
+    assert svg.count("<circle") == 1 and "fill=\"white\"" in svg  # latest value and target diamond
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_sparkline_svg_empty() -> None:
+    empty = pl.DataFrame(schema={"month": pl.Date, "current": pl.Float64})
+    svg = charts.sparkline_svg(empty, None, None, label="x")
+    assert "<polyline" not in svg and 'aria-label="x"' in svg
