@@ -200,11 +200,17 @@ def funnel(engine: Engine, programme_id: str) -> list[tuple[Indicator, Figure]]:
 
 
 def output_frames(engine: Engine, card: Card) -> list[tuple[Indicator, pl.DataFrame]]:
-    """Monthly city series of the outputs beside an ambition, suppressed like every surface."""
+    """Monthly city series of the outputs beside an ambition, from the outcome's first month on."""
     from monitor.rollup import View
 
-    return [(line.indicator, engine.series(line.indicator.id, View(grain="month", level="city")))
-            for line in card.outputs]
+    # outputs are shown over the outcome's own window: an output extract that reaches further
+    # back (e.g. cases carried over from an older system) would otherwise fill the shared axis
+    start = engine.frame(card.indicator.id)["month"].min()
+    out = []
+    for line in card.outputs:
+        frame = engine.series(line.indicator.id, View(grain="month", level="city"))
+        out.append((line.indicator, frame.filter(pl.col("period_start") >= start) if start else frame))
+    return out
 
 
 def events(engine: Engine, programme_id: str, lang: str) -> list[tuple[dt.date, str]]:

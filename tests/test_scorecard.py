@@ -111,3 +111,12 @@ def test_scorecard_is_cached_until_programme_changes(demo_settings, tmp_path, mo
     os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
     again = scorecard.scorecard(engine)
     assert again[0].target.value == target.value + 7
+
+
+def test_output_frames_start_with_the_outcome(engine, cards) -> None:
+    for card in cards:
+        start = engine.frame(card.indicator.id)["month"].min()
+        for ind, frame in scorecard.output_frames(engine, card):
+            assert frame["period_start"].min() >= start
+            full = engine.series(ind.id)
+            assert frame.height == full.filter(pl.col("period_start") >= start).height
