@@ -18,6 +18,12 @@ DEMO_UNTIL = "2026-10"
 DEMO_SEED = 2026
 ROOT = Path(__file__).resolve().parent.parent
 
+# Test data for the map code path: the CBS wijk boundaries in the shared folder beside the repo
+# (CI lays a copy there); the product itself ships no boundaries.
+GEOJSON = next((p for p in (ROOT.parent / "shared" / "geo" / "den_haag_wijken_2024.geojson",
+                            Path("/work/shared/geo/den_haag_wijken_2024.geojson")) if p.is_file()),
+               ROOT.parent / "shared" / "geo" / "den_haag_wijken_2024.geojson")
+
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="monitor-tests-"))
 os.environ["MONITOR_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ.setdefault("MONITOR_QUERIES_DIR", str(ROOT / "queries"))

@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 
 from monitor import charts
+from tests.conftest import GEOJSON
 
-GEOJSON = Path("/work/shared/geo/den_haag_wijken_2024.geojson")
 MONTHS = [dt.date(2024, m, 1) for m in range(1, 7)]
 
 
