@@ -92,11 +92,6 @@ class Engine:
         if cached is not None:
             return cached
         frame = indicators.compute(self.catalog, ind)
-        if ind.shape == "series":
-            # suppression is decided once for all views of a frame; doing it here keeps the
-            # first interactive roll-up as fast as the rest
-            rollup.rollup(frame, ind, self.areas, rollup.View(), k=self.settings.min_cell,
-                          municipality=self.settings.municipality, terms=self.terms)
         with self._lock:
             self._frames[key] = frame
         return frame
