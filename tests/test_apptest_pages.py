@@ -155,3 +155,15 @@ def test_indicator_deep_link_quarter_in_english(engine: Engine) -> None:
     assert periods and all(re.fullmatch(r"\d{4}-Q[1-4]", p) for p in periods), periods[:5]
     labels = [b.label for b in at.get("download_button")]
     assert labels == [t("download_csv", "en"), t("download_xlsx", "en")]
+
+
+def test_pages_never_write_to_the_data_folder(demo_settings) -> None:
+    """Every page runs (and the catalog is up to date); the extracts are byte for byte unchanged."""
+    from tests.conftest import checksums
+
+    before = checksums(demo_settings.data_dir)
+    for path in PAGES:
+        at = run_page(path)
+        assert t(f"page_{ui.page_slug(path)}", "nl") in [x.value for x in at.title]
+    assert checksums(demo_settings.data_dir) == before
+    assert any(name.endswith(".parquet") for name in before)
