@@ -30,13 +30,18 @@ import polars as pl
 
 from monitor import disclosure
 from monitor.indicators import Indicator
+from monitor.rollup.periods import MONTHS_IN as _MONTHS
+from monitor.rollup.periods import Term
+from monitor.rollup.periods import add_months as _add_months
+from monitor.rollup.periods import label_of as _label_of
+from monitor.rollup.periods import start_of as _start_of
+from monitor.rollup.periods import year_earlier as _year_earlier
 
 Grain = Literal["month", "quarter", "year", "term"]
 Level = Literal["city", "stadsdeel", "wijk"]
 Per = Literal["inhabitants", "households"]
 
 UNKNOWN_STADSDEEL = "(onbekend)"
-_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _PARENT = {"month": "quarter", "quarter": "year"}
 _GRAINS = ("month", "quarter", "year", "term")
 _LEVELS = ("city", "stadsdeel", "wijk")
@@ -58,19 +63,6 @@ COMPARE_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
     "result_prev": pl.Float64,
     "change": pl.Float64,
 }
-
-
-@dataclass(frozen=True)
-class Term:
-    """A coalition term: the period a programme's targets run to.
-
-    `label` is a string; a {nl, en} mapping is accepted too and labels the roll-up in Dutch.
-    """
-
-    id: str
-    label: str
-    start: dt.date
-    end: dt.date
 
 
 @dataclass(frozen=True)
@@ -617,22 +609,7 @@ def _numbers(ind: Indicator) -> list[str]:
     return ["value", "denominator"] if ind.measure == "ratio" else ["value"]
 
 
-def _start_of(month: dt.date, grain: str) -> dt.date:
-    if grain == "quarter":
-        return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
-    return dt.date(month.year, 1, 1) if grain == "year" else month
 
-
-def _add_months(day: dt.date, n: int) -> dt.date:
-    i = day.year * 12 + day.month - 1 + n
-    return dt.date(i // 12, i % 12 + 1, 1)
-
-
-def _label_of(start: dt.date, grain: str) -> str:
-    """`2024-01`, `2024-Q1` or `2024`: the period labels of the CLI and the downloads."""
-    if grain == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start:%Y-%m}" if grain == "month" else str(start.year)
 
 
 def _truncate(month: pl.Expr, grain: str) -> pl.Expr:
@@ -651,12 +628,6 @@ def _text(label: str | Mapping[str, str]) -> str:
         return label
     return label.get("nl") or next(iter(label.values()), "")
 
-
-def _year_earlier(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _to_level(
