@@ -22,6 +22,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -316,9 +317,15 @@ class Catalog:
         ):
             _do(self._con, statement)
         self._lock = threading.Lock()
+        self.closed = False
 
     def close(self) -> None:
+        self.closed = True
         self._con.close()
+
+    def __del__(self) -> None:
+        if not getattr(self, "closed", True):
+            self.close()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -427,12 +434,21 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-_OPEN: dict[str, Catalog] = {}
+# One connection per catalog file and process: DuckDB shares one database instance per file in
+# a process, and its configuration is locked after the first connection hardened it. Weak values:
+# when the engine that used a catalog is dropped, the connection closes with it.
+_OPEN: weakref.WeakValueDictionary[str, Catalog] = weakref.WeakValueDictionary()
 _OPEN_LOCK = threading.Lock()
 
 
+def open_connections() -> int:
+    """How many catalog connections this process holds open (the engine keeps one)."""
+    with _OPEN_LOCK:
+        return sum(1 for cat in list(_OPEN.values()) if not cat.closed)
+
+
 def open_catalog(settings: Settings | None = None) -> Catalog:
-    """The current catalog, opened once per version and process (reopened after a rebuild)."""
+    """The current catalog's hardened read-only connection, shared while anyone holds it."""
     settings = settings or get_settings()
     report = read_report(settings)
     if report is None:
@@ -440,10 +456,9 @@ def open_catalog(settings: Settings | None = None) -> Catalog:
             f"No catalog in {settings.catalog_dir}: run `python -m monitor build` first."
         )
     path = settings.catalog_dir / report.database
-    key = str(path)
     with _OPEN_LOCK:
-        cat = _OPEN.get(key)
-        if cat is None:
+        cat = _OPEN.get(str(path))
+        if cat is None or cat.closed:
             cat = Catalog(path, settings, report)
-            _OPEN[key] = cat
+            _OPEN[str(path)] = cat
         return cat

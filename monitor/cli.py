@@ -115,7 +115,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         return 2
     if ind.shape == "cohort":
         frame = engine.cohort(args.id, grain=args.grain if args.grain in ("quarter", "year") else "year",
-                              level=args.by)
+                              level=args.by).frame
         sys.stdout.write(exports.csv_plain(frame.rename({"cohort": "period"}), k=engine.settings.min_cell,
                                            columns=["period", "months_since", "area", "value",
                                                     "denominator"]))
@@ -128,7 +128,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     view = rollup.View(grain=args.grain, level=args.by, start=start, end=end,
                        areas=tuple(args.area or ()))
     try:
-        frame = engine.series(args.id, view)
+        frame = engine.series(args.id, view).frame
     except IndicatorError as exc:
         _err(str(exc))
         return 2

@@ -1,9 +1,11 @@
-"""The engine: catalog + indicator registry + programme, with per-catalog-version caching.
+"""The engine: the one owner of every cache (catalog, indicator frames, suppressed cells, results).
 
-One object that the CLI, the report and the Streamlit frame share, so each of them
-asks for "series of indicator X for this view" and gets the same, already
-suppressed, answer. Indicator frames are computed once per catalog version and
-query-file version; everything interactive is a Polars roll-up of those frames.
+The CLI, the report and the Streamlit frame share it, so each asks "series of
+indicator X for this view" and gets the same, already suppressed, answer. An engine
+belongs to one catalog version: when a new catalog is in use, `get_engine` replaces
+the data folder's engine, and the old one's frames, cells and DuckDB connection go
+with it (nothing else in the process keeps them), so a long-running server that sees
+many deliveries does not grow.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ import polars as pl
 
 from monitor import catalog, indicators, programme, rollup
 from monitor.indicators import Indicator, IndicatorError
+from monitor.rollup import Published, View
 from monitor.settings import Settings, get_settings
 
 
-@dataclass
+@dataclass(eq=False)
 class Engine:
     settings: Settings
     catalog: catalog.Catalog
     report: catalog.BuildReport
-    _frames: dict[tuple[str, str, int], pl.DataFrame] = field(default_factory=dict)
+    _frames: dict[tuple, pl.DataFrame] = field(default_factory=dict)
+    _cells: dict[tuple, rollup.Cells | None] = field(default_factory=dict)
     _memo: dict[tuple, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,11 +64,8 @@ class Engine:
 
     @property
     def areas(self) -> pl.DataFrame:
-        key = ("__areas__", self.catalog.version, 0)
-        with self._lock:
-            if key not in self._frames:
-                self._frames[key] = self.catalog.query("SELECT * FROM areas ORDER BY year, wijk_code")
-            return self._frames[key]
+        return self._cached(self._frames, ("__areas__",),
+                            lambda: self.catalog.query("SELECT * FROM areas ORDER BY year, wijk_code"))
 
     @property
     def as_of(self) -> dt.date | None:
@@ -81,80 +82,86 @@ class Engine:
             known = ", ".join(sorted(self.registry.indicators))
             raise KeyError(f"Unknown indicator '{ind_id}'. Known indicators: {known}") from None
 
-    # ------------------------------------------------------------ frames and series
+    # ------------------------------------------------------------ caches
+
+    def _cached(self, store: dict, key: tuple, compute: Callable[[], object]):
+        """Compute outside the lock (a slow query must not block other sessions), store once."""
+        with self._lock:
+            if key in store:
+                return store[key]
+        value = compute()
+        with self._lock:
+            return store.setdefault(key, value)
 
     def frame(self, ind_id: str) -> pl.DataFrame:
-        """The indicator's full-history frame (month x wijk), cached per catalog and file version."""
+        """The indicator's full-history frame (month x wijk): raw, never for a surface."""
         ind = self.indicator(ind_id)
-        key = (ind.id, self.catalog.version, hash(ind.sql))
-        with self._lock:
-            cached = self._frames.get(key)
-        if cached is not None:
-            return cached
-        frame = indicators.compute(self.catalog, ind)
-        with self._lock:
-            self._frames[key] = frame
-        return frame
+        key = (ind.id, hash(ind.sql))
+        return self._cached(self._frames, key, lambda: indicators.compute(self.catalog, ind))
+
+    def cells(self, ind_id: str) -> rollup.Cells | None:
+        """Every view's cells of the indicator, suppressed together (once per file version)."""
+        ind = self.indicator(ind_id)
+        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, self.terms)
+        return self._cached(self._cells, key, lambda: rollup.suppressed_cells(
+            self.frame(ind_id), ind, self.areas, k=self.settings.min_cell,
+            municipality=self.settings.municipality, terms=self.terms))
 
     def memo(self, key: tuple, compute: Callable[[], object]) -> object:
         """Cache a derived result for this catalog version, keyed also on the query files.
 
-        The key includes every indicator's SQL, so an analyst's edit invalidates it.
+        The key includes every indicator's SQL and programme.yaml's stamp, so an analyst's
+        edit invalidates it.
         """
         full = (key, tuple((i.id, hash(i.sql)) for i in self.registry.indicators.values()),
-                self._programme_stamp())
-        with self._lock:
-            if full in self._memo:
-                return self._memo[full]
-        value = compute()
-        with self._lock:
-            self._memo[full] = value
-        return value
+                _stamp(self.settings.programme_file))
+        return self._cached(self._memo, full, compute)
 
-    def _programme_stamp(self) -> tuple[int, int]:
-        st = self.settings.programme_file.stat()
-        return (st.st_mtime_ns, st.st_size)
+    # ------------------------------------------------------------ what surfaces get
 
-    def series(self, ind_id: str, view: rollup.View | None = None) -> pl.DataFrame:
-        """A roll-up with disclosure control applied: what every surface shows."""
+    def series(self, ind_id: str, view: View | None = None) -> Published:
+        """A view of the indicator with disclosure control applied: what every surface shows."""
         ind = self.indicator(ind_id)
-        view = view or rollup.View()
+        view = view or View()
         if ind.shape == "cohort":
             raise IndicatorError(f"{ind.path.name}: a cohort indicator has no time series; use cohort()")
-        return rollup.rollup(self.frame(ind_id), ind, self.areas, view, k=self.settings.min_cell,
-                             municipality=self.settings.municipality, terms=self.terms)
+        rollup.check_view(ind, view, self.terms)
+        return rollup.select(self.cells(ind_id), ind, self.areas, view, k=self.settings.min_cell,
+                             municipality=self.settings.municipality)
 
-    def cohort(self, ind_id: str, *, grain: str = "year", level: str = "city") -> pl.DataFrame:
+    def twelve_months(self, ind_id: str, level: rollup.Level = "city") -> Published:
+        """The rolling twelve-month view (the scorecard's current value), like any other view."""
+        return self.series(ind_id, View(grain="rolling", level=level))
+
+    def cohort(self, ind_id: str, *, grain: str = "year", level: str = "city") -> Published:
         ind = self.indicator(ind_id)
         return rollup.rollup_cohort(self.frame(ind_id), ind, self.areas, grain=grain, level=level,
                                     k=self.settings.min_cell, municipality=self.settings.municipality)
 
-    def twelve_months(self, ind_id: str) -> pl.DataFrame:
-        """City-level rolling twelve-month statistic (month, current) for scorecard and projection."""
-        ind = self.indicator(ind_id)
-        monthly = self.city_monthly(ind_id)
-        return programme.twelve_month_series(monthly, ind.measure, percentage=ind.is_percentage)
+    def month_range(self, ind: Indicator) -> tuple[dt.date, dt.date] | None:
+        """The months a filter may offer for an indicator, from the build report: no indicator SQL runs.
 
-    def city_monthly(self, ind_id: str) -> pl.DataFrame:
-        """Monthly city totals (month, value[, denominator]) before roll-up to periods.
-
-        City totals of a whole municipality are far above k; the surfaces still
-        show them through `display_value`, which applies the same rule.
+        From the first month any of its sources covers to the extract date's month.
         """
-        ind = self.indicator(ind_id)
-        frame = self.frame(ind_id)
-        aggs = [pl.col("value").sum()]
-        if ind.measure == "ratio":
-            aggs.append(pl.col("denominator").sum())
-        return frame.group_by("month").agg(aggs).sort("month")
+        starts = [dt.date.fromisoformat(e.period[0]) for e in self.report.extracts
+                  if e.name in ind.sources and e.ok and e.period]
+        end = self.as_of
+        if not starts or end is None:
+            return None
+        return min(starts).replace(day=1), end.replace(day=1)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
 
 
 _PROGRAMME_CACHE: dict[Path, tuple[tuple[int, int], programme.ProgrammeFile]] = {}
 
 
 def _programme_cached(path: Path) -> programme.ProgrammeFile:
-    st = path.stat()
-    stamp = (st.st_mtime_ns, st.st_size)
+    """programme.yaml, re-read when it changes (small: one entry per file path)."""
+    stamp = _stamp(path)
     hit = _PROGRAMME_CACHE.get(path)
     if hit and hit[0] == stamp:
         return hit[1]
@@ -163,7 +170,8 @@ def _programme_cached(path: Path) -> programme.ProgrammeFile:
     return pf
 
 
-_ENGINES: dict[tuple[str, str], Engine] = {}
+# One engine per data folder: the newest catalog's. Replacing it is what frees the old one.
+_ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
@@ -171,10 +179,11 @@ def get_engine(settings: Settings | None = None, progress: Callable[[str], None]
     """The engine for the current catalog; builds (and on first start, generates demo data) if needed."""
     settings = settings or get_settings()
     report = catalog.ensure_catalog(settings, progress=progress)
-    key = (str(settings.data_dir), report.version)
+    key = str(settings.data_dir)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
-        if engine is None or engine.settings != settings:
+        if engine is None or engine.report.version != report.version or engine.settings != settings:
+            # the old engine (frames, cells, connection) is freed when the last page run using it ends
             engine = Engine(settings, catalog.open_catalog(settings), report)
             _ENGINES[key] = engine
         return engine

@@ -34,9 +34,13 @@ def _md(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
 
 
+def _fig(fig: scorecard.Figure, unit: str, lang: str, k: int) -> str:
+    return i18n.value(fig.value, unit, lang, suppressed=fig.suppressed, k=k)
+
+
 def _row(card: scorecard.Card, lang: str, k: int) -> str:
     unit = card.indicator.unit
-    cur, prev = card.current.text(unit, lang, k), card.previous.text(unit, lang, k)
+    cur, prev = _fig(card.current, unit, lang, k), _fig(card.previous, unit, lang, k)
     target = (f"{i18n.value(card.target.value, unit, lang)} ({card.target.year})"
               if card.target else "–")
     p = card.projection
@@ -87,7 +91,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
         parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
         events = scorecard.events(engine, prog_id, lang)
         for card in prog_cards:
-            fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
+            fig = charts.outcome_chart(card.twelve.frame, card.trajectory, card.projection_path, events,
                                        title=card.indicator.label(lang), unit=card.indicator.unit,
                                        lang=lang, k=k)
             chart = pio.to_html(fig, full_html=False, include_plotlyjs=first_chart,
@@ -98,7 +102,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
                 f"<p>{_md(i18n.pick(card.ambition.description, lang))}</p>{chart}"
                 f"<p class='small'>{_md(t('rep_outputs_line', lang))}: "
                 + "; ".join(
-                    f"{html.escape(o.indicator.label(lang))} {o.current.text(o.indicator.unit, lang, k)}"
+                    f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang, k)}"
                     for o in card.outputs
                 ) + "</p></div>"
             )

@@ -16,7 +16,8 @@ import polars as pl
 from monitor import programme
 from monitor.engine import Engine
 from monitor.indicators import Indicator
-from monitor.rollup import Term
+from monitor.rollup import Published, Term, View
+from monitor.rollup.periods import year_earlier
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,6 @@ class Figure:
 
     value: float | None
     suppressed: bool = False
-
-    def text(self, unit: str, lang: str, k: int) -> str:
-        """Formatted for a reader: `<k` when suppressed."""
-        from monitor.i18n import value
-
-        return value(self.value, unit, lang, suppressed=self.suppressed, k=k)
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ class Card:
     status: programme.Status
     projection: programme.Projection | None
     reaches_target: bool | None
-    twelve: pl.DataFrame
+    twelve: Published
     trajectory: pl.DataFrame
     projection_path: pl.DataFrame | None
     outputs: tuple[OutputLine, ...]
@@ -71,44 +66,41 @@ class Card:
         return self.current.value - self.previous.value
 
 
-def _figure(value: float | None, ind: Indicator, k: int, people: float | None = None) -> Figure:
-    """Apply the small-cell rule to a headline number (the people behind it, for a ratio)."""
-    basis = people if people is not None else value
-    if basis is not None and 0 < basis < k and (ind.measure != "ratio" or people is not None):
-        return Figure(None, True)
-    return Figure(value)
+def _rows(twelve: Published) -> pl.DataFrame:
+    """Complete rolling windows as (month, current, suppressed): `month` is the window's last month."""
+    frame = twelve.frame.filter(pl.col("complete"))
+    return frame.select(
+        pl.col("period_end").dt.month_start().alias("month"),
+        pl.col("result").alias("current"),
+        "suppressed",
+    ).filter(pl.col("current").is_not_null() | pl.col("suppressed"))
 
 
-def _twelve_at(twelve: pl.DataFrame, month: dt.date) -> float | None:
-    row = twelve.filter(pl.col("month") == month)
-    return None if row.is_empty() else row["current"][0]
+def _figure_at(rows: pl.DataFrame, month: dt.date) -> Figure:
+    row = rows.filter(pl.col("month") == month)
+    if row.is_empty():
+        return Figure(None)
+    return Figure(row["current"][0], bool(row["suppressed"][0]))
 
 
-def _year_earlier(month: dt.date) -> dt.date:
-    return dt.date(month.year - 1, month.month, 1)
+def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Figure, Published]:
+    """Current twelve-month value, the same a year earlier, and the twelve-month series.
 
-
-def _people_behind(engine: Engine, ind: Indicator, month: dt.date) -> float | None:
-    """For a ratio: the denominator of the twelve months ending at `month` (people counted)."""
-    if ind.measure != "ratio":
-        return None
-    monthly = engine.city_monthly(ind.id)
-    start = _year_earlier(month)
-    window = monthly.filter((pl.col("month") > start) & (pl.col("month") <= month))
-    return float(window["denominator"].sum()) if window.height else None
-
-
-def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Figure, pl.DataFrame]:
-    """Current twelve-month value, the same a year earlier, and the twelve-month series."""
-    twelve = engine.twelve_months(ind.id).drop_nulls("current")
-    k = engine.settings.min_cell
-    if twelve.is_empty():
+    All three come from the roll-up's rolling twelve-month view, so the scorecard shows
+    exactly what every other surface would show for the same cells (suppressed or not).
+    The series handed on has `month`, `current` and `suppressed` columns.
+    """
+    rows = _rows(engine.twelve_months(ind.id))
+    twelve = engine.twelve_months(ind.id).with_frame(rows, view=f"{ind.id}: twelve months x city")
+    if rows.is_empty():
         return None, Figure(None), Figure(None), twelve
-    as_of = twelve["month"].max()
-    prev_month = _year_earlier(as_of)
-    current = _figure(_twelve_at(twelve, as_of), ind, k, _people_behind(engine, ind, as_of))
-    previous = _figure(_twelve_at(twelve, prev_month), ind, k, _people_behind(engine, ind, prev_month))
-    return as_of, current, previous, twelve
+    as_of = rows["month"].max()
+    return as_of, _figure_at(rows, as_of), _figure_at(rows, year_earlier(as_of)), twelve
+
+
+def _shown(twelve: Published) -> pl.DataFrame:
+    """The published (not hidden) points of a twelve-month series: what a projection may use."""
+    return twelve.frame.filter(~pl.col("suppressed")).select("month", "current")
 
 
 def _project(twelve: pl.DataFrame, end: dt.date, percentage: bool
@@ -148,7 +140,7 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
         status = programme.status(ambition, term, current.value, as_of, ind.direction)
     else:
         status = programme.Status("no_target", current.value, None, None, as_of)
-    proj, path = _project(twelve, term.end, ind.is_percentage)
+    proj, path = _project(_shown(twelve), term.end, ind.is_percentage)
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"
@@ -199,17 +191,17 @@ def funnel(engine: Engine, programme_id: str) -> list[tuple[Indicator, Figure]]:
     return steps
 
 
-def output_frames(engine: Engine, card: Card) -> list[tuple[Indicator, pl.DataFrame]]:
+def output_frames(engine: Engine, card: Card) -> list[tuple[Indicator, Published]]:
     """Monthly city series of the outputs beside an ambition, from the outcome's first month on."""
-    from monitor.rollup import View
-
     # outputs are shown over the outcome's own window: an output extract that reaches further
     # back (e.g. cases carried over from an older system) would otherwise fill the shared axis
-    start = engine.frame(card.indicator.id)["month"].min()
+    months = engine.series(card.indicator.id, View(grain="month", level="city")).frame["period_start"]
+    start = months.min()
     out = []
     for line in card.outputs:
-        frame = engine.series(line.indicator.id, View(grain="month", level="city"))
-        out.append((line.indicator, frame.filter(pl.col("period_start") >= start) if start else frame))
+        pub = engine.series(line.indicator.id, View(grain="month", level="city"))
+        out.append((line.indicator, pub.with_frame(pub.frame.filter(pl.col("period_start") >= start))
+                    if start else pub))
     return out
 
 

@@ -184,11 +184,11 @@ def indicator_picker(ctx: Ctx, *, key: str = "id", shape: str | None = "series",
 
 
 def month_options(ctx: Ctx, ind: Indicator) -> list[str]:
-    frame = ctx.engine.frame(ind.id)
-    col = "cohort_month" if ind.shape == "cohort" else "month"
-    lo, hi = frame[col].min(), frame[col].max()
-    if lo is None or hi is None:
+    """Months for the period filter, from the build report: drawing filters runs no indicator SQL."""
+    span = ctx.engine.month_range(ind)
+    if span is None:
         return []
+    lo, hi = span
     months = pl.date_range(lo, hi, interval="1mo", eager=True)
     return [m.strftime("%Y-%m") for m in months]
 
@@ -447,9 +447,14 @@ def sparkline_label(ctx: Ctx, card) -> str:
              status=t(f"status_{card.status.code}", ctx.lang))
 
 
+def figure_text(ctx: Ctx, fig, unit: str) -> str:
+    """A scorecard figure as the reader sees it (the hidden-cell mark when suppressed)."""
+    return i18n.value(fig.value, unit, ctx.lang, suppressed=fig.suppressed, k=ctx.k)
+
+
 def card_numbers(ctx: Ctx, card) -> None:
     lang, unit = ctx.lang, card.indicator.unit
-    cur = card.current.text(unit, lang, ctx.k)
+    cur = figure_text(ctx, card.current, unit)
     delta = i18n.signed(card.change, unit, lang) if card.change is not None else None
     colour = {"up": "normal", "down": "inverse"}.get(card.indicator.direction, "off")
     label = t("current_twelve", lang) if card.indicator.measure != "stock" else t("current_stock", lang)
@@ -484,7 +489,7 @@ def card_outputs(ctx: Ctx, card) -> None:
     st.markdown(f"**{t('outputs', lang)}**")
     for line in card.outputs:
         unit = line.indicator.unit
-        value = line.current.text(unit, lang, ctx.k)
+        value = figure_text(ctx, line.current, unit)
         change = i18n.signed(line.change, unit, lang) if line.change is not None else ""
         st.markdown(f"[{line.indicator.label(lang)}]({indicator_url(ctx, line.indicator.id)}): "
                     f"**{value}** {f'({change})' if change else ''}")

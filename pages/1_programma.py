@@ -40,10 +40,10 @@ with tab_outcomes:
         st.markdown(f"### {i18n.pick(card.ambition.title, lang)}")
         st.markdown(f"**{ui.status_badge(card.status.code, lang)}** · "
                     f"[{card.indicator.label(lang)}]({ui.indicator_url(ctx, card.indicator.id)})")
-        outputs = [{"title": ind.label(lang), "unit": ind.unit, "frame": frame}
+        outputs = [{"title": ind.label(lang), "unit": ind.unit, "frame": frame.frame}
                    for ind, frame in scorecard.output_frames(ctx.engine, card)]
         fig = charts.programme_chart(
-            {"title": card.indicator.label(lang), "unit": card.indicator.unit, "twelve": card.twelve,
+            {"title": card.indicator.label(lang), "unit": card.indicator.unit, "twelve": card.twelve.frame,
              "trajectory": card.trajectory, "projection": card.projection_path},
             outputs, events=events, lang=lang, k=k,
         )
@@ -64,14 +64,14 @@ with tab_cohorts:
     for ind in cohorts:
         st.markdown(f"**[{ind.label(lang)}]({ui.indicator_url(ctx, ind.id)})**")
         st.caption(i18n.pick(ind.description, lang))
-        st.plotly_chart(charts.cohort_chart(ctx.engine.cohort(ind.id, grain="year"), title=ind.label(lang),
+        st.plotly_chart(charts.cohort_chart(ctx.engine.cohort(ind.id, grain="year").frame, title=ind.label(lang),
                                             lang=lang, k=k), key=f"cohort_{ind.id}")
 
 with tab_areas:
     st.caption(t("stadsdelen_help", lang))
     view = rollup.View(grain="year", level="stadsdeel")
     for card in cards:
-        frame = ctx.engine.series(card.indicator.id, view)
+        frame = ctx.engine.series(card.indicator.id, view).frame
         complete = frame.filter(frame["complete"])
         latest = (complete if not complete.is_empty() else frame)["period"].max()
         shown = frame.filter(frame["period"] == latest)

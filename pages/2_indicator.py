@@ -24,9 +24,9 @@ view = ui.view_filters(ctx, ind, per=True) if ind.shape == "series" else None
 try:
     with st.spinner(t("computing", lang)):
         if view is not None:
-            frame = ctx.engine.series(ind.id, view)
+            frame = ctx.engine.series(ind.id, view).frame
         else:
-            frame = ctx.engine.cohort(ind.id, grain="year")
+            frame = ctx.engine.cohort(ind.id, grain="year").frame
 except IndicatorError as exc:
     st.error(str(exc))
     st.stop()

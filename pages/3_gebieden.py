@@ -22,7 +22,7 @@ view = ui.view_filters(ctx, ind, grains=("year", "quarter", "term"), default_gra
 
 # ---- data
 with st.spinner(t("computing", lang)):
-    frame = ctx.engine.series(ind.id, view)
+    frame = ctx.engine.series(ind.id, view).frame
 periods = frame.unique("period").sort("period_start")["period"].to_list()
 if not periods:
     st.info(t("no_data_for_view", lang))

@@ -46,6 +46,19 @@ def indicator(
     )
 
 
+def roll(*args, **kwargs) -> pl.DataFrame:
+    """`rollup.rollup`'s frame, after checking it comes out as a `Published` with its k."""
+    out = rollup.rollup(*args, **kwargs)
+    assert isinstance(out, rollup.Published) and out.k == kwargs["k"]
+    return out.frame
+
+
+def roll_cohort(*args, **kwargs) -> pl.DataFrame:
+    out = rollup.rollup_cohort(*args, **kwargs)
+    assert isinstance(out, rollup.Published) and out.k == kwargs["k"]
+    return out.frame
+
+
 def month(year: int, m: int) -> dt.date:
     return dt.date(year, m, 1)
 
@@ -167,7 +180,7 @@ def test_rollups_equal_an_independent_duckdb_computation(case) -> None:
         for level in LEVELS:
             ref = reference(con, measure, grain, level)
             for kk in (0, k):
-                out = rollup.rollup(
+                out = roll(
                     frame, ind, areas, View(grain=grain, level=level), k=kk, municipality=CITY
                 )
                 if kk == 0:
@@ -239,7 +252,7 @@ def term_start(month_col: str) -> pl.Expr:
 
 
 def view_of(frame, ind, areas, view: View, k: int) -> pl.DataFrame:
-    return rollup.rollup(frame, ind, areas, view, k=k, municipality=CITY, terms=TERMS)
+    return roll(frame, ind, areas, view, k=k, municipality=CITY, terms=TERMS)
 
 
 @SETTINGS
@@ -311,13 +324,13 @@ def test_children_add_up_to_their_parents(case) -> None:
     """The sibling relations protected above are real: wijken sum to stadsdelen, months to quarters."""
     frame, areas, _, _ = case
     ind = indicator("count")
-    wijk = rollup.rollup(frame, ind, areas, View(grain="month", level="wijk"), k=0, municipality=CITY)
-    sd = rollup.rollup(frame, ind, areas, View(grain="month", level="stadsdeel"), k=0, municipality=CITY)
+    wijk = roll(frame, ind, areas, View(grain="month", level="wijk"), k=0, municipality=CITY)
+    sd = roll(frame, ind, areas, View(grain="month", level="stadsdeel"), k=0, municipality=CITY)
     summed = wijk.group_by("period_start", "stadsdeel").agg(pl.col("value").sum())
     assert summed.join(sd, left_on=["period_start", "stadsdeel"], right_on=["period_start", "area"]).select(
         (pl.col("value") - pl.col("value_right")).abs().max()
     ).item() == pytest.approx(0)
-    quarters = rollup.rollup(frame, ind, areas, View(grain="quarter", level="wijk"), k=0, municipality=CITY)
+    quarters = roll(frame, ind, areas, View(grain="quarter", level="wijk"), k=0, municipality=CITY)
     by_q = wijk.group_by(pl.col("period_start").dt.truncate("1q"), "area").agg(pl.col("value").sum())
     joined = by_q.join(quarters, on=["period_start", "area"])
     assert joined.height == quarters.height
@@ -339,7 +352,7 @@ def test_per_thousand_uses_the_nearest_areas_year() -> None:
         for w in ("WK0001", "WK0002", "WK0003")
     ]
     frame = series_frame(rows)
-    out = rollup.rollup(
+    out = roll(
         frame, indicator("count"), areas, View(grain="year", per="inhabitants"), k=0, municipality=CITY
     )
     nearest = {2021: 2022, 2022: 2022, 2023: 2022, 2024: 2025}  # 2023: one year from 2022, two from 2025
@@ -350,7 +363,7 @@ def test_per_thousand_uses_the_nearest_areas_year() -> None:
         assert row["value"] == total
         assert row["result"] == pytest.approx(total / pop * 1000)
     # households, and per stadsdeel: the stadsdeel's own population
-    sd = rollup.rollup(
+    sd = roll(
         frame,
         indicator("count"),
         areas,
@@ -368,7 +381,7 @@ def test_per_thousand_is_suppressed_with_its_count() -> None:
     frame = series_frame(
         [(month(2020, 1), "WK0001", 4.0), (month(2020, 1), "WK0002", 40.0), (month(2020, 1), "WK0003", 400.0)]
     )
-    out = rollup.rollup(
+    out = roll(
         frame, indicator("count"), areas, View(level="wijk", per="inhabitants"), k=10, municipality=CITY
     )
     hidden = dict(zip(out["area"], out["suppressed"], strict=True))
@@ -386,8 +399,8 @@ def test_compare_gives_the_same_period_a_year_earlier() -> None:
     ]
     frame = series_frame(rows)
     for grain in GRAINS:
-        plain = rollup.rollup(frame, indicator("count"), areas, View(grain=grain, level="wijk"), k=0)
-        cmp = rollup.rollup(
+        plain = roll(frame, indicator("count"), areas, View(grain=grain, level="wijk"), k=0)
+        cmp = roll(
             frame, indicator("count"), areas, View(grain=grain, level="wijk", compare=True), k=0
         )
         assert cmp.drop("result_prev", "change").equals(plain)
@@ -413,7 +426,7 @@ def test_compare_hides_a_suppressed_earlier_cell() -> None:
             (month(2021, 1), "WK0001", 60.0),
         ]
     )
-    out = rollup.rollup(
+    out = roll(
         frame, indicator("count"), areas, View(grain="year", level="wijk", compare=True), k=10
     )
     row = out.filter((pl.col("period") == "2021") & (pl.col("area") == "WK0003")).row(0, named=True)
@@ -432,7 +445,7 @@ def test_term_grain_sums_the_months_whose_first_day_is_in_the_term() -> None:
         Term("t1", "2022-2026", dt.date(2022, 5, 16), dt.date(2026, 5, 15)),
         Term("t0", "2018-2022", dt.date(2018, 5, 16), dt.date(2022, 5, 15)),
     ]
-    out = rollup.rollup(
+    out = roll(
         frame,
         indicator("count"),
         areas,
@@ -441,9 +454,9 @@ def test_term_grain_sums_the_months_whose_first_day_is_in_the_term() -> None:
         terms=terms,
         municipality=CITY,
     )
-    assert out["period"].to_list() == ["2018-2022", "2022-2026"]  # sorted by start
+    assert out["period"].to_list() == ["t0", "t1"]  # term ids (the edge words them), sorted by start
     for term in terms:
-        row = out.filter(pl.col("period") == term.label).row(0, named=True)
+        row = out.filter(pl.col("period") == term.id).row(0, named=True)
         inside = frame.filter(pl.col("month").is_between(term.start, term.end))
         assert row["value"] == inside["value"].sum()
         assert (row["period_start"], row["period_end"]) == (term.start, term.end)
@@ -456,7 +469,7 @@ def test_term_grain_sums_the_months_whose_first_day_is_in_the_term() -> None:
 def test_term_grain_without_terms_is_an_error() -> None:
     frame = series_frame([(month(2020, 1), "WK0001", 3.0)])
     with pytest.raises(ValueError, match="term"):
-        rollup.rollup(frame, indicator("count"), make_areas(LAYOUT), View(grain="term"), k=10)
+        roll(frame, indicator("count"), make_areas(LAYOUT), View(grain="term"), k=10)
 
 
 def test_area_filter_keeps_the_chosen_areas_and_their_suppression() -> None:
@@ -469,20 +482,20 @@ def test_area_filter_keeps_the_chosen_areas_and_their_suppression() -> None:
         ]
     )
     ind = indicator("count")
-    all_wijken = rollup.rollup(frame, ind, areas, View(grain="quarter", level="wijk"), k=10)
-    chosen = rollup.rollup(frame, ind, areas, View(grain="quarter", level="wijk", areas=("WK0002",)), k=10)
+    all_wijken = roll(frame, ind, areas, View(grain="quarter", level="wijk"), k=10)
+    chosen = roll(frame, ind, areas, View(grain="quarter", level="wijk", areas=("WK0002",)), k=10)
     assert set(chosen["area"]) == {"WK0002"}
     assert chosen.equals(all_wijken.filter(pl.col("area") == "WK0002"))  # filtering never unhides a cell
-    by_sd = rollup.rollup(frame, ind, areas, View(grain="quarter", level="wijk", areas=("Centrum",)), k=10)
+    by_sd = roll(frame, ind, areas, View(grain="quarter", level="wijk", areas=("Centrum",)), k=10)
     assert set(by_sd["area"]) == {"WK0001", "WK0002"}
-    sd = rollup.rollup(frame, ind, areas, View(grain="quarter", level="stadsdeel", areas=("Noord",)), k=10)
+    sd = roll(frame, ind, areas, View(grain="quarter", level="stadsdeel", areas=("Noord",)), k=10)
     assert set(sd["area"]) == {"Noord"} and sd["stadsdeel"].null_count() == sd.height
     assert set(all_wijken["area_name"]) == {"Wijk WK0001", "Wijk WK0002", "Wijk WK0003"}
 
 
 def test_period_range_filters_on_period_start() -> None:
     frame = series_frame([(month(2020, m), "WK0001", 20.0) for m in range(1, 13)])
-    out = rollup.rollup(
+    out = roll(
         frame,
         indicator("count"),
         make_areas(LAYOUT),
@@ -504,12 +517,12 @@ def test_stock_takes_the_last_month_of_a_period_or_of_the_data() -> None:
         (month(2024, 1), "WK0003", 5.0),
     ]
     frame = series_frame(rows)
-    q = rollup.rollup(frame, indicator("stock"), areas, View(grain="quarter"), k=0, municipality=CITY)
+    q = roll(frame, indicator("stock"), areas, View(grain="quarter"), k=0, municipality=CITY)
     assert q.select("period", "value", "complete").rows() == [
         ("2023-Q4", 19.0, False),
         ("2024-Q1", 22.0, False),
     ]
-    y = rollup.rollup(frame, indicator("stock"), areas, View(grain="year", level="wijk"), k=0)
+    y = roll(frame, indicator("stock"), areas, View(grain="year", level="wijk"), k=0)
     got = {(r["period"], r["area"]): r["value"] for r in y.iter_rows(named=True)}
     assert got[("2023", "WK0001")] == 12.0 and got[("2023", "WK0003")] == 7.0
     assert got[("2024", "WK0001")] == 22.0 and got[("2024", "WK0003")] == 0.0
@@ -517,14 +530,15 @@ def test_stock_takes_the_last_month_of_a_period_or_of_the_data() -> None:
 
 def test_output_columns_and_an_empty_frame() -> None:
     frame = series_frame([(month(2020, 1), "WK0001", 3.0, 9.0)], ratio=True)
-    out = rollup.rollup(frame, indicator("ratio", "%"), make_areas(LAYOUT), View(compare=True), k=0)
+    out = roll(frame, indicator("ratio", "%"), make_areas(LAYOUT), View(compare=True), k=0)
     assert out.columns == [*rollup.COLUMNS, "result_prev", "change"]
     assert out["result"].to_list() == [pytest.approx(100 * 3 / 9)]
-    empty = rollup.rollup(frame.clear(), indicator("ratio", "%"), make_areas(LAYOUT), View(), k=10)
+    empty = roll(frame.clear(), indicator("ratio", "%"), make_areas(LAYOUT), View(), k=10)
     assert empty.is_empty() and empty.columns == list(rollup.COLUMNS)
 
 
-def test_trailing_twelve_months() -> None:
+def test_rolling_grain_is_the_twelve_months_ending_in_each_month() -> None:
+    """The scorecard's current value: sum (count), ratio of sums (ratio) or the level (stock)."""
     areas = make_areas(LAYOUT)
     months = [add_months(month(2020, 1), i) for i in range(18)]
     rows = [
@@ -536,13 +550,13 @@ def test_trailing_twelve_months() -> None:
     for measure in ("count", "ratio", "stock"):
         f = frame if measure == "ratio" else frame.drop("denominator")
         ind = indicator(measure, "%" if measure == "ratio" else "x")
-        out = rollup.trailing_twelve_months(f, ind, areas, k=0, municipality=CITY)
-        assert out["month"].to_list() == months
-        for row in out.iter_rows(named=True):
-            window = f.filter(
-                (pl.col("month") <= row["month"]) & (pl.col("month") > add_months(row["month"], -12))
-            )
-            assert row["complete"] == (row["month"] >= month(2020, 12))
+        out = roll(f, ind, areas, View(grain="rolling"), k=0, municipality=CITY)
+        ends = [row["period_end"].replace(day=1) for row in out.iter_rows(named=True)]
+        assert ends == months
+        assert out["period"][0] == "2019-02/2020-01" and out["period"][-1] == "2020-07/2021-06"
+        for row, last in zip(out.iter_rows(named=True), ends, strict=True):
+            window = f.filter((pl.col("month") <= last) & (pl.col("month") > add_months(last, -12)))
+            assert row["complete"] == (last >= month(2020, 12))
             if measure == "count":
                 assert row["result"] == window["value"].sum()
             elif measure == "ratio":
@@ -550,7 +564,22 @@ def test_trailing_twelve_months() -> None:
                     100 * window["value"].sum() / window["denominator"].sum()
                 )
             else:
-                assert row["result"] == f.filter(pl.col("month") == row["month"])["value"].sum()
+                assert row["result"] == f.filter(pl.col("month") == last)["value"].sum()
+
+
+def test_a_hidden_month_hides_a_second_cell_of_its_rolling_window() -> None:
+    """A twelve-month window minus eleven shown months would give a hidden month away."""
+    areas = make_areas({"Noord": ["WK0001"]})
+    values = [50.0] * 12
+    values[5] = 3.0  # one month below k = 10
+    frame = series_frame([(add_months(month(2020, 1), i), "WK0001", v) for i, v in enumerate(values)])
+    ind = indicator("count", "x")
+    rolling = roll(frame, ind, areas, View(grain="rolling"), k=10, municipality=CITY)
+    monthly = roll(frame, ind, areas, View(grain="month"), k=10, municipality=CITY)
+    full_window = rolling.filter(pl.col("period") == "2020-01/2020-12")
+    assert full_window["result"].to_list() == [sum(values)]  # 553 people: shown
+    hidden_months = monthly.filter(pl.col("suppressed"))["period"].to_list()
+    assert "2020-06" in hidden_months and len(hidden_months) >= 2
 
 
 @SETTINGS
@@ -579,7 +608,7 @@ def test_cohort_rollup_is_a_ratio_of_sums(data) -> None:
     con = connect(frame=frame, areas=areas)
     for grain, trunc in (("quarter", "quarter"), ("year", "year")):
         for level in ("city", "stadsdeel", "wijk"):
-            out = rollup.rollup_cohort(frame, ind, areas, grain=grain, level=level, k=k, municipality=CITY)
+            out = roll_cohort(frame, ind, areas, grain=grain, level=level, k=k, municipality=CITY)
             area = {"city": f"'{CITY}'", "stadsdeel": "a.stadsdeel", "wijk": "f.wijk_code"}[level]
             ref = con.sql(f"""
                 SELECT CAST(date_trunc('{trunc}', cohort_month) AS DATE) AS cohort_start, months_since,

@@ -8,7 +8,7 @@ import re
 import polars as pl
 import pytest
 
-from monitor import i18n, programme, report, scorecard
+from monitor import i18n, programme, report, rollup, scorecard
 from monitor.engine import get_engine
 
 
@@ -28,15 +28,56 @@ def test_one_card_per_ambition_of_the_current_term(engine, cards) -> None:
     assert [c.ambition.id for c in cards] == expected
 
 
+def _independent_twelve(frame: pl.DataFrame, measure: str, percentage: bool) -> tuple[dt.date, float]:
+    """The latest twelve months from the raw month x wijk frame, computed here with plain Python."""
+    last = frame["month"].max()
+    first = dt.date(last.year - 1, last.month, 1)  # exclusive: the window is the 12 months after it
+    if measure == "stock":
+        return last, float(frame.filter(pl.col("month") == last)["value"].sum())
+    window = frame.filter((pl.col("month") > first) & (pl.col("month") <= last))
+    value = float(window["value"].sum())
+    if measure == "ratio":
+        value = value / float(window["denominator"].sum()) * (100 if percentage else 1)
+    return last, value
+
+
 def test_current_value_is_the_latest_twelve_months(engine, cards) -> None:
     for card in cards:
         ind = card.indicator
-        monthly = engine.city_monthly(ind.id)
-        as_of, value = programme.current_value(monthly, ind.measure, percentage=ind.is_percentage)
+        as_of, value = _independent_twelve(engine.frame(ind.id), ind.measure, ind.is_percentage)
         assert card.as_of == as_of
         assert card.current.value == pytest.approx(value)
         expected = programme.status(card.ambition, card.term, value, as_of, ind.direction)
         assert card.status.code == expected.code
+
+
+def test_scorecard_numbers_are_the_rollups_suppressed_twelve_month_view(engine, cards) -> None:
+    """One road: every card number (outcome, outputs, a year earlier) is a cell of the rolling view."""
+    def cell(ind_id: str, month: dt.date) -> tuple[float | None, bool]:
+        view = engine.series(ind_id, rollup.View(grain="rolling", level="city"))
+        assert isinstance(view, rollup.Published)
+        row = view.frame.filter(pl.col("period_end").dt.month_start() == month)
+        return row["result"][0], row["suppressed"][0]
+
+    for card in cards:
+        year_before = dt.date(card.as_of.year - 1, card.as_of.month, 1)
+        assert cell(card.indicator.id, card.as_of) == (card.current.value, card.current.suppressed)
+        assert cell(card.indicator.id, year_before) == (card.previous.value, card.previous.suppressed)
+        for line in card.outputs:
+            assert cell(line.indicator.id, card.as_of) == (line.current.value, line.current.suppressed)
+
+
+def test_a_suppressed_twelve_month_cell_reaches_the_card_as_hidden(demo_settings, monkeypatch) -> None:
+    """With k above every city total, the card shows nothing: it has no rule of its own."""
+    from monitor.settings import get_settings
+
+    monkeypatch.setenv("MONITOR_MIN_CELL", str(10**9))
+    engine = get_engine(get_settings())
+    for card in scorecard.scorecard(engine):
+        if card.current.value is None and not card.current.suppressed:
+            continue  # no current value at all
+        assert card.current.suppressed and card.current.value is None
+        assert card.twelve.frame["current"].drop_nulls().is_empty()
 
 
 def test_outputs_are_those_of_the_ambition(cards) -> None:
@@ -81,7 +122,9 @@ def test_report_is_self_contained_and_shows_every_ambition(engine, cards) -> Non
     assert "Plotly" in html  # the library is inline
     for card in cards:
         assert i18n.pick(card.ambition.title, "nl") in html
-        assert card.current.text(card.indicator.unit, "nl", engine.settings.min_cell) in html
+        shown = i18n.value(card.current.value, card.indicator.unit, "nl", suppressed=card.current.suppressed,
+                           k=engine.settings.min_cell)
+        assert shown in html
     assert i18n.t("demo_banner", "nl").split("**")[0] in html
 
 
@@ -116,7 +159,8 @@ def test_scorecard_is_cached_until_programme_changes(demo_settings, tmp_path, mo
 def test_output_frames_start_with_the_outcome(engine, cards) -> None:
     for card in cards:
         start = engine.frame(card.indicator.id)["month"].min()
-        for ind, frame in scorecard.output_frames(engine, card):
+        for ind, published in scorecard.output_frames(engine, card):
+            frame = published.frame
             assert frame["period_start"].min() >= start
-            full = engine.series(ind.id)
+            full = engine.series(ind.id).frame
             assert frame.height == full.filter(pl.col("period_start") >= start).height

@@ -1,27 +1,18 @@
-"""Indicator frame -> published series: periods, areas, linked suppression and the roll-up itself.
+"""Indicator frame -> published series: periods, areas, linked suppression and the views.
 
 Everything a surface shows leaves the library here, as a `Published` frame with
-disclosure control applied.
+disclosure control applied (`views.select`, `cohorts.rollup_cohort`).
 """
 
-from monitor.rollup.core import (
-    COLUMNS,
-    COMPARE_COLUMNS,
-    UNKNOWN_STADSDEEL,
-    Grain,
-    Level,
-    Per,
-    View,
-    monthly_grid,
-    rollup,
-    rollup_cohort,
-    trailing_twelve_months,
-    wijk_map,
-)
+from monitor.rollup.areas import UNKNOWN_STADSDEEL, wijk_map
+from monitor.rollup.cohorts import rollup_cohort
+from monitor.rollup.linked import GRAINS, LEVELS, Cells, suppressed_cells
 from monitor.rollup.periods import Term
 from monitor.rollup.published import Published, require
+from monitor.rollup.views import COLUMNS, COMPARE_COLUMNS, Grain, Level, Per, View, check_view, rollup, select
 
 __all__ = [
-    "COLUMNS", "COMPARE_COLUMNS", "UNKNOWN_STADSDEEL", "Grain", "Level", "Per", "Published", "Term",
-    "View", "monthly_grid", "require", "rollup", "rollup_cohort", "trailing_twelve_months", "wijk_map",
+    "COLUMNS", "COMPARE_COLUMNS", "GRAINS", "LEVELS", "UNKNOWN_STADSDEEL", "Cells", "Grain", "Level", "Per",
+    "Published", "Term", "View", "check_view", "require", "rollup", "rollup_cohort", "select",
+    "suppressed_cells", "wijk_map",
 ]
