@@ -64,8 +64,9 @@ with tab_cohorts:
     for ind in cohorts:
         st.markdown(f"**[{ind.label(lang)}]({ui.indicator_url(ctx, ind.id)})**")
         st.caption(i18n.pick(ind.description, lang))
-        st.plotly_chart(charts.cohort_chart(ctx.engine.cohort(ind.id, grain="year").frame, title=ind.label(lang),
-                                            lang=lang, k=k), key=f"cohort_{ind.id}")
+        cohort = ctx.engine.cohort(ind.id, grain="year").frame
+        st.plotly_chart(charts.cohort_chart(cohort, title=ind.label(lang), lang=lang, k=k),
+                        key=f"cohort_{ind.id}")
 
 with tab_areas:
     st.caption(t("stadsdelen_help", lang))

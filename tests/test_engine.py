@@ -46,13 +46,15 @@ def test_memory_and_connections_stay_flat_over_twenty_rebuilds(data_copy) -> Non
         versions.add(engine.report.version)
         for ind_id in SAMPLE:
             for grain in ("month", "year", "rolling"):
-                assert isinstance(engine.series(ind_id, rollup.View(grain=grain, level="wijk")), rollup.Published)
+                view = rollup.View(grain=grain, level="wijk")
+                assert isinstance(engine.series(ind_id, view), rollup.Published)
         del engine
         gc.collect()
         assert catalog.open_connections() == 1, f"rebuild {n + 1}: old connections kept open"
         rss.append(_rss_mb())
     assert len(versions) == REBUILDS  # every touch was a real rebuild and a new engine
-    assert rss[-1] - rss[1] < 50, f"RSS grew from {rss[1]:.0f} MB (rebuild 2) to {rss[-1]:.0f} MB (rebuild 20)"
+    grown = rss[-1] - rss[1]
+    assert grown < 50, f"RSS grew {grown:.0f} MB from rebuild 2 ({rss[1]:.0f}) to 20 ({rss[-1]:.0f})"
 
 
 def test_a_new_catalog_replaces_the_engine(data_copy) -> None:
