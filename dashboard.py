@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from monitor import charts, i18n, programme, scorecard, ui
 from monitor.i18n import t
+from monitor.rollup import Published
 
 ctx = ui.page("page_home")
 lang = ctx.lang
@@ -38,7 +40,8 @@ for prog_id, prog in pf.programmes.items():
                 ui.card_heading(ctx, card)
                 ui.card_numbers(ctx, card)
             with mid:
-                st.markdown(charts.sparkline_svg(card.twelve, card.trajectory, card.projection_path,
+                twelve = Published(card.twelve.with_columns(suppressed=pl.lit(False)), ctx.k, "twelve months")
+                st.markdown(charts.sparkline_svg(twelve, card.trajectory, card.projection_path,
                                                  label=ui.sparkline_label(ctx, card)),
                             unsafe_allow_html=True)
                 ui.card_projection(ctx, card)

@@ -116,9 +116,9 @@ def cmd_series(args: argparse.Namespace) -> int:
     if ind.shape == "cohort":
         frame = engine.cohort(args.id, grain=args.grain if args.grain in ("quarter", "year") else "year",
                               level=args.by)
-        sys.stdout.write(exports.csv_plain(frame.rename({"cohort": "period"}), k=engine.settings.min_cell,
-                                           columns=["period", "months_since", "area", "value",
-                                                    "denominator"]))
+        cohorts = rollup.Published(frame.rename({"cohort": "period"}), engine.settings.min_cell, args.id)
+        sys.stdout.write(exports.csv_plain(cohorts, lang="en", columns=["period", "months_since", "area",
+                                                                        "value", "denominator"]))
         return 0
     start = dt.date.fromisoformat(args.start + "-01") if args.start else None
     end = None
@@ -133,7 +133,8 @@ def cmd_series(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     columns = ["period", "area", "value"] + (["denominator"] if ind.measure == "ratio" else [])
-    sys.stdout.write(exports.csv_plain(frame, k=engine.settings.min_cell, columns=columns))
+    series = rollup.Published(frame, engine.settings.min_cell, args.id)
+    sys.stdout.write(exports.csv_plain(series, lang="en", columns=columns))
     return 0
 
 

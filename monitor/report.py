@@ -12,10 +12,12 @@ import html
 import re
 
 import plotly.io as pio
+import polars as pl
 
 from monitor import charts, i18n, programme, scorecard
 from monitor.engine import Engine
 from monitor.i18n import t
+from monitor.rollup import Published
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f1f1f;margin:2rem auto;
@@ -87,9 +89,10 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
         parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
         events = scorecard.events(engine, prog_id, lang)
         for card in prog_cards:
-            fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
-                                       title=card.indicator.label(lang), unit=card.indicator.unit,
-                                       lang=lang, k=k)
+            twelve = Published(card.twelve.with_columns(suppressed=pl.lit(False)), k, "twelve months")
+            fig = charts.outcome_chart(twelve, card.trajectory, card.projection_path, events,
+                                       title=card.indicator.label(lang),
+                                       unit=i18n.unit(card.indicator.unit, lang), t=i18n.Translator(lang))
             chart = pio.to_html(fig, full_html=False, include_plotlyjs=first_chart,
                                 config={"displayModeBar": False, "responsive": True})
             first_chart = False
