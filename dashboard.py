@@ -38,7 +38,7 @@ for prog_id, prog in pf.programmes.items():
                 ui.card_heading(ctx, card)
                 ui.card_numbers(ctx, card)
             with mid:
-                st.markdown(charts.sparkline_svg(card.twelve.frame, card.trajectory, card.projection_path,
+                st.markdown(charts.sparkline_svg(card.twelve, card.trajectory, card.projection_path,
                                                  label=ui.sparkline_label(ctx, card)),
                             unsafe_allow_html=True)
                 ui.card_projection(ctx, card)

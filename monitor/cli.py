@@ -115,10 +115,10 @@ def cmd_series(args: argparse.Namespace) -> int:
         return 2
     if ind.shape == "cohort":
         frame = engine.cohort(args.id, grain=args.grain if args.grain in ("quarter", "year") else "year",
-                              level=args.by).frame
-        sys.stdout.write(exports.csv_plain(frame.rename({"cohort": "period"}), k=engine.settings.min_cell,
-                                           columns=["period", "months_since", "area", "value",
-                                                    "denominator"]))
+                              level=args.by)
+        cohorts = frame.with_frame(frame.frame.rename({"cohort": "period"}))
+        sys.stdout.write(exports.csv_plain(cohorts, lang="en", columns=["period", "months_since", "area",
+                                                                        "value", "denominator"]))
         return 0
     start = dt.date.fromisoformat(args.start + "-01") if args.start else None
     end = None
@@ -128,12 +128,12 @@ def cmd_series(args: argparse.Namespace) -> int:
     view = rollup.View(grain=args.grain, level=args.by, start=start, end=end,
                        areas=tuple(args.area or ()))
     try:
-        frame = engine.series(args.id, view).frame
+        series = engine.series(args.id, view)
     except IndicatorError as exc:
         _err(str(exc))
         return 2
     columns = ["period", "area", "value"] + (["denominator"] if ind.measure == "ratio" else [])
-    sys.stdout.write(exports.csv_plain(frame, k=engine.settings.min_cell, columns=columns))
+    sys.stdout.write(exports.csv_plain(series, lang="en", columns=columns))
     return 0
 
 

@@ -45,15 +45,6 @@ _ROW = "__row"
 CELL, SET, TOTAL = "cell", "set", "total"
 
 
-def mark(value: float | None, suppressed: bool, k: int) -> str:
-    """One cell as plain text: `<k` (e.g. `<10`) when suppressed, else the number ('' for none)."""
-    if suppressed:
-        return f"<{k}"
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def people(measure: Measure) -> pl.Expr:
     """The count of people a cell rests on: the value, or a ratio's denominator."""
     return pl.col("denominator") if measure == "ratio" else pl.col("value")
@@ -201,16 +192,3 @@ def _fixpoint(hidden: np.ndarray, families: list[_Family]) -> np.ndarray:
             hidden[cells[total & ~hid & lone[ids] & (shown_parts[ids] == 0)]] = True
         if int(hidden.sum()) == before:
             return hidden
-
-
-def display(
-    df: pl.DataFrame, k: int, columns: Sequence[str] = ("value", "denominator", "result")
-) -> pl.DataFrame:
-    """The numeric columns as text, `<k` where suppressed: for surfaces that print raw numbers."""
-    present = [c for c in columns if c in df.columns]
-    return df.with_columns(
-        [
-            pl.when(pl.col("suppressed")).then(pl.lit(f"<{k}")).otherwise(pl.col(c).cast(pl.String)).alias(c)
-            for c in present
-        ]
-    )

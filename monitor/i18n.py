@@ -1,17 +1,25 @@
 """Labels in Dutch and English, and Dutch/English number and date formats (via Babel).
 
 Dutch is the default. Formatting goes through Babel, not hand-written string
-tricks, so `1.234,5` and `31-10-2026` follow CLDR exactly.
+tricks, so `1.234,5` and `31-10-2026` follow CLDR exactly. Every surface (pages,
+charts, tables, downloads, the report) formats through these functions, so a
+number, a unit and a hidden cell read the same everywhere.
+
+The library never picks a language: the edge (page context, report, CLI) binds
+one in a `Translator` and hands it to the surfaces, which use its words
+(`t("chart_actual")`) and formats (`t.value(...)`, `t.month(...)`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 LANGUAGES = ("nl", "en")
 _LOCALE = {"nl": "nl_NL", "en": "en_GB"}
@@ -51,11 +59,28 @@ def month(value: dt.date | None, lang: str = "nl") -> str:
     return format_date(value, _MONTH_PATTERN[lang_or_default(lang)], locale=_LOCALE[lang_or_default(lang)])
 
 
+def separators(lang: str = "nl") -> str:
+    """Decimal and group symbol as Plotly's `layout.separators` wants them: `,.` in Dutch, `.,` in English.
+
+    Taken from the same CLDR data as `number`, so a chart's axis reads like its hover text.
+    """
+    locale = _LOCALE[lang_or_default(lang)]
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
+def hidden(k: int, lang: str = "nl") -> str:
+    """The mark of a cell hidden by disclosure control: the one place every surface takes it from."""
+    return t("hidden_cell", lang, k=k)
+
+
 def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = False, k: int = 10) -> str:
-    """A measured value with its unit, or `<k` for a suppressed cell."""
+    """A measured value (without its unit word), or the hidden-cell mark for a suppressed cell.
+
+    `unit` only decides the format: `%` gives a percentage, anything else a number.
+    """
     if suppressed:
-        return f"<{k}"
-    if v is None:
+        return hidden(k, lang)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if unit == "%":
         return percent(v, lang)
@@ -85,6 +110,19 @@ def t(key: str, lang: str = "nl", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def unit(code: str, lang: str = "nl", unit_label: dict[str, str] | str | None = None) -> str:
+    """A unit as a reader sees it: the indicator's `unit_label`, else the `unit_<code>` label, else the code.
+
+    `%` (and an empty unit) stay as they are.
+    """
+    if unit_label:
+        return pick(unit_label, lang)
+    if code in ("", "%"):
+        return code
+    key = f"unit_{code}"
+    return t(key, lang) if key in LABELS else code
+
+
 def pick(texts: dict[str, str] | str | None, lang: str = "nl") -> str:
     """Pick a language from a {nl, en} mapping as found in query files and programme.yaml."""
     if texts is None:
@@ -92,3 +130,55 @@ def pick(texts: dict[str, str] | str | None, lang: str = "nl") -> str:
     if isinstance(texts, str):
         return texts
     return texts.get(lang_or_default(lang)) or texts.get("nl") or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Words and formats in one language, bound at the edge and handed to every surface.
+
+    `t = Translator("en")`; `t("chart_actual")` is a label, `t.value(1234.5, "%")` a
+    formatted value, `t.unit("huishoudens")` a worded unit. The methods delegate to
+    this module's functions, so there is one formatter whoever calls it.
+    """
+
+    lang: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lang", lang_or_default(self.lang))
+
+    def __call__(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def pick(self, texts: dict[str, str] | str | None) -> str:
+        return pick(texts, self.lang)
+
+    def number(self, v: float | int | None, decimals: int = 0) -> str:
+        return number(v, self.lang, decimals)
+
+    def percent(self, v: float | None, decimals: int = 1) -> str:
+        return percent(v, self.lang, decimals)
+
+    def value(self, v: float | None, unit: str, *, suppressed: bool = False, k: int = 10) -> str:
+        return value(v, unit, self.lang, suppressed=suppressed, k=k)
+
+    def signed(self, v: float | None, unit: str) -> str:
+        return signed(v, unit, self.lang)
+
+    def date(self, d: dt.date | None) -> str:
+        return date(d, self.lang)
+
+    def month(self, d: dt.date | None) -> str:
+        return month(d, self.lang)
+
+    def unit(self, code: str, unit_label: dict[str, str] | str | None = None) -> str:
+        return unit(code, self.lang, unit_label)
+
+    def hidden(self, k: int) -> str:
+        return hidden(k, self.lang)
+
+    @property
+    def separators(self) -> str:
+        return separators(self.lang)

@@ -91,9 +91,9 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
         parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
         events = scorecard.events(engine, prog_id, lang)
         for card in prog_cards:
-            fig = charts.outcome_chart(card.twelve.frame, card.trajectory, card.projection_path, events,
-                                       title=card.indicator.label(lang), unit=card.indicator.unit,
-                                       lang=lang, k=k)
+            fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
+                                       title=card.indicator.label(lang),
+                                       unit=i18n.unit(card.indicator.unit, lang), t=i18n.Translator(lang))
             chart = pio.to_html(fig, full_html=False, include_plotlyjs=first_chart,
                                 config={"displayModeBar": False, "responsive": True})
             first_chart = False

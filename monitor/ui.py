@@ -302,12 +302,12 @@ def programme_picker(ctx: Ctx) -> str:
 # ---------------------------------------------------------------- shared render helpers
 
 
-def downloads(ctx: Ctx, frame: pl.DataFrame, name: str) -> None:
+def downloads(ctx: Ctx, frame: rollup.Published, name: str) -> None:
     """CSV for Dutch Excel and .xlsx, both with the same suppression as the screen."""
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv", ctx.lang), exports.csv_dutch_excel(frame, k=ctx.k, lang=ctx.lang),
+    c1.download_button(t("download_csv", ctx.lang), exports.csv_dutch_excel(frame, lang=ctx.lang),
                        file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
-    c2.download_button(t("download_xlsx", ctx.lang), exports.xlsx(frame, k=ctx.k, lang=ctx.lang),
+    c2.download_button(t("download_xlsx", ctx.lang), exports.xlsx(frame, lang=ctx.lang),
                        file_name=f"{name}.xlsx", key=f"xlsx_{name}",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

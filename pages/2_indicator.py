@@ -13,6 +13,7 @@ from monitor.indicators import IndicatorError
 
 ctx = ui.page("page_indicator")
 lang, k = ctx.lang, ctx.k
+tr = i18n.Translator(lang)
 
 # ---- filters
 ind = ui.indicator_picker(ctx, shape=None)
@@ -24,12 +25,13 @@ view = ui.view_filters(ctx, ind, per=True) if ind.shape == "series" else None
 try:
     with st.spinner(t("computing", lang)):
         if view is not None:
-            frame = ctx.engine.series(ind.id, view).frame
+            published = ctx.engine.series(ind.id, view)
         else:
-            frame = ctx.engine.cohort(ind.id, grain="year").frame
+            published = ctx.engine.cohort(ind.id, grain="year")
 except IndicatorError as exc:
     st.error(str(exc))
     st.stop()
+frame = published.frame
 
 # ---- render
 st.markdown(f"## {ind.label(lang)}")
@@ -39,9 +41,9 @@ st.caption(ui.indicator_facts(ctx, ind))
 tab_chart, tab_table, tab_def = st.tabs([t(f"tab_{n}", lang) for n in ("chart", "table", "definition")])
 with tab_chart:
     if view is None:
-        fig = charts.cohort_chart(frame, title=ind.label(lang), lang=lang, k=k)
+        fig = charts.cohort_chart(published, title=ind.label(lang), t=tr)
     else:
-        fig = charts.series_chart(frame, title=ind.label(lang), unit=ind.unit, lang=lang, k=k,
+        fig = charts.series_chart(published, title=ind.label(lang), unit=tr.unit(ind.unit), t=tr,
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
 with tab_table:
@@ -50,6 +52,7 @@ with tab_table:
     else:
         st.dataframe(ui.display_table(ctx, frame, ind), hide_index=True)
     st.caption(t("suppression_note", lang, k=k))
-    ui.downloads(ctx, frame.rename({"cohort": "period"}) if view is None else frame, ind.id)
+    ui.downloads(ctx, published.with_frame(frame.rename({"cohort": "period"})) if view is None else published,
+                 ind.id)
 with tab_def:
     ui.definition(ctx, ind)

@@ -14,10 +14,19 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from monitor import charts
+from monitor import charts, i18n
+from monitor.rollup import Published
 from tests.conftest import GEOJSON
 
 MONTHS = [dt.date(2024, m, 1) for m in range(1, 7)]
+NL, EN = i18n.Translator("nl"), i18n.Translator("en")
+
+
+def _pub(frame: pl.DataFrame, k: int = 10) -> Published:
+    """A test frame as the roll-up hands it out: the only kind a chart takes."""
+    if "suppressed" not in frame.columns:
+        frame = frame.with_columns(pl.lit(False).alias("suppressed"))
+    return Published(frame, k=k, view="test")
 
 
 # ---------------------------------------------------------------- small frames
@@ -55,8 +64,21 @@ def _rollup(areas: dict[str, list[float | None]], *, months: list[dt.date] = MON
     )
 
 
-def _twelve() -> pl.DataFrame:
-    return pl.DataFrame({"month": MONTHS, "current": [100.0, 104.0, 107.5, 111.0, 1234.0, 118.0]})
+def _twelve() -> Published:
+    return _pub(pl.DataFrame({"month": MONTHS, "current": [100.0, 104.0, 107.5, 111.0, 1234.0, 118.0]}))
+
+
+def _steps(steps: list[tuple[str, float | None]], k: int = 10) -> Published:
+    """Funnel steps (label, value); None is a hidden step."""
+    frame = pl.DataFrame(
+        {
+            "label": [s[0] for s in steps],
+            "value": [s[1] for s in steps],
+            "suppressed": [s[1] is None for s in steps],
+        },
+        schema={"label": pl.String, "value": pl.Float64, "suppressed": pl.Boolean},
+    )
+    return _pub(frame, k)
 
 
 def _trajectory() -> pl.DataFrame:
@@ -101,20 +123,21 @@ def _all_figures() -> dict[str, go.Figure]:
     )
     geo = json.loads(GEOJSON.read_text(encoding="utf-8"))
     wijken = _rollup({f"Wijk {i}": [float(i)] for i in range(1, 45)}, months=MONTHS[:1])
-    cohorts = pl.DataFrame(
-        {
-            "cohort": ["2023", "2023", "2024", "2024"],
-            "months_since": [0, 6, 0, 6],
-            "area": ["0518"] * 4,
-            "result": [0.0, 30.0, 0.0, None],
-            "suppressed": [False, False, False, True],
-        }
+    cohorts = _pub(
+        pl.DataFrame(
+            {
+                "cohort": ["2023", "2023", "2024", "2024"],
+                "months_since": [0, 6, 0, 6],
+                "area": ["0518"] * 4,
+                "result": [0.0, 30.0, 0.0, None],
+                "suppressed": [False, False, False, True],
+            }
+        )
     )
     events = [(dt.date(2024, 2, 1), "Energietoeslag"), (dt.date(2024, 3, 1), "Schuldregeling 18 maanden")]
     out = {}
     for lang in ("nl", "en"):
         out |= {
-            f"sparkline_{lang}": charts.sparkline(_twelve(), _trajectory(), _projection(), lang=lang),
             f"outcome_{lang}": charts.outcome_chart(
                 _twelve(),
                 _trajectory(),
@@ -122,8 +145,7 @@ def _all_figures() -> dict[str, go.Figure]:
                 events,
                 title="Huishoudens schuldenvrij",
                 unit="huishoudens",
-                lang=lang,
-                k=10,
+                t=i18n.Translator(lang),
             ),
             f"programme_{lang}": charts.programme_chart(
                 {
@@ -137,24 +159,25 @@ def _all_figures() -> dict[str, go.Figure]:
                     {
                         "title": "Aanmeldingen",
                         "unit": "aanmeldingen",
-                        "frame": frame.filter(pl.col("area") == "WK051801"),
+                        "frame": _pub(frame.filter(pl.col("area") == "WK051801")),
                     }
                 ],
                 events=events,
-                lang=lang,
-                k=10,
+                t=i18n.Translator(lang),
             ),
             f"series_{lang}": charts.series_chart(
-                frame, title="Per stadsdeel", unit="%", lang=lang, k=10, compare=True
+                _pub(frame), title="Per stadsdeel", unit="%", t=i18n.Translator(lang), compare=True
             ),
             f"bars_{lang}": charts.area_bars(
-                wijken, title="Wijken", unit="%", lang=lang, k=10, highlight="WK051803"
+                _pub(wijken), title="Wijken", unit="%", t=i18n.Translator(lang), highlight="WK051803"
             ),
-            f"map_{lang}": charts.choropleth(wijken, geo, title="Kaart", unit="%", lang=lang, k=10),
+            f"map_{lang}": charts.choropleth(
+                _pub(wijken), geo, title="Kaart", unit="%", t=i18n.Translator(lang)
+            ),
             f"funnel_{lang}": charts.funnel(
-                [("Signalen", 1000.0), ("Bereikt", None)], title="Trechter", lang=lang, k=10
+                _steps([("Signalen", 1000.0), ("Bereikt", None)]), title="Trechter", t=i18n.Translator(lang)
             ),
-            f"cohort_{lang}": charts.cohort_chart(cohorts, title="Cohorten", lang=lang, k=10),
+            f"cohort_{lang}": charts.cohort_chart(cohorts, title="Cohorten", t=i18n.Translator(lang)),
         }
     return out
 
@@ -212,7 +235,7 @@ def test_every_text_colour_in_every_figure_reads_on_white() -> None:
 
 
 def test_funnel_text_inside_bars_reads_on_the_bar_colour() -> None:
-    fig = charts.funnel([("a", 100.0), ("b", 50.0)], title="t")
+    fig = charts.funnel(_steps([("a", 100.0), ("b", 50.0)]), title="t", t=NL)
     assert fig.data[0].marker.color == charts.FUNNEL_FILL
     assert charts.contrast_ratio(fig.data[0].insidetextfont.color, charts.FUNNEL_FILL) >= 4.5
     assert charts.contrast_ratio(fig.data[0].marker.line.color, "#ffffff") >= 3.0  # the bar's outline
@@ -222,24 +245,25 @@ def test_no_external_resources_and_no_streamlit() -> None:
     for name, fig in _all_figures().items():
         text = fig.to_json()
         assert "http" not in text and "mapbox" not in text and "accesstoken" not in text, name
-    source = Path(charts.__file__).read_text(encoding="utf-8")
-    imported = {
-        a.name.split(".")[0]
-        for n in ast.walk(ast.parse(source))
-        if isinstance(n, ast.Import)
-        for a in n.names
-    }
-    imported |= {
-        n.module.split(".")[0]
-        for n in ast.walk(ast.parse(source))
-        if isinstance(n, ast.ImportFrom) and n.module
-    }
-    assert "streamlit" not in imported and "monitor" not in imported
+    # the charts may import i18n (formats) and Published (the type they take), nothing else of monitor
+    allowed = {"monitor.i18n", "monitor.rollup.published", "monitor.charts"}
+    for path in Path(charts.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not any(m.split(".")[0] == "streamlit" for m in imported), path.name
+        ours = {m for m in imported if m.split(".")[0] == "monitor"}
+        assert all(m in allowed or m.startswith("monitor.charts.") for m in ours), (path.name, ours)
+
+
+def test_chart_modules_stay_small() -> None:
+    for path in Path(charts.__file__).parent.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name
 
 
 def test_titles_and_axis_titles_are_set() -> None:
     for name, fig in _all_figures().items():
-        if name.startswith(("sparkline", "programme", "map", "funnel")):
+        if name.startswith(("programme", "map", "funnel")):
             continue
         assert fig.layout.title.text, name
         assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, name
@@ -259,20 +283,26 @@ def test_separators_and_date_ticks_per_language(lang: str, separators: str, tick
     assert figs[f"programme_{lang}"].layout.xaxis2.tickformat == tickformat
 
 
-def test_value_text_reads_the_dutch_or_english_way() -> None:
-    assert charts.value_text(1234.0, "", "nl") == "1.234"
-    assert charts.value_text(1234.0, "", "en") == "1,234"
-    assert charts.value_text(12.25, "", "nl") == "12,2"
-    assert charts.value_text(64.25, "%", "nl") == "64,2%"
-    assert charts.value_text(64.25, "%", "en") == "64.2%"
-    assert charts.value_text(None, "%", "nl", suppressed=True, k=10) == "<10"
-    assert charts.value_text(None, "%", "nl") == "–"
+def test_chart_text_uses_the_one_formatter_of_i18n() -> None:
+    """Bar labels are `i18n.value` itself: Dutch or English numbers, the hidden-cell mark."""
+    values = {"A": [1234.0], "B": [12.25], "C": [None], "D": [64.25]}
+    frame = _pub(_rollup(values, months=MONTHS[:1]))
+    for t in (NL, EN):
+        for unit in ("%", "huishoudens"):
+            bar = charts.area_bars(frame, title="t", unit=unit, t=t).data[0]
+            texts = dict(zip(bar.y, bar.text, strict=True))
+            for name, [v] in values.items():
+                assert texts[name] == t.value(v, unit, suppressed=v is None, k=10)
+    assert (
+        NL.value(1234.0, "") == "1.234" and EN.value(1234.0, "") == "1,234" and NL.value(12.25, "") == "12,2"
+    )
+    assert NL.value(64.25, "%") == "64,2%" and EN.value(64.25, "%") == "64.2%"
 
 
 def test_year_grain_is_labelled_by_period() -> None:
     frame = _rollup({"Den Haag": [1.0, 2.0]}, months=[dt.date(2023, 1, 1), dt.date(2024, 1, 1)])
     frame = frame.with_columns(pl.col("period_start").dt.year().cast(pl.String).alias("period"))
-    fig = charts.series_chart(frame, title="t", unit="n", lang="nl", k=10, kind="bar")
+    fig = charts.series_chart(_pub(frame), title="t", unit="n", t=NL, kind="bar")
     assert list(fig.layout.xaxis.ticktext) == ["2023", "2024"]
     assert list(fig.layout.xaxis.tickvals) == [dt.date(2023, 1, 1), dt.date(2024, 1, 1)]
     assert fig.layout.xaxis.title.text == "Periode"
@@ -283,7 +313,7 @@ def test_year_grain_is_labelled_by_period() -> None:
 
 def test_series_chart_one_trace_per_area_with_gaps_and_k() -> None:
     values = {"Centrum": [10.0, None, 12.0, 13.0, 14.0, 15.0], "Escamp": [20.0, 21.0, None, 23.0, 24.0, 25.0]}
-    fig = charts.series_chart(_rollup(values), title="t", unit="huishoudens", lang="nl", k=10)
+    fig = charts.series_chart(_pub(_rollup(values)), title="t", unit="huishoudens", t=NL)
     for name, expected in values.items():
         trace = _trace(fig, name)
         assert list(trace.x) == MONTHS
@@ -303,7 +333,7 @@ def test_series_chart_one_trace_per_area_with_gaps_and_k() -> None:
 def test_series_chart_compare_adds_dotted_year_earlier() -> None:
     frame = _rollup({"Centrum": [10.0, None, 12.0, 13.0, 14.0, 15.0]})
     for lang, suffix in (("nl", "(jaar eerder)"), ("en", "(a year earlier)")):
-        fig = charts.series_chart(frame, title="t", unit="%", lang=lang, k=10, compare=True)
+        fig = charts.series_chart(_pub(frame), title="t", unit="%", t=i18n.Translator(lang), compare=True)
         prev = _trace(fig, f"Centrum {suffix}")
         assert prev.line.dash == "dot" and _trace(fig, "Centrum").line.dash == "solid"
         assert list(prev.y) == frame["result_prev"].to_list()
@@ -312,41 +342,40 @@ def test_series_chart_compare_adds_dotted_year_earlier() -> None:
 
 def test_series_chart_bars_and_many_areas() -> None:
     areas = {f"Wijk {i}": [float(i)] * 6 for i in range(1, 45)}
-    fig = charts.series_chart(_rollup(areas), title="t", unit="n", lang="nl", k=10, kind="bar")
+    fig = charts.series_chart(_pub(_rollup(areas)), title="t", unit="n", t=NL, kind="bar")
     bars = [t for t in fig.data if isinstance(t, go.Bar)]
     assert len(bars) == 44 and [list(b.y) for b in bars] == list(areas.values())
     assert fig.layout.legend.orientation == "v"  # a vertical legend scrolls
     # neighbours in the legend never share both colour and marker shape
-    line_fig = charts.series_chart(_rollup(areas), title="t", unit="n", lang="nl", k=10)
+    line_fig = charts.series_chart(_pub(_rollup(areas)), title="t", unit="n", t=NL)
     looks = [(t.line.color, t.marker.symbol[0]) for t in line_fig.data]
     assert len(set(looks)) == len(looks)
 
 
-# ---------------------------------------------------------------- outcome, sparkline, programme
+# ---------------------------------------------------------------- outcome, programme
 
 
 def test_outcome_chart_lines_differ_by_dash_not_only_colour() -> None:
     fig = charts.outcome_chart(
-        _twelve(), _trajectory(), _projection(), [], title="T", unit="huishoudens", lang="nl", k=10
+        _twelve(), _trajectory(), _projection(), [], title="T", unit="huishoudens", t=NL
     )
     actual, target, projection = _trace(fig, "Realisatie"), _trace(fig, "Doelpad"), _trace(fig, "Projectie")
     assert (actual.line.dash, target.line.dash, projection.line.dash) == ("solid", "dash", "dot")
-    assert list(actual.y) == _twelve()["current"].to_list() and list(actual.x) == MONTHS
+    assert list(actual.y) == _twelve().frame["current"].to_list() and list(actual.x) == MONTHS
     assert list(target.y) == [100.0, 155.0]
     assert list(projection.y) == [118.0, 130.0]
     band = _trace(fig, "Onzekerheidsmarge")
     assert band.fill == "toself" and list(band.y) == [118.0, 140.0, 120.0, 118.0]
-    assert actual.hovertext[4] == "Realisatie 05-2024: 1.234 huishoudens"  # Dutch number and month
-    en = charts.outcome_chart(
-        _twelve(), _trajectory(), _projection(), [], title="T", unit="households", lang="en", k=10
-    )
+    assert actual.hovertext[4] == "Realisatie mei 2024: 1.234 huishoudens"  # Dutch number and month (Babel)
+    en = charts.outcome_chart(_twelve(), _trajectory(), _projection(), [], title="T", unit="households", t=EN)
     assert {t.name for t in en.data} >= {"Actual", "Target trajectory", "Projection", "Uncertainty band"}
-    assert "1,234 households" in _trace(en, "Actual").hovertext[4]
+    assert _trace(en, "Actual").hovertext[4] == "Actual May 2024: 1,234 households"
 
 
 def test_outcome_chart_suppressed_month_reads_k() -> None:
     twelve = pl.DataFrame({"month": MONTHS, "current": [1.0, 2.0, None, 4.0, 5.0, 6.0]})
-    fig = charts.outcome_chart(twelve, None, None, [], title="T", unit="n", lang="nl", k=5)
+    twelve = _pub(twelve.with_columns(suppressed=pl.col("current").is_null()), k=5)
+    fig = charts.outcome_chart(twelve, None, None, [], title="T", unit="n", t=NL)
     assert list(_trace(fig, "Realisatie").y) == [1.0, 2.0, None, 4.0, 5.0, 6.0]
     assert "<5" in _trace(fig, "Realisatie").hovertext[2]
     assert list(_trace(fig, "<5 (afgeschermd)").x) == [MONTHS[2]]
@@ -359,9 +388,7 @@ def test_events_are_lines_with_staggered_short_labels() -> None:
         ("2024-05-01", "Later"),
         (dt.date(2030, 1, 1), "Buiten beeld"),
     ]
-    fig = charts.outcome_chart(
-        _twelve(), _trajectory(), _projection(), events, title="T", unit="n", lang="nl", k=10
-    )
+    fig = charts.outcome_chart(_twelve(), _trajectory(), _projection(), events, title="T", unit="n", t=NL)
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert [s.x0 for s in lines] == [dt.date(2024, 2, 1), dt.date(2024, 2, 15), dt.date(2024, 5, 1)]
     labels = [a for a in fig.layout.annotations if a.hovertext]
@@ -372,18 +399,14 @@ def test_events_are_lines_with_staggered_short_labels() -> None:
     assert labels[2].yshift == 0  # far enough: back on the top row
 
 
-def test_sparkline_status_without_colour_or_text() -> None:
-    fig = charts.sparkline(_twelve(), _trajectory(), _projection(), lang="nl")
-    assert fig.layout.height == 110 and fig.layout.showlegend is False
-    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
-    dashes = {t.line.dash for t in fig.data if t.mode == "lines" and t.fill != "toself"}
-    assert dashes == {"solid", "dash", "dot"}
-    markers = [t for t in fig.data if t.mode == "markers"]
+def test_outcome_chart_status_without_colour_or_text() -> None:
+    """The latest value (circle) above or below the trajectory at that month (open diamond)."""
+    fig = charts.outcome_chart(_twelve(), _trajectory(), _projection(), title="T", unit="n", t=NL)
+    markers = [t for t in fig.data if t.mode == "markers" and t.hoverinfo == "skip"]
     symbols = {t.marker.symbol: (t.x[0], t.y[0]) for t in markers}
     assert symbols["circle"] == (dt.date(2024, 6, 1), 118.0)
     # the trajectory interpolated at June: 100 + 55 * 152/335 days
     assert symbols["diamond-open"][1] == pytest.approx(100 + 55 * 152 / 335)
-    assert not fig.layout.annotations
 
 
 def test_target_at_interpolates_and_does_not_extrapolate() -> None:
@@ -405,12 +428,11 @@ def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
             "projection": _projection(),
         },
         [
-            {"title": "Aanmeldingen", "unit": "aanmeldingen", "frame": out_a},
-            {"title": "Bereikt", "unit": "%", "frame": out_b},
+            {"title": "Aanmeldingen", "unit": "aanmeldingen", "frame": _pub(out_a)},
+            {"title": "Bereikt", "unit": "%", "frame": _pub(out_b)},
         ],
         events=[(dt.date(2024, 3, 1), "Nieuw beleid")],
-        lang="nl",
-        k=10,
+        t=NL,
     )
     layout = fig.layout
     assert layout.yaxis3 is not None and "yaxis4" not in layout.to_plotly_json()
@@ -441,7 +463,7 @@ def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
 
 def test_area_bars_rank_and_label_suppressed_areas() -> None:
     frame = _rollup({"Noord": [30.0], "Zuid": [None], "Oost": [45.5], "West": [12.0]}, months=MONTHS[:1])
-    fig = charts.area_bars(frame, title="t", unit="%", lang="nl", k=10, highlight="Oost")
+    fig = charts.area_bars(_pub(frame), title="t", unit="%", t=NL, highlight="Oost")
     bar = fig.data[0]
     assert bar.orientation == "h"
     assert list(bar.y) == ["Oost", "Noord", "West", "Zuid"]
@@ -455,7 +477,7 @@ def test_area_bars_rank_and_label_suppressed_areas() -> None:
 
 def test_area_bars_takes_the_latest_period() -> None:
     frame = _rollup({"Noord": [1.0, 2.0], "Zuid": [3.0, 1.0]}, months=MONTHS[:2])
-    fig = charts.area_bars(frame, title="t", unit="n", lang="en", k=10)
+    fig = charts.area_bars(_pub(frame), title="t", unit="n", t=EN)
     assert list(fig.data[0].y) == ["Noord", "Zuid"] and list(fig.data[0].x) == [2.0, 1.0]
 
 
@@ -466,12 +488,11 @@ def test_choropleth_on_the_real_den_haag_wijken() -> None:
     values = {f"Wijk {i}": [None if i in (3, 17) else float(i)] for i in range(1, 45)}
     frame = _rollup(values, months=MONTHS[:1])
     fig = charts.choropleth(
-        frame,
+        _pub(frame),
         geo,
         title="Kaart",
         unit="%",
-        lang="nl",
-        k=10,
+        t=NL,
         attribution="Kadaster / Centraal Bureau voor de Statistiek",
     )
     shown, hidden = fig.data
@@ -515,14 +536,14 @@ def test_map_view_fits_the_bounds() -> None:
 
 def test_funnel_values_and_percent_of_previous() -> None:
     steps = [("Signalen", 4000.0), ("Bereikt", 800.0), ("Hulp aanvaard", None), ("Schuldenvrij", 50.0)]
-    fig = charts.funnel(steps, title="Trechter", lang="nl", k=10)
+    fig = charts.funnel(_steps(steps), title="Trechter", t=NL)
     trace = fig.data[0]
     assert list(trace.y) == ["Signalen", "Bereikt", "Hulp aanvaard", "Schuldenvrij"]
     assert list(trace.x) == [4000.0, 800.0, 0.0, 50.0]
     assert list(trace.customdata) == [None, 20.0, None, None]
     assert list(trace.text) == ["4.000", "800 (20,0% van vorige stap)", "<10", "50"]
     assert charts.funnel_percentages([200.0, 50.0, 0.0, 5.0]) == [None, 25.0, 0.0, None]
-    en = charts.funnel(steps[:2], title="Funnel", lang="en", k=5)
+    en = charts.funnel(_steps(steps[:2], k=5), title="Funnel", t=EN)
     assert list(en.data[0].text) == ["4,000", "800 (20.0% of previous step)"]
 
 
@@ -539,7 +560,7 @@ def test_cohort_chart_lines_and_emphasis() -> None:
         for m in (0, 6, 12)
     ]
     rows[-1] |= {"result": None, "suppressed": True}
-    fig = charts.cohort_chart(pl.DataFrame(rows), title="Cohorten", lang="nl", k=10)
+    fig = charts.cohort_chart(_pub(pl.DataFrame(rows)), title="Cohorten", t=NL)
     lines = {t.name: t for t in fig.data if t.mode == "lines"}
     assert list(lines) == ["2020", "2021", "2022", "2023"]
     assert list(lines["2021"].x) == [0, 6, 12] and list(lines["2021"].y) == [1.0, 7.0, 13.0]
@@ -556,31 +577,33 @@ def test_cohort_chart_lines_and_emphasis() -> None:
 
 def test_builders_accept_empty_frames() -> None:
     """A new indicator without data yet gives an empty chart, not an exception on a page."""
-    empty = _rollup({"Leeg": [1.0]}, months=MONTHS[:1]).clear()
-    assert empty.is_empty()
-    twelve = pl.DataFrame(schema={"month": pl.Date, "current": pl.Float64})
-    cohorts = pl.DataFrame(
-        schema={
-            "cohort": pl.String,
-            "months_since": pl.Int64,
-            "area": pl.String,
-            "result": pl.Float64,
-            "suppressed": pl.Boolean,
-        }
+    empty = _pub(_rollup({"Leeg": [1.0]}, months=MONTHS[:1]).clear())
+    assert empty.is_empty
+    twelve = _pub(pl.DataFrame(schema={"month": pl.Date, "current": pl.Float64, "suppressed": pl.Boolean}))
+    cohorts = _pub(
+        pl.DataFrame(
+            schema={
+                "cohort": pl.String,
+                "months_since": pl.Int64,
+                "area": pl.String,
+                "result": pl.Float64,
+                "suppressed": pl.Boolean,
+            }
+        )
     )
     geo = json.loads(GEOJSON.read_text(encoding="utf-8"))
     figs = [
-        charts.sparkline(twelve, None, None),
-        charts.outcome_chart(twelve, None, None, [(dt.date(2024, 1, 1), "x")], title="t", unit="n"),
+        charts.outcome_chart(twelve, None, None, [(dt.date(2024, 1, 1), "x")], title="t", unit="n", t=NL),
         charts.programme_chart(
             {"title": "t", "unit": "n", "twelve": twelve, "trajectory": None, "projection": None},
             [{"title": "o", "unit": "n", "frame": empty}],
+            t=NL,
         ),
-        charts.series_chart(empty, title="t", unit="n"),
-        charts.area_bars(empty, title="t", unit="n"),
-        charts.choropleth(empty, geo, title="t", unit="n"),
-        charts.funnel([], title="t"),
-        charts.cohort_chart(cohorts, title="t"),
+        charts.series_chart(empty, title="t", unit="n", t=NL),
+        charts.area_bars(empty, title="t", unit="n", t=NL),
+        charts.choropleth(empty, geo, title="t", unit="n", t=NL),
+        charts.funnel(_steps([]), title="t", t=NL),
+        charts.cohort_chart(cohorts, title="t", t=NL),
     ]
     for fig in figs:
         fig.to_json()
@@ -593,23 +616,82 @@ def test_sparkline_svg_draws_the_same_marks_without_plotly() -> None:
     months = [dt.date(2025, m, 1) for m in range(1, 13)]
     twelve = pl.DataFrame({"month": months, "current": [float(100 + i) for i in range(12)]})
     trajectory = pl.DataFrame({"month": [months[0], months[-1]], "target": [100.0, 120.0]})
-    projection = pl.DataFrame({"month": [months[-1], dt.date(2026, 6, 1)], "value": [111.0, 118.0],
-                               "low": [111.0, 114.0], "high": [111.0, 122.0]})
-    svg = charts.sparkline_svg(twelve, trajectory, projection, label="Plaatsingen: op koers")
+    projection = pl.DataFrame(
+        {
+            "month": [months[-1], dt.date(2026, 6, 1)],
+            "value": [111.0, 118.0],
+            "low": [111.0, 114.0],
+            "high": [111.0, 122.0],
+        }
+    )
+    svg = charts.sparkline_svg(_pub(twelve), trajectory, projection, label="Plaatsingen: op koers")
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert 'role="img"' in svg and "<title>Plaatsingen: op koers</title>" in svg
-    polylines = re.findall(r"<polyline points=\"([^\"]+)\"[^>]*stroke-dasharray=\"([^\"]+)\"|"
-                           r"<polyline points=\"([^\"]+)\"", svg)
+    polylines = re.findall(
+        r"<polyline points=\"([^\"]+)\"[^>]*stroke-dasharray=\"([^\"]+)\"|"
+        r"<polyline points=\"([^\"]+)\"",
+        svg,
+    )
     assert len(polylines) == 3  # actual, target (dashed), projection (dotted)
     assert 'stroke-dasharray="6 4"' in svg and 'stroke-dasharray="1.5 3"' in svg
     # the actual line has one point per month, and the latest value is marked
     actual = re.search(r'<polyline points="([^"]+)" fill="none" stroke="#0072B2" stroke-width="2.2"', svg)
     assert len(actual.group(1).split()) == 12
-    assert svg.count("<circle") == 1 and "fill=\"white\"" in svg  # latest value and target diamond
+    assert svg.count("<circle") == 1 and 'fill="white"' in svg  # latest value and target diamond
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def test_sparkline_svg_empty() -> None:
     empty = pl.DataFrame(schema={"month": pl.Date, "current": pl.Float64})
-    svg = charts.sparkline_svg(empty, None, None, label="x")
+    svg = charts.sparkline_svg(_pub(empty), None, None, label="x")
     assert "<polyline" not in svg and 'aria-label="x"' in svg
+
+
+# ---------------------------------------------------------------- only Published frames
+
+
+def _raw_frames() -> dict[str, pl.DataFrame]:
+    rollup = _rollup({"Centrum": [10.0, None, 12.0, 13.0, 14.0, 15.0]})
+    cohorts = pl.DataFrame(
+        {"cohort": ["2024"], "months_since": [0], "area": ["0518"], "result": [1.0], "suppressed": [False]}
+    )
+    return {
+        "rollup": rollup,
+        "twelve": _twelve().frame,
+        "steps": _steps([("a", 1.0)]).frame,
+        "cohorts": cohorts,
+    }
+
+
+SURFACES = {
+    "series_chart": lambda raw: charts.series_chart(raw["rollup"], title="t", unit="n", t=NL),
+    "area_bars": lambda raw: charts.area_bars(raw["rollup"], title="t", unit="n", t=NL),
+    "choropleth": lambda raw: charts.choropleth(
+        raw["rollup"], json.loads(GEOJSON.read_text(encoding="utf-8")), title="t", unit="n", t=NL
+    ),
+    "cohort_chart": lambda raw: charts.cohort_chart(raw["cohorts"], title="t", t=NL),
+    "funnel": lambda raw: charts.funnel(raw["steps"], title="t", t=NL),
+    "outcome_chart": lambda raw: charts.outcome_chart(raw["twelve"], None, None, title="t", unit="n", t=NL),
+    "programme_chart (outcome)": lambda raw: charts.programme_chart(
+        {"title": "t", "unit": "n", "twelve": raw["twelve"]}, [], t=NL
+    ),
+    "programme_chart (output)": lambda raw: charts.programme_chart(
+        {"title": "t", "unit": "n", "twelve": _twelve()},
+        [{"title": "o", "unit": "n", "frame": raw["rollup"]}],
+        t=NL,
+    ),
+    "sparkline_svg": lambda raw: charts.sparkline_svg(raw["twelve"], None, None, label="x"),
+}
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_every_chart_refuses_a_raw_frame(surface: str) -> None:
+    """A number reaches a chart only through the roll-up's disclosure control."""
+    with pytest.raises(TypeError, match="Published"):
+        SURFACES[surface](_raw_frames())
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_every_chart_takes_the_published_frame(surface: str) -> None:
+    wrapped = {name: _pub(frame) for name, frame in _raw_frames().items()}
+    SURFACES[surface](wrapped)

@@ -139,18 +139,6 @@ def test_unknown_group_column_is_named() -> None:
         )
 
 
-def test_marks_read_below_k() -> None:
-    assert disclosure.mark(3.0, True, 10) == "<10"
-    assert disclosure.mark(3.0, True, 5) == "<5"
-    assert disclosure.mark(1234.0, False, 10) == "1234"
-    assert disclosure.mark(0.25, False, 10) == "0.25"
-    assert disclosure.mark(None, False, 10) == ""
-    out = disclosure.suppress(
-        table({("a", "x"): 5, ("a", "y"): 50}), k=10, measure="count", numerator_is_people=True
-    )
-    assert disclosure.display(out, 10)["value"].to_list() == ["<10", "50.0"]
-
-
 # ---------------------------------------------------------------- properties
 
 

@@ -23,7 +23,7 @@ def test_every_label_has_both_languages(key: str) -> None:
 
 def _used_label_keys() -> set[str]:
     keys: set[str] = set()
-    for path in [ROOT / "dashboard.py", *ROOT.glob("pages/*.py"), *ROOT.glob("monitor/*.py")]:
+    for path in [ROOT / "dashboard.py", *ROOT.glob("pages/*.py"), *ROOT.glob("monitor/**/*.py")]:
         keys |= set(re.findall(r"""\bt\(\s*["']([a-z_]+[a-z])["']""", Path(path).read_text()))
     return keys
 
@@ -57,3 +57,45 @@ def test_pick_falls_back_to_dutch() -> None:
     assert i18n.pick({"nl": "Schulden"}, "en") == "Schulden"
     assert i18n.pick({"nl": "Schulden", "en": "Debts"}, "en") == "Debts"
     assert i18n.pick("plain", "en") == "plain"
+
+
+def test_hidden_cell_is_one_mark_for_every_surface() -> None:
+    assert i18n.hidden(10, "nl") == i18n.hidden(10, "en") == "<10"
+    assert i18n.value(None, "%", "en", suppressed=True, k=7) == i18n.hidden(7, "en")
+    assert i18n.value(float("nan"), "%", "nl") == "–"
+
+
+def _query_units() -> set[str]:
+    units = set()
+    for path in ROOT.glob("queries/*.sql"):
+        units |= {u.strip().strip("'\"") for u in re.findall(r"^unit:\s*(.+)$", path.read_text(), re.M)}
+    return units
+
+
+def test_every_unit_in_the_queries_has_a_label() -> None:
+    units = _query_units()
+    assert {"huishoudens", "personen", "%"} <= units
+    missing = sorted(u for u in units - {"%"} if f"unit_{u}" not in i18n.LABELS)
+    assert missing == [], f"add unit_<code> labels to monitor/labels.yaml: {missing}"
+
+
+def test_unit_words_a_unit_code() -> None:
+    assert i18n.unit("huishoudens", "en") == "households"
+    assert i18n.unit("huishoudens", "nl") == "huishoudens"
+    assert i18n.unit("%", "en") == "%"
+    assert i18n.unit("kilo", "en") == "kilo"  # no label: the code itself
+    assert i18n.unit("huishoudens", "en", {"nl": "hh", "en": "hh (en)"}) == "hh (en)"
+    assert i18n.unit("huishoudens", "en", {"nl": "hh"}) == "hh"
+
+
+def test_translator_binds_a_language_to_words_and_formats() -> None:
+    nl, en = i18n.Translator("nl"), i18n.Translator("en")
+    assert nl("chart_actual") == nl.t("chart_actual") == "Realisatie" and en("chart_actual") == "Actual"
+    assert en("suppression_note", k=10) == i18n.t("suppression_note", "en", k=10)
+    assert nl.number(1234.5, 1) == "1.234,5" and en.value(64.25, "%") == "64.2%"
+    assert nl.month(dt.date(2024, 5, 1)) == "mei 2024" and en.date(dt.date(2026, 10, 31)) == "31/10/2026"
+    assert en.unit("personen") == "people" and en.hidden(5) == "<5"
+    assert (nl.separators, en.separators) == (",.", ".,")  # Plotly's layout.separators: decimal, group
+    assert i18n.Translator("xx").lang == "nl"
+    with pytest.raises(AttributeError):
+        nl.lang = "en"  # frozen

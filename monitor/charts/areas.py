@@ -1,0 +1,309 @@
+"""Areas side by side: a trace per area over time, ranked bars for one period, a tile-free map.
+
+Every frame arrives as a `Published` roll-up (refused otherwise); a hidden cell arrives with
+its result null and is only shown with the hidden-cell mark, never recomputed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from monitor.charts.theme import (
+    ACTUAL,
+    DASH,
+    DEFAULT_ATTRIBUTION,
+    HIGHLIGHT,
+    LINE_COLOURS,
+    NO_DATA_FILL,
+    SYMBOLS,
+    TEXT,
+    TEXT_MUTED,
+    Kind,
+    axis_title,
+    cell,
+    col,
+    layout,
+    period_text,
+    suppressed_marks,
+    unit_axis,
+    unit_title,
+)
+from monitor.i18n import Translator
+from monitor.rollup.published import Published, require
+
+
+def area_traces(
+    frame: pl.DataFrame,
+    *,
+    unit: str,
+    t: Translator,
+    k: int,
+    kind: Kind,
+    compare: bool,
+    showlegend: bool = True,
+) -> list[go.BaseTraceType]:
+    """One trace per area (x = period_start, y = result), plus the year-earlier line and suppressed marks.
+
+    `frame` is the inside of a `Published` the calling builder has already let in.
+    """
+    traces: list[go.BaseTraceType] = []
+    hidden_x: list = []
+    hidden_labels: list[str] = []
+    order = frame.select("area", "area_name").unique(maintain_order=True)
+    for i, (area, name) in enumerate(order.iter_rows()):
+        rows = frame.filter(pl.col("area") == area).sort("period_start")
+        label = name or area
+        colour, symbol = LINE_COLOURS[i % len(LINE_COLOURS)], SYMBOLS[i % len(SYMBOLS)]
+        x, y = rows["period_start"].to_list(), rows["result"].to_list()
+        suppressed = col(rows, "suppressed") or [False] * len(x)
+        complete = col(rows, "complete") or [True] * len(x)
+        periods = [period_text(p, s, t) for p, s in zip(rows["period"].to_list(), x, strict=True)]
+        incomplete = f" ({t('chart_incomplete')})"
+        common = {
+            "x": x,
+            "y": y,
+            "name": label,
+            "legendgroup": area,
+            "text": [t.value(v, unit, suppressed=bool(s), k=k) for v, s in zip(y, suppressed, strict=True)],
+            "hovertext": [
+                f"{label}<br>{p}: {cell(v, unit, t, suppressed=bool(s), k=k)}"
+                + ("" if c is not False else incomplete)
+                for p, v, s, c in zip(periods, y, suppressed, complete, strict=True)
+            ],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "showlegend": showlegend,
+        }
+        if kind == "bar":
+            patterns = ["" if c is not False else "/" for c in complete]
+            traces.append(
+                go.Bar(
+                    **common,
+                    textposition="none",
+                    marker={"color": colour, "pattern": {"shape": patterns, "fgcolor": "#ffffff"}},
+                )
+            )
+        else:
+            symbols = [symbol if c is not False else f"{symbol}-open" for c in complete]
+            traces.append(
+                go.Scatter(
+                    **common,
+                    mode="lines+markers",
+                    connectgaps=False,
+                    line={"color": colour, "dash": DASH["actual"], "width": 2},
+                    marker={"symbol": symbols, "size": 7, "color": colour},
+                )
+            )
+        if compare and "result_prev" in rows.columns:
+            prev = rows["result_prev"].to_list()
+            prev_name = f"{label} ({t('chart_year_earlier')})"
+            traces.append(
+                go.Scatter(
+                    x=x,
+                    y=prev,
+                    mode="lines",
+                    name=prev_name,
+                    legendgroup=area,
+                    line={"color": colour, "dash": DASH["previous"], "width": 2},
+                    connectgaps=False,
+                    showlegend=showlegend,
+                    hovertext=[
+                        f"{prev_name}<br>{p}: {cell(v, unit, t)}" for p, v in zip(periods, prev, strict=True)
+                    ],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                )
+            )
+        for xi, p, s in zip(x, periods, suppressed, strict=True):
+            if s:
+                hidden_x.append(xi)
+                hidden_labels.append(f"{label}<br>{p}: {t.hidden(k)}")
+    if hidden_x:
+        shown = [v for v in frame["result"].to_list() if v is not None]
+        base = 0.0 if kind == "bar" else min(shown, default=0.0)
+        traces.append(suppressed_marks(hidden_x, base, hidden_labels, k, t, showlegend=showlegend))
+    return traces
+
+
+def area_bars(
+    areas: Published, *, title: str, unit: str, t: Translator, highlight: str | None = None
+) -> go.Figure:
+    """Areas ranked by result for one period (the latest if several); hidden areas at the bottom, marked.
+
+    `highlight` (an area code or name) gets another colour, a hatch pattern and a bold label.
+    """
+    frame, k = require(areas, "area_bars"), areas.k
+    if not frame.is_empty() and "period_start" in frame.columns:
+        frame = frame.filter(pl.col("period_start") == frame["period_start"].max())
+    ranked = frame.with_columns(pl.col("suppressed").fill_null(False).alias("_hidden")).sort(
+        [pl.col("result").is_null(), "result"], descending=[False, True], nulls_last=True
+    )
+    codes, names = ranked["area"].to_list(), ranked["area_name"].to_list()
+    values, hidden = ranked["result"].to_list(), ranked["_hidden"].to_list()
+    labels = [n or c for c, n in zip(codes, names, strict=True)]
+    is_hl = [highlight is not None and highlight in (c, n) for c, n in zip(codes, names, strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=[0.0 if v is None else v for v in values],
+            orientation="h",
+            text=[t.value(v, unit, suppressed=h, k=k) for v, h in zip(values, hidden, strict=True)],
+            textposition="outside",
+            textfont={"size": 12, "color": TEXT},
+            cliponaxis=False,
+            marker={
+                "color": [HIGHLIGHT if h else ACTUAL for h in is_hl],
+                "pattern": {"shape": ["/" if h else "" for h in is_hl], "fgcolor": "#ffffff"},
+            },
+            customdata=codes,
+            hovertext=[
+                f"{lab}: {cell(v, unit, t, suppressed=h, k=k)}"
+                for lab, v, h in zip(labels, values, hidden, strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    layout(fig, title=title, t=t, height=max(280, 26 * len(labels) + 130))
+    fig.update_yaxes(
+        autorange="reversed",
+        tickmode="array",
+        tickvals=labels,
+        ticktext=[f"<b>{lab}</b>" if h else lab for lab, h in zip(labels, is_hl, strict=True)],
+        tickfont={"size": 12, "color": TEXT},
+        title=axis_title(t("chart_area")),
+    )
+    unit_axis(fig, unit, t, axis="x")
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_layout(margin={"r": 60}, bargap=0.25)
+    return fig
+
+
+# ---------------------------------------------------------------- map
+
+
+def _bounds(geojson: dict) -> tuple[float, float, float, float]:
+    """(lon_min, lat_min, lon_max, lat_max) over every coordinate of every feature."""
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in geojson.get("features", []):
+        geometry = feature.get("geometry") or {}
+        for geom in geometry.get("geometries", [geometry]):
+            walk(geom.get("coordinates") or [])
+    if not lons:
+        raise ValueError("GeoJSON has no coordinates to fit the map to")
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def map_view(geojson: dict, *, width: int = 700, height: int = 480) -> tuple[dict[str, float], float]:
+    """Center and zoom that fit the GeoJSON's bounds: no map tiles, so nothing else would frame it."""
+    lon0, lat0, lon1, lat1 = _bounds(geojson)
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(lon1 - lon0, 1e-6)
+    y_span = max(merc(lat1) - merc(lat0), 1e-8)
+    # MapLibre web-mercator: at zoom z the world is 512 * 2**z px wide, i.e. 2*pi radians of mercator y.
+    zoom_x = math.log2(width * 360 / (512 * lon_span))
+    zoom_y = math.log2(height * 2 * math.pi / (512 * y_span))
+    center_lat = math.degrees(math.atan(math.sinh((merc(lat0) + merc(lat1)) / 2)))
+    return {"lon": (lon0 + lon1) / 2, "lat": center_lat}, round(min(zoom_x, zoom_y) - 0.25, 2)
+
+
+def _note(text: str, x: float, xanchor: str, colour: str) -> dict:
+    return {
+        "text": text,
+        "x": x,
+        "y": 0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": xanchor,
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12, "color": colour},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
+
+
+def choropleth(
+    areas: Published,
+    geojson: dict,
+    *,
+    featureidkey: str = "properties.statcode",
+    title: str,
+    unit: str,
+    t: Translator,
+    attribution: str | None = DEFAULT_ATTRIBUTION,
+) -> go.Figure:
+    """Areas coloured by result on a tile-free map; hidden areas grey, marked in their hover.
+
+    "white-bg" fetches no tiles, and there is no text layer on the map, so no glyphs are fetched either.
+    """
+    frame, k = require(areas, "choropleth"), areas.k
+    marked = frame.with_columns(pl.col("suppressed").fill_null(False).alias("_hidden"))
+    shown = marked.filter(pl.col("result").is_not_null())
+    rest = marked.filter(pl.col("result").is_null())
+    fig = go.Figure()
+    if not shown.is_empty():
+        names = [n or c for c, n in zip(shown["area"].to_list(), shown["area_name"].to_list(), strict=True)]
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey=featureidkey,
+                locations=shown["area"].to_list(),
+                z=shown["result"].to_list(),
+                colorscale="Viridis",
+                marker={"line": {"color": "#ffffff", "width": 0.8}},
+                colorbar={
+                    "title": {"text": unit_title(unit, t), "font": {"color": TEXT}},
+                    "ticksuffix": "%" if unit == "%" else "",
+                    "tickfont": {"size": 12, "color": TEXT},
+                },
+                hovertext=[
+                    f"{n}: {cell(v, unit, t)}" for n, v in zip(names, shown["result"].to_list(), strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                name=title,
+            )
+        )
+    if not rest.is_empty():
+        names = [n or c for c, n in zip(rest["area"].to_list(), rest["area_name"].to_list(), strict=True)]
+        texts = [t.hidden(k) if h else t("chart_no_data") for h in rest["_hidden"].to_list()]
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey=featureidkey,
+                locations=rest["area"].to_list(),
+                z=[0.0] * rest.height,
+                colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
+                showscale=False,
+                marker={"line": {"color": TEXT_MUTED, "width": 1.2}},
+                hovertext=[f"{n}: {text}" for n, text in zip(names, texts, strict=True)],
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                name=t.hidden(k),
+            )
+        )
+        grey = f"{t('chart_grey')}: {t.hidden(k)} ({t('chart_suppressed')}) / {t('chart_no_data')}"
+        fig.add_annotation(**_note(grey, 0, "left", TEXT))
+    center, zoom = map_view(geojson)
+    layout(fig, title=title, t=t, height=560)
+    fig.update_layout(
+        map={"style": "white-bg", "center": center, "zoom": zoom}, margin={"l": 0, "r": 0, "b": 0}
+    )
+    if attribution:
+        fig.add_annotation(**_note(attribution, 1, "right", TEXT_MUTED))
+    return fig

@@ -1,0 +1,150 @@
+"""People moving through a programme: the funnel from signal to result, and start cohorts over time.
+
+Both take `Published` frames (refused otherwise); a hidden cell shows the hidden-cell mark.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from monitor.charts.theme import (
+    FAINT,
+    FUNNEL_FILL,
+    LINE_COLOURS,
+    TEXT,
+    TEXT_MUTED,
+    axis_title,
+    col,
+    layout,
+    suppressed_marks,
+    unit_axis,
+)
+from monitor.i18n import Translator
+from monitor.rollup.published import Published, require
+
+
+def funnel_percentages(values: Sequence[float | None]) -> list[float | None]:
+    """Each step as a percentage of the step before it; None where either step is hidden or zero."""
+    out: list[float | None] = [None] if values else []
+    for prev, cur in itertools.pairwise(values):
+        out.append(None if prev in (None, 0) or cur is None else 100 * cur / prev)
+    return out
+
+
+def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
+    """From signal to result: each step's value and its share of the step before.
+
+    `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`.
+    """
+    frame, k = require(steps, "funnel"), steps.k
+    labels, values = col(frame, "label"), col(frame, "value")
+    hidden = [bool(h) for h in col(frame, "suppressed")]
+    shares = funnel_percentages([None if h else v for v, h in zip(values, hidden, strict=True)])
+    texts = []
+    for v, h, share in zip(values, hidden, shares, strict=True):
+        text = t.value(v, "", suppressed=h, k=k)
+        if share is not None:
+            text += f" ({t.value(share, '%')} {t('chart_of_previous')})"
+        texts.append(text)
+    fig = go.Figure(
+        go.Funnel(
+            y=labels,
+            x=[0.0 if v is None or h else v for v, h in zip(values, hidden, strict=True)],
+            text=texts,
+            textinfo="text",
+            textposition=["auto" if v and not h else "outside" for v, h in zip(values, hidden, strict=True)],
+            insidetextfont={"size": 13, "color": TEXT},
+            outsidetextfont={"size": 13, "color": TEXT},
+            textfont={"size": 13, "color": TEXT},
+            customdata=shares,
+            marker={"color": FUNNEL_FILL, "line": {"color": TEXT_MUTED, "width": 1}},
+            connector={"fillcolor": "#e8f4fb", "line": {"color": FAINT, "width": 1}},
+            hovertext=[f"{lab}: {text}" for lab, text in zip(labels, texts, strict=True)],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    layout(fig, title=title, t=t, height=max(260, 70 * len(labels) + 110))
+    fig.update_yaxes(tickfont={"size": 12, "color": TEXT})
+    return fig
+
+
+def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_latest: int = 2) -> go.Figure:
+    """One line per start cohort over months since start; the latest cohorts bold, older ones grey.
+
+    Older cohorts stay at 3.4:1 against white, differ by dash, and every line is labelled at its end,
+    so no cohort has to be found by colour.
+    """
+    frame, k = require(cohorts, "cohort_chart"), cohorts.k
+    order_by = "cohort_start" if "cohort_start" in frame.columns else "cohort"
+    names = (
+        frame.select(list(dict.fromkeys(["cohort", order_by]))).unique().sort(order_by)["cohort"].to_list()
+    )
+    several_areas = "area" in frame.columns and frame["area"].n_unique() > 1
+    latest = set(names[-highlight_latest:]) if highlight_latest > 0 else set()
+    months_word = t("chart_months")
+    fig = go.Figure()
+    hidden_x: list = []
+    hidden_labels: list[str] = []
+    older_dashes = ("dash", "dashdot", "longdash", "longdashdot", "solid")
+    for i, cohort in enumerate(names):
+        for area_label, rows in _split_areas(frame.filter(pl.col("cohort") == cohort), several_areas):
+            name = f"{cohort} · {area_label}" if several_areas else cohort
+            rows = rows.sort("months_since")
+            x, y = rows["months_since"].to_list(), rows["result"].to_list()
+            hidden = col(rows, "suppressed") or [False] * len(x)
+            texts = [t.value(v, "%", suppressed=bool(h), k=k) for v, h in zip(y, hidden, strict=True)]
+            if cohort in latest:
+                rank = len(names) - 1 - i
+                line = {"color": LINE_COLOURS[rank % len(LINE_COLOURS)], "width": 3.5, "dash": "solid"}
+            else:
+                line = {"color": FAINT, "width": 1.5, "dash": older_dashes[i % len(older_dashes)]}
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    name=name,
+                    line=line,
+                    connectgaps=False,
+                    text=texts,
+                    hovertext=[
+                        f"{name}<br>{m} {months_word}: {text}" for m, text in zip(x, texts, strict=True)
+                    ],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                )
+            )
+            ends = [(m, v) for m, v in zip(x, y, strict=True) if v is not None]
+            if ends:
+                fig.add_annotation(
+                    x=ends[-1][0],
+                    y=ends[-1][1],
+                    text=name,
+                    showarrow=False,
+                    xanchor="left",
+                    xshift=4,
+                    bgcolor="rgba(255,255,255,0.85)",
+                    font={"size": 12, "color": TEXT if cohort in latest else TEXT_MUTED},
+                )
+            hidden_x += [m for m, h in zip(x, hidden, strict=True) if h]
+            hidden_labels += [
+                f"{name}<br>{m} {months_word}: {t.hidden(k)}" for m, h in zip(x, hidden, strict=True) if h
+            ]
+    if hidden_x:
+        fig.add_trace(suppressed_marks(hidden_x, 0.0, hidden_labels, k, t))
+    layout(fig, title=title, t=t, height=460)
+    fig.update_xaxes(title=axis_title(t("chart_months_since")), tickfont={"size": 12, "color": TEXT}, dtick=6)
+    unit_axis(fig, "%", t)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(hovermode="closest", margin={"r": 110})
+    return fig
+
+
+def _split_areas(rows: pl.DataFrame, several: bool) -> list[tuple[str, pl.DataFrame]]:
+    if not several:
+        return [("", rows)]
+    name_col = "area_name" if "area_name" in rows.columns else "area"
+    return [(str(key[0]), part) for key, part in rows.group_by(name_col, maintain_order=True)]
