@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import charts, i18n, programme, scorecard, ui
+from monitor import charts, i18n, scorecard, ui
 from monitor.i18n import t
 
 ctx = ui.page("page_home")
@@ -46,4 +46,4 @@ for prog_id, prog in pf.programmes.items():
                 ui.card_outputs(ctx, card)
 
 with st.expander(t("how_computed", lang)):
-    st.markdown(programme.EXPLANATION[lang])
+    st.markdown(t("how_computed_text", lang))

@@ -154,12 +154,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    import re
-
     from monitor import indicators
 
     settings = get_settings()
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.id):
+    if not indicators.ID_PATTERN.fullmatch(args.id):
         _err(f"'{args.id}' is not a valid id: use lowercase letters, digits and underscores, "
              "starting with a letter (it becomes queries/<id>.sql).")
         return 2

@@ -107,6 +107,6 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
                 ) + "</p></div>"
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
-    parts.append("".join(f"<p>{_md(p)}</p>" for p in programme.EXPLANATION[lang].split("\n\n")))
+    parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))
     parts.append(f"<p class='small'>{_md(t('suppression_note', lang, k=k))}</p></body></html>")
     return "\n".join(parts)

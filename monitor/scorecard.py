@@ -125,7 +125,7 @@ def _project(twelve: pl.DataFrame, end: dt.date, percentage: bool
         proj = programme.projection(twelve, end)
     else:
         proj = replace(proj, value=back(proj.value), low=back(proj.low), high=back(proj.high),
-                       method=proj.method + ", on the logit scale")
+                       on_logit=True)
     path = programme.projection_path(logit, end, bounds=(None, None)).with_columns(
         (100 / (1 + (-pl.col(c)).exp())).alias(c) for c in ("value", "low", "high"))
     return proj, path

@@ -32,8 +32,7 @@ class Settings:
     geojson: Path | None
     geojson_key: str
     workbench: bool
-    municipality: str
-    language: str
+    municipality: str  # the name of the city level in every series and in the report
 
     @property
     def catalog_dir(self) -> Path:
@@ -57,5 +56,4 @@ def get_settings() -> Settings:
         geojson_key=env.get("MONITOR_GEOJSON_KEY", "statcode"),
         workbench=_flag(env.get("MONITOR_WORKBENCH"), True),
         municipality=env.get("MONITOR_MUNICIPALITY", "Den Haag"),
-        language=env.get("MONITOR_LANGUAGE", "nl"),
     )

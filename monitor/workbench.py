@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from monitor import catalog, indicators
+from monitor.indicators import ID_PATTERN
 from monitor.settings import Settings
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 HISTORY_LIMIT = 25
 EXAMPLE_SQL = "SELECT wijk_code, count(*) AS n FROM debt_cases GROUP BY ALL ORDER BY n DESC"
 EXAMPLES_PER_COLUMN = 3

@@ -1,4 +1,4 @@
-"""programme.py: trajectory, current value, status, projection and the programme.yaml checks.
+"""monitor.programme: trajectory, current value, status, projection and the programme.yaml checks.
 
 Every series here is constructed, and expected values are computed from the
 construction, so a test states the rule rather than a number that happened to come out.
@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from monitor import i18n
 from monitor import programme as P
 from monitor.rollup import Term
 
@@ -212,7 +213,14 @@ def test_projection_recovers_an_exact_line():
     assert proj.value == pytest.approx(on_line)
     assert proj.low <= proj.value <= proj.high
     assert proj.high - proj.low == pytest.approx(0, abs=1e-6)
-    assert proj.date == end and "linear" in proj.method
+    assert proj.date == end and proj.method == "linear_trend" and proj.months == 24 and not proj.on_logit
+
+
+def test_every_projection_method_is_worded_in_both_languages():
+    for method in P.METHODS:
+        for lang in ("nl", "en"):
+            assert i18n.t(f"projection_method_{method}", lang, months=24)
+    assert "24" in i18n.t("projection_method_linear_trend", "nl", months=24)
 
 
 def test_projection_band_widens_with_noise_and_covers_the_line():
@@ -267,7 +275,7 @@ def test_will_reach_respects_direction():
 def test_explanation_names_every_rule_in_both_languages():
     for lang, words in {"nl": ("traject", "twaalf maanden", "tolerantie", "5%", "80%"),
                         "en": ("trajectory", "twelve months", "tolerance", "5%", "80%")}.items():
-        text = P.EXPLANATION[lang].lower()
+        text = i18n.t("how_computed_text", lang).lower()
         assert all(w in text for w in words), lang
 
 
@@ -281,7 +289,6 @@ def pf() -> P.ProgrammeFile:
 
 def test_real_programme_loads_without_problems(pf):
     assert P.check_programme(PROGRAMME_YAML, ALL_IDS) == []
-    assert pf.municipality == "Den Haag"
     assert list(pf.programmes) == ["schulden", "werk"]
     assert [t.id for t in pf.terms] == ["2022-2026", "2026-2030"]
     assert pf.note.get("nl") and pf.note.get("en")
@@ -349,7 +356,7 @@ def problems_for(tmp_path: Path, text: str) -> list[str]:
 def one_problem(problems: list[str], *needles: str) -> str:
     hits = [p for p in problems if all(n in p for n in needles)]
     assert len(hits) == 1, problems
-    assert re.match(r"programme\.yaml: line \d+: ", hits[0]), hits[0]
+    assert re.match(r"programme\.yaml:\d+: ", hits[0]), hits[0]
     return hits[0]
 
 
@@ -358,13 +365,13 @@ def test_bad_yaml_names_the_line(tmp_path):
     problems = problems_for(tmp_path, broken)
     assert len(problems) == 1
     line = line_of(broken, "   bad: [indent")
-    assert re.match(rf"programme\.yaml: line ({line}|{line + 1}): invalid YAML", problems[0]), problems
+    assert re.match(rf"programme\.yaml:({line}|{line + 1}): invalid YAML", problems[0]), problems
 
 
 def test_unknown_indicator(tmp_path):
     broken = TEXT.replace("indicator: huishoudens_schuldenvrij", "indicator: huishoudens_schuldevrij", 1)
     msg = one_problem(problems_for(tmp_path, broken), "unknown indicator 'huishoudens_schuldevrij'")
-    assert msg.startswith(f"programme.yaml: line {line_of(broken, 'huishoudens_schuldevrij')}: "
+    assert msg.startswith(f"programme.yaml:{line_of(broken, 'huishoudens_schuldevrij')}: "
                           "ambitions[0].indicator: ")
     assert "did you mean 'huishoudens_schuldenvrij'" in msg and "known: " in msg
 
@@ -378,7 +385,7 @@ def test_unknown_output_and_funnel_indicator(tmp_path):
 def test_unknown_term(tmp_path):
     broken = TEXT.replace('term: "2026-2030"', 'term: "2026-2031"', 1)
     msg = one_problem(problems_for(tmp_path, broken), "unknown term '2026-2031'")
-    assert f"line {line_of(broken, '2026-2031')}:" in msg
+    assert f"programme.yaml:{line_of(broken, '2026-2031')}:" in msg
     assert "known: 2022-2026, 2026-2030" in msg
 
 
@@ -386,14 +393,14 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
     broken = TEXT.replace("    outputs: [werk_gesprekken, matches]", "    output: [werk_gesprekken, matches]",
                           1)
     msg = one_problem(problems_for(tmp_path, broken), "unknown key 'output'")
-    assert f"line {line_of(broken, 'output: [werk')}:" in msg
+    assert f"programme.yaml:{line_of(broken, 'output: [werk')}:" in msg
     assert "did you mean 'outputs'" in msg and "allowed keys:" in msg
 
 
 def test_target_year_outside_the_term(tmp_path):
     broken = TEXT.replace("{year: 2022, value: 750,", "{year: 2021, value: 750,", 1)
     msg = one_problem(problems_for(tmp_path, broken), "target year 2021 lies outside term '2022-2026'")
-    assert f"line {line_of(broken, '{year: 2021')}: ambitions[0].targets[0].year:" in msg
+    assert f"programme.yaml:{line_of(broken, '{year: 2021')}: ambitions[0].targets[0].year:" in msg
     assert "use a year from 2022 to 2026" in msg
 
 
@@ -405,10 +412,22 @@ def test_missing_baseline(tmp_path):
     assert "ambitions[0]:" in msg and "date, value and source" in msg and "add it" in msg
 
 
+def test_municipality_is_a_setting_not_a_programme_key(tmp_path):
+    msg = one_problem(problems_for(tmp_path, "municipality: Den Haag\n" + TEXT), "municipality")
+    assert msg.startswith("programme.yaml:1: municipality: ") and "MONITOR_MUNICIPALITY" in msg
+
+
+def test_duplicate_key_names_both_lines(tmp_path):
+    broken = TEXT.replace('term: "2026-2030"', 'term: "2026-2030"\n    term: "2026-2030"', 1)
+    line = line_of(broken, 'term: "2026-2030"')
+    msg = one_problem(problems_for(tmp_path, broken), "given twice")
+    assert f"(also on line {line})" in msg and msg.startswith(f"programme.yaml:{line + 1}: ")
+
+
 def test_unparsable_date(tmp_path):
     broken = TEXT.replace("{date: 2025-12-31, value: 1114,", "{date: 2025-13-31, value: 1114,", 1)
     msg = one_problem(problems_for(tmp_path, broken), "cannot read '2025-13-31' as a date")
-    assert f"line {line_of(broken, '2025-13-31')}:" in msg and "YYYY-MM-DD" in msg
+    assert f"programme.yaml:{line_of(broken, '2025-13-31')}:" in msg and "YYYY-MM-DD" in msg
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

@@ -1,0 +1,28 @@
+"""Indicator query files: the model, the front matter, the registry and the result contract.
+
+An indicator is one file `queries/<id>.sql` that starts with a `/*--- ... ---*/`
+YAML block (DESIGN.md section 5, queries/README.md). The registry parses every
+file it finds; a broken file becomes a problem naming the file, the line and the
+fix, and every other file still loads.
+"""
+
+from monitor.indicators.contract import check_queries, compute, undeclared_sources
+from monitor.indicators.frontmatter import parse_file, parse_text, template
+from monitor.indicators.model import (
+    DIRECTIONS,
+    ID_PATTERN,
+    KEYS,
+    KINDS,
+    MEASURES,
+    SHAPES,
+    Indicator,
+    IndicatorError,
+    IndicatorProblem,
+)
+from monitor.indicators.registry import Registry, load_registry, registry_cached
+
+__all__ = [
+    "DIRECTIONS", "ID_PATTERN", "KEYS", "KINDS", "MEASURES", "SHAPES", "Indicator", "IndicatorError",
+    "IndicatorProblem", "Registry", "check_queries", "compute", "load_registry", "parse_file", "parse_text",
+    "registry_cached", "template", "undeclared_sources",
+]

@@ -1,0 +1,199 @@
+"""The result contract: what a query must return, running it, and `check` over every file.
+
+`compute` runs a query on the catalog and checks its result against the contract,
+so a query that returns the wrong shape fails here, with its file name and the fix,
+instead of deep in a roll-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any
+
+import polars as pl
+
+from monitor import catalog
+from monitor.extracts import CONTRACT
+from monitor.indicators.model import Indicator, IndicatorError
+from monitor.indicators.registry import load_registry
+from monitor.problems import Problem, did_you_mean, display_path
+
+# Result columns per shape: name -> (accepted Polars type names, the SQL type to name in messages).
+_NUMERIC = ("Float32", "Float64", "Int8", "Int16", "Int32", "Int64", "Int128", "UInt8", "UInt16",
+            "UInt32", "UInt64", "Decimal")
+_INTEGER = ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64")
+_SQL_TYPES = {
+    "String": "VARCHAR", "Date": "DATE", "Datetime": "TIMESTAMP", "Float64": "DOUBLE", "Float32": "FLOAT",
+    "Int64": "BIGINT", "Int32": "INTEGER", "Int16": "SMALLINT", "Int8": "TINYINT", "Int128": "HUGEINT",
+    "Boolean": "BOOLEAN", "Decimal": "DECIMAL", "Null": "NULL", "Time": "TIME", "Duration": "INTERVAL",
+}
+_FIXES = {
+    "month": "cast it with date_trunc('month', ...)::DATE",
+    "cohort_month": "cast it with date_trunc('month', ...)::DATE",
+    "wijk_code": "select the wijk_code column of the extract (VARCHAR)",
+    "value": "cast it with ...::DOUBLE",
+    "denominator": "cast it with ...::DOUBLE",
+    "months_since": "cast it with ...::INTEGER",
+}
+
+
+def result_columns(ind: Indicator) -> dict[str, tuple[tuple[str, ...], str]]:
+    """The columns a query must return for its shape and measure: name -> (Polars types, SQL type)."""
+    if ind.shape == "cohort":
+        return {"cohort_month": (("Date",), "DATE"), "months_since": (_INTEGER, "INTEGER"),
+                "wijk_code": (("String",), "VARCHAR"), "value": (_NUMERIC, "DOUBLE"),
+                "denominator": (_NUMERIC, "DOUBLE")}
+    cols = {"month": (("Date",), "DATE"), "wijk_code": (("String",), "VARCHAR"),
+            "value": (_NUMERIC, "DOUBLE")}
+    if ind.measure == "ratio":
+        cols["denominator"] = (_NUMERIC, "DOUBLE")
+    return cols
+
+
+def _sql_type(dtype: pl.DataType) -> str:
+    name = type(dtype).__name__
+    return _SQL_TYPES.get(name, name.upper())
+
+
+def run_sql(ind: Indicator) -> str:
+    """The body padded with blank lines, so DuckDB's `LINE n` is the line in the file."""
+    return "\n" * max(ind.sql_line - 1, 0) + ind.sql
+
+
+def _query_error(ind: Indicator, exc: catalog.QueryError) -> IndicatorError:
+    # catalog keeps only DuckDB's first line; the original (kept as context) may say which line.
+    full = str(exc.__context__ or exc).strip()
+    match = re.search(r"^LINE (\d+):", full, flags=re.MULTILINE)
+    detail = [ln for ln in full.splitlines() if ln.strip() and not ln.startswith("LINE ")
+              and not set(ln.strip()) <= {"^"}][:2]
+    message = "; ".join(detail) or str(exc)
+    if isinstance(exc, catalog.QueryTimeout):
+        message = str(exc)
+    return IndicatorError.at(ind.path, int(match.group(1)) if match else ind.sql_line,
+                             f"the query failed: {message}")
+
+
+def compute(cat: catalog.Catalog, ind: Indicator) -> pl.DataFrame:
+    """Run the indicator's query and check the result contract; the frame has only contract columns.
+
+    Numbers come back as Float64 (months_since as Int64), sorted. Raises IndicatorError naming
+    the file and the fix for a failing query or a result of the wrong shape.
+    """
+    try:
+        frame = cat.query(run_sql(ind))
+    except catalog.QueryError as exc:
+        raise _query_error(ind, exc) from None
+    return check_result(ind, frame)
+
+
+def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
+    """The result contract: columns, types, no nulls in keys, first-of-month, one row per key."""
+    expected = result_columns(ind)
+    problems = [_column_problem(ind, name, frame, types, sql)
+                for name, (types, sql) in expected.items()]
+    problems = [p for p in problems if p]
+    if problems:
+        raise _many(ind, problems)
+    casts = [pl.col(n).cast(pl.Int64) if n == "months_since" else
+             pl.col(n).cast(pl.Float64) if n in ("value", "denominator") else pl.col(n)
+             for n in expected]
+    out = frame.select(casts)
+    time_col = "cohort_month" if ind.shape == "cohort" else "month"
+    keys = [time_col, "wijk_code"] + (["months_since"] if ind.shape == "cohort" else [])
+    problems = _row_problems(out, time_col, keys)
+    if problems:
+        raise _many(ind, problems)
+    return out.sort(keys)
+
+
+def _many(ind: Indicator, messages: list[str]) -> IndicatorError:
+    return IndicatorError.of([Problem(ind.path, None, m) for m in messages])
+
+
+def _column_problem(ind: Indicator, name: str, frame: pl.DataFrame, types: tuple[str, ...],
+                    sql: str) -> str | None:
+    if name not in frame.columns:
+        have = ", ".join(frame.columns) or "(none)"
+        shape = f"a {ind.shape}" + (f" {ind.measure}" if ind.shape == "series" else "")
+        hint = did_you_mean(name, frame.columns)
+        return (f"result column '{name}' is missing ({shape} returns "
+                f"{', '.join(result_columns(ind))}); the query returned: {have}{hint}")
+    dtype = frame.schema[name]
+    if type(dtype).__name__ not in types:
+        return (f"result column '{name}' is {_sql_type(dtype)}, expected {sql}: "
+                f"{_FIXES.get(name, f'cast it to {sql}')}")
+    return None
+
+
+def _row_problems(out: pl.DataFrame, time_col: str, keys: list[str]) -> list[str]:
+    problems = []
+    for name in out.columns:
+        nulls = out[name].null_count()
+        if nulls:
+            fix = "use coalesce(..., 0)" if name in ("value", "denominator") else \
+                f"filter with WHERE {name} IS NOT NULL (and say so in the description)"
+            problems.append(f"result column '{name}' is null in {nulls} rows: {fix}")
+    not_first = out.filter(pl.col(time_col).dt.day() != 1)
+    if not_first.height:
+        problems.append(f"result column '{time_col}' holds {not_first.height} dates that are not the first "
+                        f"of a month (e.g. {not_first[time_col][0]}): use date_trunc('month', ...)::DATE")
+    dup = out.filter(pl.struct(keys).is_duplicated())
+    if dup.height:
+        example = "/".join(str(dup[k][0]) for k in keys)
+        problems.append(f"{dup.height} rows share their ({', '.join(keys)}), e.g. {example}: return one row "
+                        f"per {' x '.join(keys)} (GROUP BY {', '.join(keys)})")
+    return problems
+
+
+# ---------------------------------------------------------------- check (CLI)
+
+
+_READS = re.compile(r"\b(?:from|join)\s+\"?([a-z_][a-z0-9_]*)\"?", re.IGNORECASE)
+
+
+def undeclared_sources(ind: Indicator) -> list[str]:
+    """Extracts the SQL reads that `sources` does not list (a quick scan, not a parser)."""
+    sql = re.sub(r"--[^\n]*|/\*.*?\*/", " ", ind.sql, flags=re.DOTALL)
+    read = {m.group(1).lower() for m in _READS.finditer(sql)}
+    return sorted(n for n in read if n in CONTRACT and n not in ind.sources)
+
+
+def check_queries(settings: Any, programme_ids: Collection[str] | None) -> list[str]:
+    """Every problem with the query files, one line each, including running each query on the catalog."""
+    registry = load_registry(settings.queries_dir, programme_ids)
+    problems = [str(p) for p in registry.problems]
+    if not registry.indicators and not registry.problems:
+        folder = display_path(settings.queries_dir)
+        problems.append(f"{folder}: no query files (*.sql); see queries/README.md")
+    for ind in registry:
+        missing = undeclared_sources(ind)
+        if missing:
+            problems.append(str(Problem(ind.path, None, f"the query reads {', '.join(missing)} but "
+                                                        "sources does not list it: add it to sources")))
+    try:
+        cat = catalog.open_catalog(settings)
+    except catalog.CatalogMissing as exc:
+        return [*problems, f"{display_path(settings.queries_dir)}: queries not run: {exc}"]
+    wijken = set(cat.query("SELECT DISTINCT wijk_code FROM areas")["wijk_code"].to_list()) \
+        if "areas" in cat.table_names() else None
+    for ind in registry:
+        problems += _run_check(cat, ind, wijken)
+    return problems
+
+
+def _run_check(cat: catalog.Catalog, ind: Indicator, wijken: set[str] | None) -> list[str]:
+    try:
+        frame = compute(cat, ind)
+    except IndicatorError as exc:
+        return [str(p) for p in exc.problems] or [str(exc)]
+    if frame.is_empty():
+        return [str(Problem(ind.path, ind.sql_line, "the query returns no rows on the current data: "
+                                                    "check its filters and joins"))]
+    if wijken is not None:
+        unknown = sorted(set(frame["wijk_code"].unique().to_list()) - wijken)
+        if unknown:
+            message = (f"wijk_code {', '.join(unknown[:3])} is not in areas ({len(unknown)} codes): "
+                       "use the extract's wijk_code")
+            return [str(Problem(ind.path, None, message))]
+    return []

@@ -1,0 +1,91 @@
+"""The indicator: one `queries/<id>.sql` file, parsed; its allowed values, defined once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from monitor.problems import Problem
+
+Kind = Literal["outcome", "output", "context"]
+Measure = Literal["count", "ratio", "stock"]
+Direction = Literal["up", "down", "none"]
+Shape = Literal["series", "cohort"]
+
+# An indicator id: the file name without .sql (and so a table name in the catalog).
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+KINDS: tuple[str, ...] = ("outcome", "output", "context")
+MEASURES: tuple[str, ...] = ("count", "ratio", "stock")
+DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
+SHAPES: tuple[str, ...] = ("series", "cohort")
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+
+# Every front-matter key, with whether it must be present. queries/README.md documents each (tested).
+KEYS: dict[str, bool] = {
+    "title": True,
+    "description": False,
+    "kind": True,
+    "programme": True,
+    "measure": True,
+    "unit": True,
+    "unit_label": False,
+    "direction": True,
+    "sources": True,
+    "drivers": False,
+    "shape": False,
+    "numerator_is_people": False,
+}
+
+# A problem in a query file prints as `queries/x.sql:3: message`.
+IndicatorProblem = Problem
+
+
+class IndicatorError(Exception):
+    """A query file that cannot be used: the message names the file, the line and the fix."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> IndicatorError:
+        return cls("\n".join(map(str, problems)), problems)
+
+    @classmethod
+    def at(cls, path: Path, line: int | None, message: str) -> IndicatorError:
+        return cls.of([Problem(path, line, message)])
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One `queries/<id>.sql` file, parsed."""
+
+    id: str
+    path: Path
+    title: dict[str, str]
+    description: dict[str, str]
+    kind: Kind
+    programme: str
+    measure: Measure
+    unit: str  # a code: `huishoudens`, `personen`, `dagen`, `%`
+    direction: Direction
+    sources: tuple[str, ...]
+    drivers: tuple[str, ...] = ()
+    shape: Shape = "series"
+    sql: str = ""
+    # line in the file where the SQL body starts (front matter above it)
+    sql_line: int = 1
+    # for a ratio: does the numerator count people (then it is suppressed below k too)?
+    numerator_is_people: bool = True
+    # {nl, en}: the reader's words for a unit code that labels.yaml does not know
+    unit_label: dict[str, str] | None = None
+
+    def label(self, lang: str = "nl") -> str:
+        return self.title.get(lang) or self.title.get("nl") or self.id
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.measure == "ratio" and self.unit == "%"

@@ -1,0 +1,38 @@
+"""programme.yaml: the coalition programme, its ambitions and targets; status and projection.
+
+`model` holds the dataclasses, `loader` reads and checks the file, `status` compares
+the current value with the trajectory, `projection` extends the recent trend. The
+functions `status` and `projection` are re-exported here under their modules' names:
+`programme.status(...)` and `programme.projection(...)` are the functions.
+"""
+
+from monitor.programme.loader import check_programme, load_programme
+from monitor.programme.model import (
+    Ambition,
+    Baseline,
+    Event,
+    Programme,
+    ProgrammeError,
+    ProgrammeFile,
+    Target,
+    Texts,
+)
+from monitor.programme.projection import METHODS, Projection, projection, projection_path, will_reach
+from monitor.programme.status import (
+    Status,
+    ambitions_for,
+    current_term,
+    current_value,
+    expected_at,
+    status,
+    trajectory,
+    twelve_month_series,
+)
+from monitor.rollup import Term
+
+__all__ = [
+    "METHODS", "Ambition", "Baseline", "Event", "Programme", "ProgrammeError", "ProgrammeFile", "Projection",
+    "Status", "Target", "Term", "Texts", "ambitions_for", "check_programme", "current_term", "current_value",
+    "expected_at", "load_programme", "projection", "projection_path", "status", "trajectory",
+    "twelve_month_series", "will_reach",
+]

@@ -1,0 +1,334 @@
+"""Reading and checking programme.yaml.
+
+The file is written by people, so the loader reports every problem at once, each as
+`programme.yaml:LINE: place.in.the.file: what is wrong; how to fix it`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import Any
+
+from monitor.problems import Collector, YamlSyntaxError, did_you_mean, join, read_yaml
+from monitor.programme.model import (
+    DEFAULT_TOLERANCE,
+    Ambition,
+    Baseline,
+    Event,
+    Programme,
+    ProgrammeError,
+    ProgrammeFile,
+    Target,
+    Texts,
+    target_date,
+)
+from monitor.rollup import Term
+from monitor.rollup.periods import month_index
+
+_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # section: (required keys, optional keys)
+    "top": (("terms", "programmes", "ambitions"), ("note", "tolerance", "events")),
+    "term": (("id", "label", "start", "end"), ()),
+    "programme": (("id", "title", "funnel"), ("description",)),
+    "ambition": (("id", "programme", "term", "title", "indicator", "baseline", "targets"),
+                 ("description", "outputs", "tolerance")),
+    "baseline": (("date", "value", "source"), ()),
+    "target": (("year", "value", "source"), ("illustrative",)),
+    "event": (("date", "title"), ("programmes",)),
+}
+
+# Keys that used to be allowed, and where their setting went.
+_MOVED = {
+    "municipality": "the municipality's name is a setting of the deployment now: set MONITOR_MUNICIPALITY "
+                    "and remove this key",
+}
+
+_HINTS = {
+    "baseline": "a mapping with date, value and source",
+    "targets": "a list of {year, value, source, illustrative}",
+    "title": "a mapping {nl: ..., en: ...}",
+    "label": "a mapping {nl: ..., en: ...}",
+    "indicator": "an outcome indicator id (a file queries/<id>.sql)",
+    "term": "a term id from `terms`",
+    "programme": "a programme id from `programmes`",
+    "date": "a date written as YYYY-MM-DD",
+    "start": "a date written as YYYY-MM-DD",
+    "end": "a date written as YYYY-MM-DD",
+    "year": "a year such as 2027",
+}
+
+
+class _Checker(Collector):
+    """The problems of programme.yaml, each at its line, with the place in the file."""
+
+    def __init__(self, path: Path, lines: dict[str, int]):
+        super().__init__(path, lines, name=path.name, show_path=True)
+
+    def mapping(self, value: Any, path: str, section: str) -> dict | None:
+        """Check a mapping's keys against the section's schema; None when it is not a mapping."""
+        required, optional = _KEYS[section]
+        if not isinstance(value, dict):
+            self.add(path, f"expected a mapping with the keys {', '.join(required)}; "
+                           f"found {type(value).__name__}")
+            return None
+        allowed = required + optional
+        for key in value:
+            if section == "top" and key in _MOVED:
+                self.add(join(path, key), _MOVED[key])
+            elif key not in allowed:
+                self.add(join(path, key), f"unknown key '{key}'{did_you_mean(str(key), allowed)}; "
+                                          f"allowed keys: {', '.join(allowed)}")
+        for key in required:
+            if key not in value:
+                hint = f" ({_HINTS[key]})" if key in _HINTS else ""
+                self.add(path, f"missing key '{key}'{hint}; add it")
+        return value
+
+    def items(self, value: Any, path: str, what: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(path, f"expected a list of {what}; found {type(value).__name__}")
+            return []
+        return value
+
+    def texts(self, value: Any, path: str, required: bool = True) -> Texts:
+        if value is None and not required:
+            return Texts()
+        if isinstance(value, str):
+            return Texts(nl=value)
+        if (isinstance(value, dict) and value.get("nl") and all(isinstance(k, str) for k in value)
+                and all(isinstance(v, str) for v in value.values())):
+            return Texts(value)
+        self.add(path, "expected a text mapping {nl: ..., en: ...} with at least the Dutch text (nl); "
+                       "put a text with a comma or colon in quotes")
+        return Texts()
+
+    def date(self, value: Any, path: str) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.add(path, f"cannot read '{value}' as a date; write YYYY-MM-DD (for example 2026-06-01)")
+            return None
+
+    def number(self, value: Any, path: str) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.add(path, f"expected a number; found '{value}' (write 1500 or 64.5, no thousands separator)")
+            return None
+        return float(value)
+
+    def string(self, value: Any, path: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, f"expected a text; found '{value}'")
+            return ""
+        return value
+
+    def known(self, value: Any, path: str, known: Iterable[str], what: str) -> bool:
+        known = sorted(set(known))
+        if value in known:
+            return True
+        self.add(path, f"unknown {what} '{value}'{did_you_mean(str(value), known)}; "
+                       f"known: {', '.join(known)}")
+        return False
+
+
+def _term(c: _Checker, raw: Any, path: str) -> Term | None:
+    m = c.mapping(raw, path, "term")
+    if m is None or not {"id", "start", "end"} <= m.keys():
+        return None
+    start, end = c.date(m["start"], f"{path}.start"), c.date(m["end"], f"{path}.end")
+    label = c.texts(m.get("label"), f"{path}.label")
+    if start is None or end is None:
+        return None
+    if end <= start:
+        c.add(f"{path}.end", f"the term ends ({end}) before it starts ({start}); swap start and end")
+        return None
+    return Term(id=str(m["id"]), label=label, start=start, end=end)
+
+
+def _check_terms(c: _Checker, terms: list[Term], path: str) -> None:
+    """Terms must not overlap: 'the current term' has to be one term."""
+    ordered = sorted(terms, key=lambda t: t.start)
+    for before, after in itertools.pairwise(ordered):
+        if after.start <= before.end:
+            c.add(path, f"terms '{before.id}' and '{after.id}' overlap; let one end before the next starts")
+
+
+def _ids(c: _Checker, values: Any, path: str, known: Collection[str] | None, what: str) -> tuple[str, ...]:
+    out = []
+    for i, value in enumerate(c.items(values, path, f"{what} ids")):
+        if known is None or c.known(value, f"{path}[{i}]", known, what):
+            out.append(str(value))
+    return tuple(out)
+
+
+def _targets(c: _Checker, raw: Any, path: str, term: Term | None) -> tuple[Target, ...]:
+    out: list[Target] = []
+    for i, item in enumerate(c.items(raw, path, "targets")):
+        tpath = f"{path}[{i}]"
+        m = c.mapping(item, tpath, "target")
+        if m is None or not {"year", "value", "source"} <= m.keys():
+            continue
+        year, value = m["year"], c.number(m["value"], f"{tpath}.value")
+        source = c.string(m["source"], f"{tpath}.source")
+        illustrative = m.get("illustrative", False)
+        if not isinstance(illustrative, bool):
+            c.add(f"{tpath}.illustrative", f"expected true or false; found '{illustrative}'")
+        if isinstance(year, bool) or not isinstance(year, int):
+            c.add(f"{tpath}.year", f"expected a year such as 2027; found '{year}'")
+            continue
+        if term is not None and not term.start.year <= year <= term.end.year:
+            c.add(f"{tpath}.year", f"target year {year} lies outside term '{term.id}' ({term.start} to "
+                                   f"{term.end}); use a year from {term.start.year} to {term.end.year}")
+            continue
+        if any(t.year == year for t in out):
+            c.add(f"{tpath}.year", f"a second target for {year}; keep one target per year")
+            continue
+        if value is not None:
+            out.append(Target(year, value, source, bool(illustrative)))
+    return tuple(sorted(out, key=lambda t: t.year))
+
+
+def _baseline(c: _Checker, raw: Any, path: str) -> Baseline | None:
+    m = c.mapping(raw, path, "baseline")
+    if m is None or not {"date", "value", "source"} <= m.keys():
+        return None
+    when, value = c.date(m["date"], f"{path}.date"), c.number(m["value"], f"{path}.value")
+    source = c.string(m["source"], f"{path}.source")
+    return None if when is None or value is None else Baseline(when, value, source)
+
+
+def _tolerance(c: _Checker, value: Any, path: str) -> float | None:
+    number = c.number(value, path)
+    if number is not None and not 0 <= number < 1:
+        c.add(path, f"tolerance {number} is a share of the trajectory value; use a number such as 0.05 (5%)")
+        return None
+    return number
+
+
+def _ambition(c: _Checker, raw: Any, path: str, terms: dict[str, Term], programmes: Collection[str],
+              indicator_ids: Collection[str] | None, default_tol: float) -> Ambition | None:
+    m = c.mapping(raw, path, "ambition")
+    if m is None or not set(_KEYS["ambition"][0]) <= m.keys():
+        return None
+    term_ok = c.known(m["term"], f"{path}.term", terms, "term")
+    prog_ok = c.known(m["programme"], f"{path}.programme", programmes, "programme")
+    ind_ok = indicator_ids is None or c.known(m["indicator"], f"{path}.indicator", indicator_ids, "indicator")
+    term = terms.get(m["term"]) if term_ok else None
+    baseline = _baseline(c, m["baseline"], f"{path}.baseline")
+    targets = _targets(c, m["targets"], f"{path}.targets", term)
+    outputs = _ids(c, m.get("outputs"), f"{path}.outputs", indicator_ids, "indicator")
+    tol = _tolerance(c, m["tolerance"], f"{path}.tolerance") if "tolerance" in m else default_tol
+    title = c.texts(m["title"], f"{path}.title")
+    description = c.texts(m.get("description"), f"{path}.description", required=False)
+    if (baseline and targets and term
+            and month_index(baseline.date) >= month_index(target_date(targets[0].year, term))):
+        c.add(f"{path}.baseline.date", f"the baseline ({baseline.date}) must lie before the first target "
+                                       f"(end of {targets[0].year}); move it back or drop that target")
+        return None
+    if not (term_ok and prog_ok and ind_ok and baseline and tol is not None):
+        return None
+    return Ambition(str(m["id"]), str(m["programme"]), str(m["term"]), title, description,
+                    str(m["indicator"]), baseline, targets, outputs, tol)
+
+
+def _unique_ids(c: _Checker, items: list, path: str, what: str) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and "id" in item:
+            if item["id"] in seen:
+                c.add(f"{path}[{i}].id", f"duplicate {what} id '{item['id']}'; ids must be unique")
+            seen.add(item["id"])
+
+
+def _parse(c: _Checker, data: Any, indicator_ids: Collection[str] | None) -> ProgrammeFile | None:
+    top = c.mapping(data, "", "top")
+    if top is None:
+        return None
+    tol = _tolerance(c, top["tolerance"], "tolerance") if "tolerance" in top else DEFAULT_TOLERANCE
+    tol = DEFAULT_TOLERANCE if tol is None else tol
+    raw_terms = c.items(top.get("terms"), "terms", "terms")
+    raw_progs = c.items(top.get("programmes"), "programmes", "programmes")
+    raw_ambs = c.items(top.get("ambitions"), "ambitions", "ambitions")
+    for items, path, what in ((raw_terms, "terms", "term"), (raw_progs, "programmes", "programme"),
+                              (raw_ambs, "ambitions", "ambition")):
+        _unique_ids(c, items, path, what)
+    terms = [t for i, raw in enumerate(raw_terms) if (t := _term(c, raw, f"terms[{i}]"))]
+    _check_terms(c, terms, "terms")
+    term_map = {t.id: t for t in terms}
+    prog_ids = [str(p["id"]) for p in raw_progs if isinstance(p, dict) and "id" in p]
+    ambitions = [a for i, raw in enumerate(raw_ambs)
+                 if (a := _ambition(c, raw, f"ambitions[{i}]", term_map, prog_ids, indicator_ids, tol))]
+    programmes = {}
+    for i, raw in enumerate(raw_progs):
+        path = f"programmes[{i}]"
+        m = c.mapping(raw, path, "programme")
+        if m is None or "id" not in m:
+            continue
+        pid = str(m["id"])
+        programmes[pid] = Programme(pid, c.texts(m.get("title"), f"{path}.title"),
+                                    c.texts(m.get("description"), f"{path}.description", required=False),
+                                    _ids(c, m.get("funnel"), f"{path}.funnel", indicator_ids, "indicator"),
+                                    tuple(a.id for a in ambitions if a.programme == pid))
+    events = _events(c, top.get("events"), prog_ids)
+    note = c.texts(top.get("note"), "note", required=False)
+    return ProgrammeFile(tuple(sorted(terms, key=lambda t: t.start)), programmes,
+                         {a.id: a for a in ambitions}, events, note, tol)
+
+
+def _events(c: _Checker, raw: Any, programmes: Collection[str]) -> tuple[Event, ...]:
+    out = []
+    for i, item in enumerate(c.items(raw, "events", "events")):
+        path = f"events[{i}]"
+        m = c.mapping(item, path, "event")
+        if m is None or not {"date", "title"} <= m.keys():
+            continue
+        when = c.date(m["date"], f"{path}.date")
+        title = c.texts(m["title"], f"{path}.title")
+        progs = _ids(c, m.get("programmes"), f"{path}.programmes", programmes, "programme")
+        if when is not None:
+            out.append(Event(when, title, progs))
+    return tuple(sorted(out, key=lambda e: e.date))
+
+
+def load_programme(path: Path, indicator_ids: Collection[str] | None = None) -> ProgrammeFile:
+    """Read and check programme.yaml; raise ProgrammeError listing every problem.
+
+    indicator_ids: the known indicator ids (None: indicator references are not checked,
+    for callers that load the programme before the query files).
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        parsed = read_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ProgrammeError([f"{path.name}:{exc.line}: invalid YAML: {exc.reason}; check the indentation "
+                              "and quoting on this line and the one before it"]) from None
+    if parsed.data is None:
+        raise ProgrammeError([f"{path.name}:1: the file is empty; start from the example in the README"])
+    checker = _Checker(path, parsed.lines)
+    checker.duplicates(parsed.duplicates)
+    pf = _parse(checker, parsed.data, None if indicator_ids is None else set(indicator_ids))
+    if checker.problems or pf is None:
+        raise ProgrammeError([str(p) for p in checker.problems])
+    return pf
+
+
+def check_programme(path: Path, indicator_ids: Collection[str] | None) -> list[str]:
+    """Every problem in programme.yaml, for `python -m monitor check` (empty: fine)."""
+    path = Path(path)
+    if not path.is_file():
+        return [f"{path.name}: not found at {path}; create it (see the README) or set MONITOR_PROGRAMME"]
+    try:
+        load_programme(path, indicator_ids)
+    except ProgrammeError as exc:
+        return exc.problems
+    return []
