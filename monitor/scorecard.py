@@ -66,9 +66,12 @@ class Card:
         return self.current.value - self.previous.value
 
 
-def _rows(twelve: Published) -> pl.DataFrame:
-    """Complete rolling windows as (month, current, suppressed): `month` is the window's last month."""
-    frame = twelve.frame.filter(pl.col("complete"))
+def _rows(twelve: Published, measure: str) -> pl.DataFrame:
+    """Complete rolling windows as (month, current, suppressed): `month` is the window's last month.
+
+    A stock's window is its last month's level, so it needs no twelve months of history.
+    """
+    frame = twelve.frame if measure == "stock" else twelve.frame.filter(pl.col("complete"))
     return frame.select(
         pl.col("period_end").dt.month_start().alias("month"),
         pl.col("result").alias("current"),
@@ -90,7 +93,7 @@ def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Fi
     exactly what every other surface would show for the same cells (suppressed or not).
     The series handed on has `month`, `current` and `suppressed` columns.
     """
-    rows = _rows(engine.twelve_months(ind.id))
+    rows = _rows(engine.twelve_months(ind.id), ind.measure)
     twelve = engine.twelve_months(ind.id).with_frame(rows, view=f"{ind.id}: twelve months x city")
     if rows.is_empty():
         return None, Figure(None), Figure(None), twelve

@@ -22,17 +22,15 @@ from monitor.programme.status import (
     Status,
     ambitions_for,
     current_term,
-    current_value,
     expected_at,
     status,
     trajectory,
-    twelve_month_series,
 )
 from monitor.rollup import Term
 
 __all__ = [
     "METHODS", "Ambition", "Baseline", "Event", "Programme", "ProgrammeError", "ProgrammeFile", "Projection",
-    "Status", "Target", "Term", "Texts", "ambitions_for", "check_programme", "current_term", "current_value",
+    "Status", "Target", "Term", "Texts", "ambitions_for", "check_programme", "current_term",
     "expected_at", "load_programme", "projection", "projection_path", "status", "trajectory",
-    "twelve_month_series", "will_reach",
+    "will_reach",
 ]

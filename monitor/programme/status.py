@@ -105,44 +105,7 @@ def status(ambition: Ambition, term: Term, current: float, as_of: dt.date, direc
 # ---------------------------------------------------------------- current value
 
 
-def _complete_months(monthly: pl.DataFrame) -> pl.DataFrame:
-    """Every month from the first to the last (a month without rows is a month with zero events)."""
-    monthly = monthly.with_columns(pl.col("month").cast(pl.Date)).sort("month")
-    months = pl.date_range(monthly["month"].min(), monthly["month"].max(), "1mo", eager=True).alias("month")
-    return pl.DataFrame(months).join(monthly, on="month", how="left")
 
 
-def twelve_month_series(monthly: pl.DataFrame, measure: str, percentage: bool = False) -> pl.DataFrame:
-    """The current-value statistic for every month (month, current): twelve-month sum or ratio, or stock.
-
-    Months without twelve months of history (count, ratio) or with a zero denominator are left out.
-    """
-    schema = {"month": pl.Date, "current": pl.Float64}
-    if monthly.is_empty():
-        return pl.DataFrame(schema=schema)
-    frame = _complete_months(monthly)
-    if measure == "stock":
-        current = pl.col("value")
-    elif measure == "count":
-        current = pl.col("value").fill_null(0).rolling_sum(12)
-    elif measure == "ratio":
-        num = pl.col("value").fill_null(0).rolling_sum(12)
-        den = pl.col("denominator").fill_null(0).rolling_sum(12)
-        current = pl.when(den > 0).then(num / den * (100 if percentage else 1))
-    else:
-        raise ValueError(f"unknown measure '{measure}'; expected count, ratio or stock")
-    return (frame.select("month", current.cast(pl.Float64).alias("current"))
-            .drop_nulls("current").select(pl.col("month"), pl.col("current")))
 
 
-def current_value(
-    monthly: pl.DataFrame, measure: str, *, percentage: bool = False
-) -> tuple[dt.date, float] | None:
-    """(latest month, value): the latest twelve months (count, ratio) or the latest month (stock)."""
-    if monthly.is_empty():
-        return None
-    series = twelve_month_series(monthly, measure, percentage)
-    last = monthly["month"].cast(pl.Date).max()
-    if series.is_empty() or series["month"][-1] != last:
-        return None
-    return last, float(series["current"][-1])
