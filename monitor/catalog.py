@@ -441,10 +441,16 @@ _OPEN: weakref.WeakValueDictionary[str, Catalog] = weakref.WeakValueDictionary()
 _OPEN_LOCK = threading.Lock()
 
 
-def open_connections() -> int:
-    """How many catalog connections this process holds open (the engine keeps one)."""
+def open_connections(settings: Settings | None = None) -> int:
+    """How many catalog connections this process holds open (for one data folder when given).
+
+    The engine keeps one per data folder; old catalogs' connections close with their engine.
+    """
     with _OPEN_LOCK:
-        return sum(1 for cat in list(_OPEN.values()) if not cat.closed)
+        cats = [cat for cat in list(_OPEN.values()) if not cat.closed]
+    if settings is not None:
+        cats = [cat for cat in cats if cat.path.parent == settings.catalog_dir]
+    return len(cats)
 
 
 def open_catalog(settings: Settings | None = None) -> Catalog:

@@ -114,7 +114,7 @@ def _suppressed_count_indicator(engine: Engine) -> str | None:
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
         if ind.shape != "series" or ind.measure != "count":
             continue
-        if engine.series(ind.id, view)["suppressed"].any():
+        if engine.series(ind.id, view).frame["suppressed"].any():
             return ind.id
     return None
 
@@ -137,7 +137,7 @@ def test_indicator_deep_link_year_stadsdeel(engine: Engine) -> None:
     assert by_label(at.segmented_control, t("grain", "nl")).value == "year"
     assert by_label(at.segmented_control, t("level", "nl")).value == "stadsdeel"
     assert f"## {ind.label('nl')}" in markdown_text(at)
-    expected = engine.series(ind_id, rollup.View(grain="year", level="stadsdeel"))
+    expected = engine.series(ind_id, rollup.View(grain="year", level="stadsdeel")).frame
     frame = table(at)
     periods = frame[t("col_period", "nl")].astype(str).tolist()
     assert periods and all(re.fullmatch(r"\d{4}", p) for p in periods), periods[:5]

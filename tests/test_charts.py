@@ -578,7 +578,7 @@ def test_cohort_chart_lines_and_emphasis() -> None:
 def test_builders_accept_empty_frames() -> None:
     """A new indicator without data yet gives an empty chart, not an exception on a page."""
     empty = _pub(_rollup({"Leeg": [1.0]}, months=MONTHS[:1]).clear())
-    assert empty.is_empty
+    assert empty.is_empty()
     twelve = _pub(pl.DataFrame(schema={"month": pl.Date, "current": pl.Float64, "suppressed": pl.Boolean}))
     cohorts = _pub(
         pl.DataFrame(

@@ -50,7 +50,7 @@ def test_memory_and_connections_stay_flat_over_twenty_rebuilds(data_copy) -> Non
                 assert isinstance(engine.series(ind_id, view), rollup.Published)
         del engine
         gc.collect()
-        assert catalog.open_connections() == 1, f"rebuild {n + 1}: old connections kept open"
+        assert catalog.open_connections(data_copy) == 1, f"rebuild {n + 1}: old connections kept open"
         rss.append(_rss_mb())
     assert len(versions) == REBUILDS  # every touch was a real rebuild and a new engine
     grown = rss[-1] - rss[1]

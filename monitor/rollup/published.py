@@ -32,7 +32,6 @@ class Published:
     def height(self) -> int:
         return self.frame.height
 
-    @property
     def is_empty(self) -> bool:
         return self.frame.is_empty()
 
