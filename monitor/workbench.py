@@ -20,7 +20,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from monitor import catalog, indicators
+from monitor import catalog, indicators, rollup
 from monitor.indicators import ID_PATTERN
 from monitor.settings import Settings
 
@@ -253,7 +253,7 @@ class IndicatorForm:
 class FormOutcome:
     text: str
     problems: list[str]
-    preview: pl.DataFrame | None
+    preview: rollup.Published | None
     indicator: indicators.Indicator | None = None
 
     @property

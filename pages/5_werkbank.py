@@ -11,7 +11,6 @@ import streamlit as st
 
 from monitor import charts, i18n, ui, workbench
 from monitor.i18n import t
-from monitor.rollup import Published
 
 ctx = ui.page("page_werkbank")
 lang, settings = ctx.lang, ctx.settings
@@ -144,7 +143,7 @@ if checked is not None:
     if checked.preview is not None and checked.indicator is not None and not checked.preview.is_empty():
         st.markdown(f"**{t('wb_preview', lang)}**")
         ind = checked.indicator
-        preview = Published(checked.preview, ctx.k, f"{ind.id}: workbench preview")
+        preview = checked.preview
         st.plotly_chart(charts.series_chart(preview, title=ind.label(lang), unit=i18n.unit(ind.unit, lang),
                                             t=i18n.Translator(lang), compare=False,
                                             kind="bar" if ind.measure == "count" else "line"),

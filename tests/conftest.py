@@ -29,6 +29,27 @@ os.environ["MONITOR_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ.setdefault("MONITOR_QUERIES_DIR", str(ROOT / "queries"))
 
 
+PROGRAMME_YAML = ROOT / "programme.yaml"
+
+
+def programme_ids() -> set[str]:
+    """The programme ids programme.yaml defines: what query files may name (never a list kept in a test)."""
+    from monitor.programme import load_programme
+
+    return set(load_programme(PROGRAMME_YAML).programmes)
+
+
+def named_indicators() -> set[str]:
+    """Every indicator id programme.yaml names (ambitions' outcome and outputs, funnels): the agreed
+    indicators, which must each have a query file."""
+    from monitor.programme import load_programme
+
+    pf = load_programme(PROGRAMME_YAML)
+    ids = {a.indicator for a in pf.ambitions.values()}
+    ids |= {o for a in pf.ambitions.values() for o in a.outputs}
+    return ids | {i for p in pf.programmes.values() for i in p.funnel}
+
+
 def copy_extracts(src: Path, dst: Path) -> Path:
     """Copy the Parquet extracts (not the catalog), keeping their modification times."""
     dst.mkdir(parents=True, exist_ok=True)

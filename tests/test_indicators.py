@@ -17,12 +17,13 @@ import pytest
 
 from monitor import indicators
 from monitor.indicators import IndicatorError, IndicatorProblem
+from tests.conftest import programme_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 BROKEN = ROOT / "tests" / "fixtures" / "broken_queries"
-PROGRAMMES = {"schulden", "werk"}
-REAL_IDS = sorted(p.stem for p in QUERIES.rglob("*.sql"))
+PROGRAMMES = programme_ids()
+REAL_IDS = sorted(p.stem for p in indicators.query_files(QUERIES))
 BROKEN_FILES = sorted(p.relative_to(BROKEN) for p in BROKEN.rglob("*.sql"))
 
 MINIMAL = """/*---

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from monitor import uibench
 from monitor.settings import ROOT
+from tests.browser import harness
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -49,14 +49,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def _serve(data: Path, log_dir: Path) -> uibench.Server:
+def _serve(data: Path, log_dir: Path) -> harness.Server:
     try:
-        return uibench.start_server(ROOT / "dashboard.py", data, log_dir=log_dir)
+        return harness.start_server(ROOT / "dashboard.py", data, log_dir=log_dir)
     except RuntimeError as exc:
         pytest.fail(f"could not start the Streamlit server: {exc}")
 
 
-def _show_log_if_failed(node: pytest.Item | None, server: uibench.Server) -> None:
+def _show_log_if_failed(node: pytest.Item | None, server: harness.Server) -> None:
     rep = getattr(node, "rep_call", None) if node is not None else None
     if rep is not None and rep.failed:
         print(f"---- server log ({server.url}) ----\n{server.log_text()[-6000:]}")
@@ -84,13 +84,13 @@ def server(browser_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    problem = uibench.chromium_problem()
+    problem = harness.chromium_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = uibench.launch_chromium(pw)
+        chromium = harness.launch_chromium(pw)
         yield chromium
         chromium.close()
 
@@ -110,7 +110,7 @@ class AppPage:
 
     def wait(self) -> AppPage:
         """Until Streamlit finished running and drawing (no "Running...", no spinner)."""
-        uibench.wait_rendered(self.page)
+        harness.wait_rendered(self.page)
         return self
 
     def exceptions(self) -> list[str]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import i18n, programme, uibench
+from monitor import i18n, programme
+from tests.browser import harness
 from tests.conftest import ROOT
 
 RUNNING_JS = """() => document.querySelector('[data-testid="stApp"]')
@@ -24,13 +25,13 @@ def test_slow_query_does_not_block_another_session(browser, demo_settings, tmp_p
                     ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
     # far past the 20 s limit on any machine (a plain self-join finishes in ~12 s on 2 idle cores)
     slow = "SELECT count(*) FROM early_signals a, early_signals b, range(1000) c"
-    with uibench.serving(ROOT / "dashboard.py", data, log_dir=tmp_path,
+    with harness.serving(ROOT / "dashboard.py", data, log_dir=tmp_path,
                          env={"MONITOR_QUERY_TIMEOUT": "20", "MONITOR_WORKBENCH": "1"}) as server:
         ctx_one, ctx_two = browser.new_context(), browser.new_context()
         try:
             one = ctx_one.new_page()
             one.goto(f"{server.url}/werkbank")
-            uibench.wait_rendered(one)
+            harness.wait_rendered(one)
             one.locator(".st-key-wb_sql textarea").fill(slow)
             one.locator(".st-key-wb_run button").click()
             one.wait_for_function(RUNNING_JS, timeout=10_000)  # session 1 is running its query
@@ -38,7 +39,7 @@ def test_slow_query_does_not_block_another_session(browser, demo_settings, tmp_p
             two = ctx_two.new_page()
             two.goto(f"{server.url}/")
             two.get_by_text(first_programme, exact=True).first.wait_for(timeout=15_000)
-            uibench.wait_rendered(two, timeout_s=15)
+            harness.wait_rendered(two, timeout_s=15)
             waited = time.monotonic() - started
             assert waited < 15, f"the home page took {waited:.1f} s while a slow query ran"
             # session 1 is still busy with its query: the home page did not wait for it to finish
