@@ -35,6 +35,8 @@ from monitor import extracts
 from monitor.settings import Settings, get_settings
 
 MANIFEST = "manifest.json"
+# what became of an extract in a build: loaded anew, last good table kept, failed (no table), missing
+EXTRACT_STATUSES = ("loaded", "kept", "failed", "missing")
 
 
 # ---------------------------------------------------------------- errors

@@ -34,6 +34,10 @@ def _md(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
 
 
+# the summary table's columns; each is worded by the label rep_<column>
+HEADERS = ("ambition", "indicator", "current_twelve", "year_earlier", "target", "status", "projection")
+
+
 def _fig(fig: scorecard.Figure, unit: str, lang: str, k: int) -> str:
     return i18n.value(fig.value, unit, lang, suppressed=fig.suppressed, k=k)
 
@@ -79,9 +83,8 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
     ]
     if engine.demo:
         parts.append(f"<div class='banner'>{_md(t('demo_banner', lang))}</div>")
-    headers = ["ambition", "indicator", "current_twelve", "year_earlier", "target", "status", "projection"]
     parts.append("<h2>" + html.escape(t("report_summary", lang)) + "</h2><table><thead><tr>"
-                 + "".join(f"<th>{html.escape(t('rep_' + h, lang))}</th>" for h in headers)
+                 + "".join(f"<th>{html.escape(t(f'rep_{h}', lang))}</th>" for h in HEADERS)
                  + "</tr></thead><tbody>" + "".join(_row(c, lang, k) for c in cards) + "</tbody></table>")
     first_chart = True
     for prog_id, prog in pf.programmes.items():

@@ -25,6 +25,7 @@ from monitor.indicators import ID_PATTERN
 from monitor.settings import Settings
 
 HISTORY_LIMIT = 25
+OUTCOMES = ("ok", "refused", "timeout", "failed")  # what a run can end in (history, labels wb_<outcome>)
 EXAMPLE_SQL = "SELECT wijk_code, count(*) AS n FROM debt_cases GROUP BY ALL ORDER BY n DESC"
 EXAMPLES_PER_COLUMN = 3
 _EXAMPLE_CHARS = 40
@@ -300,7 +301,6 @@ def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
     it holds, rolls it up to the city per month for a preview. `engine` is a
     `monitor.engine.Engine`: it brings the catalog, registry, areas and terms.
     """
-    from monitor import rollup
 
     registry = engine.registry
     problems = form_problems(form, set(registry.indicators))
