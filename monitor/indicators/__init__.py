@@ -19,10 +19,10 @@ from monitor.indicators.model import (
     IndicatorError,
     IndicatorProblem,
 )
-from monitor.indicators.registry import Registry, load_registry, registry_cached
+from monitor.indicators.registry import Registry, load_registry, query_files, registry_cached
 
 __all__ = [
     "DIRECTIONS", "ID_PATTERN", "KEYS", "KINDS", "MEASURES", "SHAPES", "Indicator", "IndicatorError",
     "IndicatorProblem", "Registry", "check_queries", "compute", "load_registry", "parse_file", "parse_text",
-    "registry_cached", "template", "undeclared_sources",
+    "query_files", "registry_cached", "template", "undeclared_sources",
 ]
