@@ -30,7 +30,7 @@ OUTCOMES = {i.id for i in REGISTRY if i.kind == "outcome" and i.shape == "series
 
 def outputs_of(programme_id: str) -> set[str]:
     """The outputs an ambition of this programme may show beside its outcome."""
-    return {i.id for i in REGISTRY.by_programme(programme_id) if i.kind == "output"}
+    return {i.id for i in REGISTRY if i.programme == programme_id and i.kind == "output"}
 
 
 TERM = Term("2026-2030", "Coalitieperiode 2026-2030", dt.date(2026, 6, 1), dt.date(2030, 5, 31))
