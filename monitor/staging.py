@@ -76,7 +76,7 @@ class StagingFile:
 
     def run_sql(self) -> str:
         """The body padded with blank lines, so that DuckDB's `LINE n` is the line in the file."""
-        return "\n" * max(self.sql_line - 1, 0) + self.sql.strip().rstrip(";")
+        return "\n" * max(self.sql_line - 1, 0) + self.sql.rstrip().rstrip(";")
 
 
 class StagingError(Exception):
@@ -309,6 +309,9 @@ def missing_table_message(error: str, statuses: Iterable[StagingStatus]) -> str 
     if status.ok:
         return None
     reason = status.problems[0] if status.problems else "see python -m monitor check"
+    if reason.startswith(status.file + ":"):
+        reason = reason[len(status.file) + 1:].strip()
+        reason = f"line {reason}" if reason[:1].isdigit() else reason
     return (f"Table {name} is missing because its staging file {status.file} failed in the last build "
             f"({reason}); fix that file and rebuild (python -m monitor build)")
 
