@@ -21,7 +21,7 @@ from monitor.indicators import Indicator
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
-FILES = sorted(QUERIES.rglob("*.sql"))
+FILES = sorted(indicators.query_files(QUERIES))  # the indicators: _staging/ holds tables, not indicators
 PROGRAMMES = {"schulden", "werk"}
 REQUIRED_IDS = {
     "vroegsignalen_ontvangen", "vroegsignalen_bereikt_pct", "hulp_geaccepteerd", "schuldhulp_aanmeldingen",
