@@ -10,7 +10,7 @@ extensions, no configuration changes, a memory and thread limit. Every query
 gets its own cursor, a time limit (an interrupt from a timer thread, since
 DuckDB has no statement timeout) and optionally a row cap.
 
-This is the only module that talks to DuckDB.
+This is the only module that opens DuckDB; `monitor.staging` runs on the build connection it hands over.
 """
 
 from __future__ import annotations
