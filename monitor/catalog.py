@@ -2,13 +2,15 @@
 
 Build writes a new database file and swaps it in by rewriting a small manifest
 atomically, so readers never see a half-built catalog, and an extract that fails
-validation keeps the table it had in the previous catalog. The query side opens
+validation keeps the table it had in the previous catalog. After the extracts, the
+staging files (`<queries_dir>/_staging/stg_*.sql`, see `monitor.staging`) are built
+as tables, on a connection that no longer reaches files. The query side opens
 the file read-only and hardened (DESIGN.md section 3): no file access, no
 extensions, no configuration changes, a memory and thread limit. Every query
 gets its own cursor, a time limit (an interrupt from a timer thread, since
 DuckDB has no statement timeout) and optionally a row cap.
 
-This is the only module that talks to DuckDB.
+This is the only module that opens DuckDB; `monitor.staging` runs on the build connection it hands over.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from monitor import extracts
+from monitor import extracts, staging
 from monitor.settings import Settings, get_settings
 
 MANIFEST = "manifest.json"
@@ -88,10 +90,12 @@ class BuildReport:
     version: str
     built_at: str
     extracts: list[ExtractStatus]
+    # the staging tables built from `<queries_dir>/_staging/*.sql` after the extracts
+    staging: list[staging.StagingStatus] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(e.ok for e in self.extracts)
+        return all(e.ok for e in self.extracts) and all(s.ok for s in self.staging)
 
     @property
     def demo(self) -> bool:
@@ -115,7 +119,8 @@ class BuildReport:
             if e.get("period"):
                 e["period"] = tuple(e["period"])
             items.append(ExtractStatus(**e))
-        return cls(data["built"], data["database"], data["version"], data["built_at"], items)
+        staged = [staging.StagingStatus(**s) for s in data.get("staging", [])]
+        return cls(data["built"], data["database"], data["version"], data["built_at"], items, staged)
 
 
 def _fingerprint(settings: Settings) -> str:
@@ -123,6 +128,7 @@ def _fingerprint(settings: Settings) -> str:
     for name in extracts.LOAD_ORDER:
         path = extracts.find_extract(settings.data_dir, name)
         parts.append([name, extracts.fingerprint(path) if path else None])
+    parts.append(["staging", staging.fingerprint(settings.queries_dir)])
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
@@ -153,10 +159,10 @@ def has_extracts(settings: Settings) -> bool:
 
 
 def build(settings: Settings | None = None, *, force: bool = False) -> BuildReport:
-    """Validate every extract and load the good ones into a fresh catalog file.
+    """Validate every extract and load the good ones into a fresh catalog file, then the staging tables.
 
-    Skipped (returning the previous report with built=False) when no extract
-    changed since the last build.
+    Skipped (returning the previous report with built=False) when no extract and
+    no staging file changed since the last build.
     """
     settings = settings or get_settings()
     with _build_lock(settings):
@@ -195,11 +201,17 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport
                 wijk_codes = [r[0] for r in rows]
         if prev_db is not None:
             _do(con, "DETACH previous")
+        # Staging SQL is a query file like the indicators: it reads tables, never files or extensions.
+        for statement in ("SET enable_external_access = false", "SET autoload_known_extensions = false",
+                          "SET autoinstall_known_extensions = false"):
+            _do(con, statement)
+        staged = staging.build_all(con, settings.queries_dir)
         _do(con, "CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, final)
-    report = BuildReport(True, name, version, dt.datetime.now().isoformat(timespec="seconds"), statuses)
+    report = BuildReport(True, name, version, dt.datetime.now().isoformat(timespec="seconds"), statuses,
+                         staged)
     manifest = {"fingerprint": fp, "report": report.to_json()}
     tmp_manifest = settings.catalog_dir / f".{MANIFEST}.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, default=str))
@@ -383,6 +395,7 @@ class Catalog:
         timer.daemon = True
         started = time.perf_counter()
         timer.start()
+        failure: QueryFailed | None = None
         try:
             rel = cur.sql(sql, params=params) if params is not None else cur.sql(sql)
             if rel is None:
@@ -407,10 +420,17 @@ class Catalog:
                 raise QueryTimeout(
                     f"Stopped: the query ran longer than the time limit of {limit:g} s."
                 ) from None
-            raise QueryFailed(_first_line(exc)) from None
+            hint = staging.missing_table_message(str(exc), self.report.staging)
+            if hint is None:
+                raise QueryFailed(_first_line(exc)) from None
+            failure = QueryFailed(hint)
         finally:
             timer.cancel()
             cur.close()
+        if failure is not None:
+            # raised outside the handler, so readers that look at the DuckDB error behind a
+            # QueryError (for its LINE) find none and show this message, naming the staging file
+            raise failure
         truncated = row_cap is not None and frame.height > row_cap
         if truncated:
             frame = frame.head(row_cap)

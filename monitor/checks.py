@@ -38,15 +38,26 @@ def check_programme(settings: Settings, indicator_ids: set[str] | None) -> list[
     return programme.check_programme(settings.programme_file, indicator_ids)
 
 
+def check_staging(settings: Settings) -> list[str]:
+    """The staging files (queries/_staging/): the last build's problems and undeclared sources."""
+    from monitor import catalog, staging
+
+    report = catalog.read_report(settings)
+    return staging.check(settings.queries_dir, report.staging if report else None)
+
+
 def check_all(settings: Settings) -> list[str]:
-    """Extracts first (the queries run on them), then query files, then programme.yaml."""
-    from monitor import catalog, indicators
+    """Extracts first (the queries run on them), then staging and query files, then programme.yaml."""
+    from monitor import catalog, indicators, staging
 
     problems = check_extracts(settings)
     programme_ids = load_programme_ids(settings)  # a broken file is reported by check_programme below
     if catalog.has_extracts(settings):
-        catalog.ensure_catalog(settings)
+        catalog.ensure_catalog(settings)  # rebuilds when a staging file changed
+    problems += check_staging(settings)
     problems += indicators.check_queries(settings, programme_ids)
     registry = indicators.load_registry(settings.queries_dir, programme_ids)
+    problems += staging.indicator_problems(
+        settings.queries_dir, ((indicators.display_path(i.path), i.sql, i.sources) for i in registry))
     problems += check_programme(settings, set(registry.indicators))
     return problems

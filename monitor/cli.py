@@ -39,7 +39,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     report = catalog.build(settings, force=args.force)
     if not report.built:
-        _err(f"Catalog up to date ({report.database}); no extract changed. Use --force to rebuild.")
+        _err(f"Catalog up to date ({report.database}); no extract or staging file changed. "
+             "Use --force to rebuild.")
     else:
         _err(f"Built {report.database}")
     for e in report.extracts:
@@ -48,6 +49,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             line += f"  {e.period[0]} .. {e.period[1]}"
         _err(line)
         for p in e.problems:
+            _err(f"  - {p}")
+    for s in report.staging:
+        _err(f"{s.name:16} {s.status:8} {s.rows:>10} rows  {s.file}")
+        for p in s.problems:
             _err(f"  - {p}")
     return 0 if report.ok else 1
 

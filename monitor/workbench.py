@@ -15,12 +15,14 @@ import io
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from monitor import catalog, indicators, rollup
+from monitor import catalog, indicators, rollup, staging
+from monitor.extracts import CONTRACT
 from monitor.indicators import ID_PATTERN
 from monitor.settings import Settings
 
@@ -230,6 +232,20 @@ def detect_sources(sql: str, table_names: list[str]) -> list[str]:
     code = _COMMENT_OR_STRING.sub(" ", sql)
     words = {(quoted.replace('""', '"') if quoted else bare).lower() for quoted, bare in _WORD.findall(code)}
     return [name for name in table_names if name.lower() in words]
+
+
+def form_sources(sql: str, table_names: list[str], queries_dir: Path) -> tuple[list[str], list[str]]:
+    """The extracts a new indicator may list as sources, and those its query reads.
+
+    `sources` names extracts only: a staging table the query reads (stg_...) stands for the
+    extracts it is built from (its own front matter says which).
+    """
+    options = [name for name in table_names if name in CONTRACT]
+    behind = staging.extracts_behind(queries_dir)
+    read: set[str] = set()
+    for name in detect_sources(sql, table_names):
+        read |= behind.get(name, {name})
+    return options, [name for name in options if name in read]
 
 
 @dataclass

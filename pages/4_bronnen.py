@@ -15,6 +15,7 @@ report = ctx.engine.report
 extracts_table = ui.extracts_table(ctx, report)
 catalogue = ui.catalogue_table(ctx)
 registry_problems = [str(p) for p in ctx.engine.registry.problems]
+registry_problems += [p for s in report.staging for p in s.problems]  # staging files: the last build
 programme_problems = checks.check_programme(ctx.settings, set(ctx.engine.registry.indicators))
 
 # ---- render

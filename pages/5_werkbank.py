@@ -106,6 +106,7 @@ pf = ctx.engine.programme_or_none
 programmes = list(pf.programmes) if pf else []
 outputs = sorted(i.id for i in registry.indicators.values() if i.kind == "output")
 tables = cat.table_names()
+source_options, detected_sources = workbench.form_sources(outcome.sql, tables, ctx.settings.queries_dir)
 with st.form("wb_indicator_form"):
     a, b = st.columns(2)
     form = workbench.IndicatorForm(
@@ -124,8 +125,7 @@ with st.form("wb_indicator_form"):
         unit=b.text_input(t("unit", lang), key="wb_f_unit"),
         direction=a.selectbox(t("wb_direction", lang), ["up", "down", "none"], key="wb_f_direction",
                               format_func=lambda v: t(f"direction_{v}", lang)),
-        sources=b.multiselect(t("sources", lang), tables,
-                              default=workbench.detect_sources(outcome.sql, tables),
+        sources=b.multiselect(t("sources", lang), source_options, default=detected_sources,
                               key=f"wb_f_sources_{abs(hash(outcome.sql))}"),
         drivers=b.multiselect(t("drivers", lang), outputs, key="wb_f_drivers",
                               format_func=lambda i: registry.indicators[i].label(lang)),

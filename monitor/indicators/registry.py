@@ -36,13 +36,16 @@ class Registry:
 def query_files(queries_dir: Path) -> list[Path]:
     """Every `*.sql` under the folder, subfolders included (group files by programme if you like).
 
-    Hidden files and folders (editor backups, .ipynb_checkpoints) are skipped. Files are
-    sorted by depth, then path: on a duplicate id the file nearest the top wins.
+    Hidden files and folders (editor backups, .ipynb_checkpoints) are skipped, and so is the
+    top-level `_staging/` folder: staging files are tables the build makes, not indicators
+    (monitor.staging). Files are sorted by depth, then path: on a duplicate id the file nearest
+    the top wins.
     """
     if not queries_dir.is_dir():
         return []
     found = [p for p in queries_dir.rglob("*.sql")
-             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(queries_dir).parts)]
+             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(queries_dir).parts)
+             and p.relative_to(queries_dir).parts[0] != "_staging"]
     return sorted(found, key=lambda p: (len(p.relative_to(queries_dir).parts), str(p)))
 
 

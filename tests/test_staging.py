@@ -1,0 +1,263 @@
+"""Staging tables: queries/_staging/stg_*.sql built by the catalog, read by indicators and analysts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from monitor import catalog, checks, cli, indicators, staging, workbench
+from monitor.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+ACTIVITY_QUERIES = ("matches", "platform_profielen", "proefplaatsingen", "werk_gesprekken")
+D = dt.date
+
+
+def _front(sources: str = "[debt_cases]", extra: str = "") -> str:
+    return f"/*---\ndescription: {{nl: Proef, en: Test}}\nsources: {sources}\n{extra}---*/\n"
+
+
+@pytest.fixture
+def queries_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    dst = tmp_path / "queries"
+    shutil.copytree(QUERIES, dst)
+    monkeypatch.setenv("MONITOR_QUERIES_DIR", str(dst))
+    return dst
+
+
+# ---------------------------------------------------------------- stg_activity_wijk, worked by hand
+
+
+def _hand_made(con: duckdb.DuckDBPyConnection) -> None:
+    """Four people, worked out by hand in test_activity_wijk_by_hand."""
+    spells = pl.DataFrame({
+        "spell_id": ["s1", "s2", "s4"],
+        "person_id": ["p1", "p1", "p4"],
+        "wijk_code": ["WK051801", "WK051802", "WK051805"],
+        "started_on": [D(2020, 1, 1), D(2021, 1, 1), D(2020, 1, 1)],
+        "ended_on": [D(2020, 6, 30), None, None],
+    })
+    placements = pl.DataFrame({
+        "placement_id": ["x1", "x2", "x4"],
+        "person_id": ["p2", "p2", "p4"],
+        "wijk_code": ["WK051803", "WK051804", "WK051806"],
+        "placed_on": [D(2020, 2, 1), D(2021, 3, 1), D(2020, 3, 1)],
+    })
+    activities = pl.DataFrame({
+        "activity_id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"],
+        "person_id": ["p1", "p1", "p1", "p1", "p1", "p2", "p3", "p4"],
+        "activity_on": [D(2019, 12, 15), D(2020, 3, 1), D(2020, 9, 1), D(2021, 1, 1), D(2022, 5, 5),
+                        D(2020, 5, 1), D(2020, 5, 1), D(2020, 2, 1)],
+        "activity": ["gesprek", "profiel", "match", "gesprek", "proefplaatsing", "match", "gesprek",
+                     "gesprek"],
+        "channel": ["wijk"] * 8,
+    })
+    for name, frame in (("benefit_spells", spells), ("placements", placements),
+                        ("work_activities", activities)):
+        con.register("incoming", frame.to_arrow())
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+
+
+def test_activity_wijk_by_hand(tmp_path: Path) -> None:
+    queries = tmp_path / "queries"
+    (queries / "_staging").mkdir(parents=True)
+    shutil.copy(QUERIES / "_staging" / "stg_activity_wijk.sql", queries / "_staging")
+    con = duckdb.connect()
+    _hand_made(con)
+    [status] = staging.build_all(con, queries)
+    assert status.ok and status.name == "stg_activity_wijk" and status.rows == 8, status.problems
+    got = {r[0]: (r[1], r[2]) for r in con.execute(
+        "SELECT activity_id, wijk_code, wijk_from FROM stg_activity_wijk").fetchall()}
+    assert got == {
+        # p1: before the first spell (2020-01-01) the latest spell's wijk (s2, 02)
+        "a1": ("WK051802", "spell_last"),
+        "a2": ("WK051801", "spell_then"),  # during s1
+        # after s1 ended but before s2 started: s1 stands for the wijk until the next spell starts
+        "a3": ("WK051801", "spell_then"),
+        "a4": ("WK051802", "spell_then"),  # the day s2 starts
+        "a5": ("WK051802", "spell_then"),
+        # p2 never had a benefit: the latest placement (2021, 04), not the one before the activity
+        "a6": ("WK051804", "placement"),
+        "a7": (None, None),  # p3: neither, kept with an empty wijk
+        "a8": ("WK051805", "spell_then"),  # p4: a spell beats a placement
+    }
+
+
+# ---------------------------------------------------------------- the catalog build
+
+
+def test_staging_tables_are_in_the_read_only_catalog(demo_settings, demo_extracts: Path) -> None:
+    report = catalog.read_report(demo_settings)
+    assert [(s.name, s.status, s.file) for s in report.staging] == [
+        ("stg_activity_wijk", "built", "queries/_staging/stg_activity_wijk.sql")]
+    cat = catalog.open_catalog(demo_settings)
+    assert "stg_activity_wijk" in cat.table_names()
+    activities = pl.read_parquet(demo_extracts / "work_activities.parquet").height
+    result = cat.guarded("SELECT count(*) AS n, count(DISTINCT activity_id) AS ids FROM stg_activity_wijk")
+    assert result.frame.row(0) == (activities, activities) == (report.staging[0].rows,) * 2
+    schema = workbench.schema_overview(cat)
+    columns = schema.filter(pl.col("table") == "stg_activity_wijk")["column"].to_list()
+    assert columns == ["activity_id", "person_id", "activity_on", "activity", "channel", "wijk_code",
+                       "wijk_from"]
+    with pytest.raises(catalog.QueryRefused):
+        cat.guarded("DROP TABLE stg_activity_wijk")
+
+
+def test_a_changed_staging_file_is_picked_up_by_the_next_build(data_copy, queries_copy: Path) -> None:
+    settings = get_settings()
+    first = catalog.build(settings)
+    assert first.built and first.ok
+    assert not catalog.build(settings).built  # nothing changed
+    path = queries_copy / "_staging" / "stg_activity_wijk.sql"
+    path.write_text(path.read_text().replace("FROM located", "FROM located\nWHERE activity = 'match'"))
+    second = catalog.build(settings)
+    assert second.built and second.ok
+    cat = catalog.open_catalog(settings)
+    assert cat.query("SELECT DISTINCT activity FROM stg_activity_wijk")["activity"].to_list() == ["match"]
+    assert second.staging[0].rows < first.staging[0].rows
+
+
+def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy, queries_copy: Path,
+                                                                      capsys) -> None:
+    path = queries_copy / "_staging" / "stg_activity_wijk.sql"
+    text = path.read_text()
+    broken_line = text.splitlines().index("    FROM work_activities AS a") + 1
+    path.write_text(text.replace("    FROM work_activities AS a", "    FROM work_activitiez AS a"))
+    settings = get_settings()
+    report = catalog.build(settings)
+    assert report.built and not report.ok
+    assert all(e.ok for e in report.extracts)
+    [status] = report.staging
+    assert status.status == "failed"
+    assert status.problems == [
+        f"queries/_staging/stg_activity_wijk.sql:{broken_line}: the query failed: Catalog Error: Table "
+        "with name work_activitiez does not exist!; Did you mean \"work_activities\"?"]
+    cat = catalog.open_catalog(settings)
+    assert "stg_activity_wijk" not in cat.table_names()
+    registry = indicators.load_registry(settings.queries_dir)
+    assert not registry.problems and len(registry) == 21
+    for ind in registry:
+        if ind.id in ACTIVITY_QUERIES:
+            with pytest.raises(indicators.IndicatorError) as err:
+                indicators.compute(cat, ind)
+            message = str(err.value)
+            assert f"{ind.id}.sql" in message and "queries/_staging/stg_activity_wijk.sql" in message
+            assert f"line {broken_line}" in message and "work_activitiez" in message
+        else:
+            assert not indicators.compute(cat, ind).is_empty()  # every other indicator still computes
+    # the workbench and the CLI say the same
+    with pytest.raises(catalog.QueryFailed, match=r"staging file queries/_staging/stg_activity_wijk\.sql"):
+        cat.guarded("SELECT * FROM stg_activity_wijk")
+    assert cli.main(["build"]) == 1  # up to date, but the report is not ok
+    assert f"stg_activity_wijk.sql:{broken_line}" in capsys.readouterr().err
+    problems = checks.check_all(settings)
+    assert f"queries/_staging/stg_activity_wijk.sql:{broken_line}: the query failed" in problems[0]
+    assert sum("stg_activity_wijk" in p for p in problems) == 1 + len(ACTIVITY_QUERIES)
+
+
+def test_bad_front_matter_names_the_line(tmp_path: Path) -> None:
+    folder = tmp_path / "queries" / "_staging"
+    folder.mkdir(parents=True)
+    (folder / "stg_yaml.sql").write_text("/*---\ndescription: {nl: a, en: b}\nsources: [debt_cases\n"
+                                         "---*/\nSELECT 1 AS x\n")
+    (folder / "stg_keys.sql").write_text(_front(extra="titel: x\n") + "SELECT 1 AS x\n")
+    (folder / "stg_sources.sql").write_text(_front("[debt_casez]") + "SELECT 1 AS x\n")
+    (folder / "stg_empty.sql").write_text(_front())
+    (folder / "Bad-Name.sql").write_text(_front() + "SELECT 1 AS x\n")
+    (folder / "stg_two.sql").write_text(_front() + "SELECT 1 AS x;\nDROP TABLE debt_cases\n")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE debt_cases AS SELECT 1 AS case_id")
+    problems = {s.name: s.problems for s in staging.build_all(con, tmp_path / "queries")}
+    assert problems["stg_yaml"][0].startswith("queries/_staging/stg_yaml.sql:4: front matter is not "
+                                              "valid YAML")
+    assert problems["stg_keys"] == ["queries/_staging/stg_keys.sql:4: unknown key 'titel'; a staging file "
+                                    "has: description, sources"]
+    assert problems["stg_sources"][0].startswith("queries/_staging/stg_sources.sql:3: unknown source "
+                                                 "'debt_casez'")
+    assert problems["stg_empty"] == ["queries/_staging/stg_empty.sql:5: no SQL after the front matter: "
+                                     "write a SELECT below the ---*/ line"]
+    assert "not a valid staging file name" in problems["Bad-Name"][0]
+    assert "exactly one SELECT" in problems["stg_two"][0]
+    assert con.execute("SELECT count(*) FROM debt_cases").fetchall() == [(1,)]
+
+
+def test_dependency_order_failures_and_cycles(tmp_path: Path) -> None:
+    folder = tmp_path / "queries" / "_staging"
+    folder.mkdir(parents=True)
+    # stg_a reads stg_b: built after it, although it comes first in the alphabet
+    (folder / "stg_a.sql").write_text(_front("[stg_b]") + "SELECT x + 1 AS y FROM stg_b\n")
+    (folder / "stg_b.sql").write_text(_front() + "SELECT count(*) AS x FROM debt_cases\n")
+    (folder / "stg_broken.sql").write_text(_front() + "SELECT nope FROM debt_cases\n")
+    (folder / "stg_c.sql").write_text(_front("[stg_broken]") + "SELECT * FROM stg_broken\n")
+    (folder / "stg_d.sql").write_text(_front("[stg_e]") + "SELECT * FROM stg_e\n")
+    (folder / "stg_e.sql").write_text(_front("[stg_d]") + "SELECT * FROM stg_d\n")
+    (folder / "stg_f.sql").write_text(_front("[placements]") + "SELECT * FROM placements\n")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE debt_cases AS SELECT * FROM range(3) AS t(case_id)")
+    statuses = {s.name: s for s in staging.build_all(con, tmp_path / "queries")}
+    assert [n for n, s in statuses.items() if s.ok] == ["stg_a", "stg_b"]
+    assert con.execute("SELECT y FROM stg_a").fetchall() == [(4,)]
+    assert statuses["stg_broken"].problems[0].startswith("queries/_staging/stg_broken.sql:5: the query "
+                                                         "failed")
+    assert statuses["stg_c"].problems == ["queries/_staging/stg_c.sql: not built: staging table stg_broken "
+                                          "failed (queries/_staging/stg_broken.sql)"]
+    assert "a cycle" in statuses["stg_d"].problems[0] and "a cycle" in statuses["stg_e"].problems[0]
+    assert statuses["stg_f"].problems == ["queries/_staging/stg_f.sql: not built: extract placements is not "
+                                          "in the catalog (missing or failed validation)"]
+
+
+def test_staging_sql_cannot_reach_files(data_copy, queries_copy: Path) -> None:
+    (queries_copy / "_staging" / "stg_files.sql").write_text(
+        _front("[areas]") + f"SELECT * FROM read_parquet('{data_copy.data_dir}/areas.parquet')\n")
+    report = catalog.build(get_settings())
+    status = next(s for s in report.staging if s.name == "stg_files")
+    assert status.status == "failed" and "file system operations are disabled" in status.problems[0]
+    assert next(s for s in report.staging if s.name == "stg_activity_wijk").ok
+
+
+# ---------------------------------------------------------------- the indicators and the registry
+
+
+def test_activity_queries_read_the_staging_table_instead_of_repeating_the_join() -> None:
+    for ind_id in ACTIVITY_QUERIES:
+        ind = indicators.parse_file(QUERIES / f"{ind_id}.sql")
+        code = re.sub(r"--[^\n]*", " ", ind.sql)
+        assert re.search(r"\bFROM stg_activity_wijk\b", code), ind_id
+        for repeated in ("benefit_spells", "placements", "lead(", "arg_max", "JOIN"):
+            assert repeated not in code, f"{ind_id}.sql still holds '{repeated}'"
+        assert set(ind.sources) == {"work_activities", "benefit_spells", "placements"}
+
+
+def test_the_registry_does_not_mistake_staging_files_for_indicators() -> None:
+    files = indicators.query_files(QUERIES)
+    assert files and not any("_staging" in p.parts for p in files)
+    assert staging.files(QUERIES) == [QUERIES / "_staging" / "stg_activity_wijk.sql"]
+    assert not indicators.load_registry(QUERIES).problems
+
+
+def test_check_asks_an_indicator_to_list_the_extracts_behind_a_staging_table(demo_settings, queries_copy,
+                                                                             capsys) -> None:
+    path = queries_copy / "matches.sql"
+    path.write_text(path.read_text().replace("sources: [work_activities, benefit_spells, placements]",
+                                             "sources: [work_activities]"))
+    assert cli.main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert ("queries/matches.sql: the query reads stg_activity_wijk, built from benefit_spells, placements; "
+            "add them to sources") in out
+
+
+def test_the_indicator_form_offers_extracts_for_a_staging_table() -> None:
+    tables = ["areas", "benefit_spells", "debt_cases", "early_signals", "placements", "stg_activity_wijk",
+              "work_activities"]
+    options, detected = workbench.form_sources("SELECT * FROM stg_activity_wijk JOIN areas USING (wijk_code)",
+                                               tables, QUERIES)
+    assert "stg_activity_wijk" not in options
+    assert detected == ["areas", "benefit_spells", "placements", "work_activities"]
