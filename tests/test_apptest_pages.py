@@ -114,7 +114,7 @@ def _suppressed_count_indicator(engine: Engine) -> str | None:
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
         if ind.shape != "series" or ind.measure != "count":
             continue
-        if engine.series(ind.id, view)["suppressed"].any():
+        if engine.series(ind.id, view).frame["suppressed"].any():
             return ind.id
     return None
 
@@ -137,7 +137,7 @@ def test_indicator_deep_link_year_stadsdeel(engine: Engine) -> None:
     assert by_label(at.segmented_control, t("grain", "nl")).value == "year"
     assert by_label(at.segmented_control, t("level", "nl")).value == "stadsdeel"
     assert f"## {ind.label('nl')}" in markdown_text(at)
-    expected = engine.series(ind_id, rollup.View(grain="year", level="stadsdeel"))
+    expected = engine.series(ind_id, rollup.View(grain="year", level="stadsdeel")).frame
     frame = table(at)
     periods = frame[t("col_period", "nl")].astype(str).tolist()
     assert periods and all(re.fullmatch(r"\d{4}", p) for p in periods), periods[:5]
@@ -155,6 +155,15 @@ def test_indicator_deep_link_quarter_in_english(engine: Engine) -> None:
     assert periods and all(re.fullmatch(r"\d{4}-Q[1-4]", p) for p in periods), periods[:5]
     labels = [b.label for b in at.get("download_button")]
     assert labels == [t("download_csv", "en"), t("download_xlsx", "en")]
+
+
+def test_indicator_term_periods_are_worded(engine: Engine) -> None:
+    """The roll-up gives a term's id as its period; the table shows the term's label in the page's language."""
+    ind_id = "huishoudens_schuldenvrij"
+    labels = {term.id: i18n.pick(term.label, "en") for term in engine.terms}
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, grain="term", lang="en")
+    periods = set(table(at)[t("col_period", "en")].astype(str))
+    assert periods and periods <= set(labels.values()), periods
 
 
 def test_pages_never_write_to_the_data_folder(demo_settings) -> None:
