@@ -158,7 +158,7 @@ def test_indicator_deep_link_quarter_in_english(engine: Engine) -> None:
 
 
 def test_indicator_term_periods_are_worded(engine: Engine) -> None:
-    """The roll-up gives a term's id as its period; the table shows the term's label in the page's language."""
+    """The roll-up gives a term's id as its period; the table shows the term's label in the language."""
     ind_id = "huishoudens_schuldenvrij"
     labels = {term.id: i18n.pick(term.label, "en") for term in engine.terms}
     at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, grain="term", lang="en")
