@@ -24,7 +24,7 @@ HOME = ROOT / "dashboard.py"
 class Ctx:
     """What a page gets from the frame: the language and its translator, the engine and the settings.
 
-    `ctx.t("key", **params)` is a label in the page's language; `ctx.t.value(...)`,
+    `ctx.t(label_key, **params)` is a label in the page's language; `ctx.t.value(...)`,
     `.number`, `.date`, `.month`, `.unit`, `.pick`, `.hidden` format in it.
     """
 
