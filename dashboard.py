@@ -1,35 +1,30 @@
-"""Home: the coalition-programme scorecard. Layout only; the numbers come from monitor.scorecard."""
+"""Home: the coalition-programme scorecard. Layout only; the numbers come from monitor.ui."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from monitor import charts, i18n, scorecard, ui
-from monitor.i18n import t
+from monitor import charts, ui
 
 ctx = ui.page("page_home")
-lang = ctx.lang
-pf = ctx.engine.programme
 
 # ---- filters: the term (bound to ?term=)
 term = ui.term_picker(ctx)
 
 # ---- data
-with st.spinner(t("computing", lang)):
-    cards = scorecard.scorecard(ctx.engine, term.id)
+with st.spinner(ctx.t("computing")):
+    cards = ui.cards(ctx, term)
+    programmes = ui.programme_cards(ctx, cards)
+note = ui.programme_note(ctx)
 
 # ---- render
-counts = {code: sum(c.status.code == code for c in cards) for code in ui.STATUS_ORDER}
-st.markdown(" · ".join(f"{ui.status_badge(code, lang)}: **{n}**" for code, n in counts.items() if n))
-if pf.note:
-    st.caption(i18n.pick(pf.note, lang))
+st.markdown(ui.status_counts(ctx, cards))
+if note:
+    st.caption(note)
 
-for prog_id, prog in pf.programmes.items():
-    prog_cards = [c for c in cards if c.ambition.programme == prog_id]
-    if not prog_cards:
-        continue
-    st.subheader(i18n.pick(prog.title, lang))
-    st.page_link("pages/1_programma.py", label=t("open_programme", lang), icon=":material/arrow_forward:",
+for prog_id, title, prog_cards in programmes:
+    st.subheader(title)
+    st.page_link("pages/1_programma.py", label=ctx.t("open_programme"), icon=":material/arrow_forward:",
                  query_params=ctx.link_params(programma=prog_id))
     for card in prog_cards:
         with st.container(border=True):
@@ -45,5 +40,5 @@ for prog_id, prog in pf.programmes.items():
             with right:
                 ui.card_outputs(ctx, card)
 
-with st.expander(t("how_computed", lang)):
-    st.markdown(t("how_computed_text", lang))
+with st.expander(ctx.t("how_computed")):
+    st.markdown(ui.explanation(ctx))

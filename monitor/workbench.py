@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,20 +33,12 @@ _EXAMPLE_CHARS = 40
 
 # ---------------------------------------------------------------- schema browser
 
-_SCHEMA_CACHE: dict[str, pl.DataFrame] = {}
-_SCHEMA_LOCK = threading.Lock()
-
-
 def schema_overview(cat: catalog.Catalog) -> pl.DataFrame:
     """Tables, columns, types, row counts and a few example values: what an analyst needs to start.
 
-    Cached per catalog version (the catalog is immutable until the next build),
-    so every page run after the first costs nothing.
+    Not cached here: the caller caches it with the engine (`engine.memo`), which is
+    replaced, and its memo with it, when a new catalog version is in use.
     """
-    with _SCHEMA_LOCK:
-        hit = _SCHEMA_CACHE.get(cat.version)
-    if hit is not None:
-        return hit
     columns = cat.tables()
     rows = []
     for table in columns["table_name"].unique(maintain_order=True).to_list():
@@ -62,8 +53,6 @@ def schema_overview(cat: catalog.Catalog) -> pl.DataFrame:
             })
     frame = pl.DataFrame(rows, schema={"table": pl.String, "column": pl.String, "type": pl.String,
                                        "rows": pl.Int64, "examples": pl.String})
-    with _SCHEMA_LOCK:
-        _SCHEMA_CACHE[cat.version] = frame
     return frame
 
 

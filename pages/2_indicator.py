@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import charts, i18n, ui
-from monitor.i18n import t
-from monitor.indicators import IndicatorError
+from monitor import charts, ui
 
 ctx = ui.page("page_indicator")
-lang, k = ctx.lang, ctx.k
-tr = i18n.Translator(lang)
+t = ctx.t
 
 # ---- filters
 ind = ui.indicator_picker(ctx, shape=None)
@@ -22,37 +19,28 @@ if ind is None:
 view = ui.view_filters(ctx, ind, per=True) if ind.shape == "series" else None
 
 # ---- data
-try:
-    with st.spinner(t("computing", lang)):
-        if view is not None:
-            published = ctx.engine.series(ind.id, view)
-        else:
-            published = ctx.engine.cohort(ind.id, grain="year")
-except IndicatorError as exc:
-    st.error(str(exc))
+published = ui.series(ctx, ind, view)  # None: the error is shown
+if published is None:
     st.stop()
-frame = published.frame
+title = ind.label(ctx.lang)
 
 # ---- render
-st.markdown(f"## {ind.label(lang)}")
-st.markdown(i18n.pick(ind.description, lang))
+st.markdown(f"## {title}")
+st.markdown(t.pick(ind.description))
 st.caption(ui.indicator_facts(ctx, ind))
 
-tab_chart, tab_table, tab_def = st.tabs([t(f"tab_{n}", lang) for n in ("chart", "table", "definition")])
+tab_chart, tab_table, tab_def = st.tabs([t(f"tab_{n}") for n in ("chart", "table", "definition")])
 with tab_chart:
     if view is None:
-        fig = charts.cohort_chart(published, title=ind.label(lang), t=tr)
+        fig = charts.cohort_chart(published, title=title, t=t)
     else:
-        fig = charts.series_chart(published, title=ind.label(lang), unit=tr.unit(ind.unit), t=tr,
+        fig = charts.series_chart(published, title=title, unit=ui.unit_text(ctx, ind), t=t,
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
 with tab_table:
-    if view is None:
-        st.dataframe(ui.cohort_table(ctx, frame), hide_index=True)
-    else:
-        st.dataframe(ui.display_table(ctx, frame, ind), hide_index=True)
-    st.caption(t("suppression_note", lang, k=k))
-    ui.downloads(ctx, published.with_frame(frame.rename({"cohort": "period"})) if view is None else published,
-                 ind.id)
+    table = ui.cohort_table(ctx, published) if view is None else ui.display_table(ctx, published, ind)
+    st.dataframe(table, hide_index=True)
+    st.caption(t("suppression_note", k=ctx.k))
+    ui.downloads(ctx, published, ind.id)
 with tab_def:
     ui.definition(ctx, ind)

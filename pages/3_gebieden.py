@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import charts, geo, i18n, ui
-from monitor.i18n import t
-from monitor.rollup import Published
+from monitor import charts, ui
 
 ctx = ui.page("page_gebieden")
-lang, k = ctx.lang, ctx.k
-tr = i18n.Translator(lang)
+t = ctx.t
 
 # ---- filters
 ind = ui.indicator_picker(ctx)
@@ -23,40 +20,30 @@ view = ui.view_filters(ctx, ind, grains=("year", "quarter", "term"), default_gra
                        levels=("stadsdeel", "wijk"), default_level="stadsdeel", per=True, compare=False)
 
 # ---- data
-with st.spinner(t("computing", lang)):
-    frame = ctx.engine.series(ind.id, view).frame  # selection below keeps its suppression
-periods = frame.unique("period").sort("period_start")["period"].to_list()
-if not periods:
-    st.info(t("no_data_for_view", lang))
+published = ui.series(ctx, ind, view)
+if published is None:
     st.stop()
-complete = frame.filter(frame["complete"]).unique("period").sort("period_start")["period"].to_list()
-period = st.selectbox(t("period_shown", lang), periods, index=periods.index((complete or periods)[-1]),
-                      key="periode", bind="query-params")
-shown = frame.filter(frame["period"] == period)
-published = Published(shown, k, f"{ind.id}: {view.level}, {period}")
-geojson, geo_error = None, None
-if view.level == "wijk" and ctx.settings.geojson is not None:
-    try:
-        geojson = geo.load_geojson(ctx.settings.geojson, ctx.settings.geojson_key)
-    except geo.GeoError as exc:
-        geo_error = str(exc)
+period = ui.period_picker(ctx, published)
+if period is None:
+    st.info(t("no_data_for_view"))
+    st.stop()
+shown = ui.at_period(published, period, view.level)  # a selection: keeps its suppression
+geojson = ui.wijk_map(ctx, view)
 
 # ---- render
-title = f"{ind.label(lang)} · {period}"
-unit = t(f"per_{view.per}", lang).lower() if view.per else tr.unit(ind.unit)
-if geo_error:
-    st.warning(geo_error)
-tab_chart, tab_table = st.tabs([t("tab_chart", lang), t("tab_table", lang)])
+title = f"{ind.label(ctx.lang)} · {ui.period_label(ctx, period)}"
+unit = ui.value_unit(ctx, ind, view)
+tab_chart, tab_table = st.tabs([t("tab_chart"), t("tab_table")])
 with tab_chart:
     if geojson is not None:
-        fig = charts.choropleth(published, geojson, featureidkey=f"properties.{ctx.settings.geojson_key}",
-                                title=title, unit=unit, t=tr, attribution=t("map_attribution", lang))
+        fig = charts.choropleth(shown, geojson, featureidkey=f"properties.{ctx.settings.geojson_key}",
+                                title=title, unit=unit, t=t, attribution=t("map_attribution"))
         st.plotly_chart(fig, key="map")
     else:
         if view.level == "wijk" and ctx.settings.geojson is None:
-            st.caption(t("map_hint", lang))
-        st.plotly_chart(charts.area_bars(published, title=title, unit=unit, t=tr), key="bars")
+            st.caption(t("map_hint"))
+        st.plotly_chart(charts.area_bars(shown, title=title, unit=unit, t=t), key="bars")
 with tab_table:
     st.dataframe(ui.display_table(ctx, shown, ind), hide_index=True)
-    st.caption(t("suppression_note", lang, k=k))
-    ui.downloads(ctx, published, f"{ind.id}_{view.level}_{period}")
+    st.caption(t("suppression_note", k=ctx.k))
+    ui.downloads(ctx, shown, f"{ind.id}_{view.level}_{period}")

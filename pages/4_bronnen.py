@@ -4,38 +4,35 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import checks, ui
-from monitor.i18n import t
+from monitor import ui
 
 ctx = ui.page("page_bronnen")
-lang = ctx.lang
+t = ctx.t
 
 # ---- data
 report = ctx.engine.report
 extracts_table = ui.extracts_table(ctx, report)
 catalogue = ui.catalogue_table(ctx)
-registry_problems = [str(p) for p in ctx.engine.registry.problems]
-registry_problems += [p for s in report.staging for p in s.problems]  # staging files: the last build
-programme_problems = checks.check_programme(ctx.settings, set(ctx.engine.registry.indicators))
+problems = ui.file_problems(ctx)
 
 # ---- render
-st.markdown(t("catalog_built", lang, when=ui.timestamp(report.built_at, lang), file=report.database))
-st.subheader(t("extracts", lang))
+st.markdown(t("catalog_built", when=ui.timestamp(ctx, report.built_at), file=report.database))
+st.subheader(t("extracts"))
 st.dataframe(extracts_table, hide_index=True)
 for status in report.extracts:
     if status.problems:
-        word = t("kept_note", lang) if status.status == "kept" else t("failed_note", lang)
-        with st.expander(f"{status.name}: {len(status.problems)} {t('problems', lang)} · {word}",
+        word = t("kept_note") if status.status == "kept" else t("failed_note")
+        with st.expander(f"{status.name}: {len(status.problems)} {t('problems')} · {word}",
                          icon=":material/warning:"):
             st.markdown("\n".join(f"- `{p}`" for p in status.problems))
-st.markdown(t("contract_note", lang))  # markdown: inline code in a caption fails contrast
+st.markdown(t("contract_note"))  # markdown: inline code in a caption fails contrast
 
-st.subheader(t("indicator_catalogue", lang))
+st.subheader(t("indicator_catalogue"))
 st.dataframe(catalogue, hide_index=True, column_config={
-    t("col_link", lang): st.column_config.LinkColumn(t("col_link", lang), display_text=t("open", lang)),
+    t("col_link"): st.column_config.LinkColumn(t("col_link"), display_text=t("open")),
 })
-if registry_problems or programme_problems:
-    st.subheader(t("file_problems", lang))
-    st.markdown("\n".join(f"- `{p}`" for p in registry_problems + programme_problems))
+if problems:
+    st.subheader(t("file_problems"))
+    st.markdown("\n".join(f"- `{p}`" for p in problems))
 else:
-    st.success(t("files_ok", lang))
+    st.success(t("files_ok"))

@@ -157,6 +157,15 @@ def test_indicator_deep_link_quarter_in_english(engine: Engine) -> None:
     assert labels == [t("download_csv", "en"), t("download_xlsx", "en")]
 
 
+def test_indicator_term_periods_are_worded(engine: Engine) -> None:
+    """The roll-up gives a term's id as its period; the table shows the term's label in the language."""
+    ind_id = "huishoudens_schuldenvrij"
+    labels = {term.id: i18n.pick(term.label, "en") for term in engine.terms}
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, grain="term", lang="en")
+    periods = set(table(at)[t("col_period", "en")].astype(str))
+    assert periods and periods <= set(labels.values()), periods
+
+
 def test_pages_never_write_to_the_data_folder(demo_settings) -> None:
     """Every page runs (and the catalog is up to date); the extracts are byte for byte unchanged."""
     from tests.conftest import checksums

@@ -59,7 +59,7 @@ def test_series_csv_equals_the_library(demo_settings, capsys) -> None:
                                                 rollup.View(grain="year", level="stadsdeel")).frame
     assert len(rows) == expected.height
     for row, (period, area, value, suppressed) in zip(
-        rows, expected.select("period", "area", "value", "suppressed").iter_rows(), strict=True
+        rows, expected.frame.select("period", "area", "value", "suppressed").iter_rows(), strict=True
     ):
         assert (row["period"], row["area"]) == (period, area)
         assert row["value"] == (f"<{demo_settings.min_cell}" if suppressed else str(value))

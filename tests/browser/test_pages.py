@@ -6,6 +6,7 @@ tested without touching this file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,4 +96,42 @@ def test_no_request_leaves_localhost(server: str, app) -> None:
             tab.click()
         app.wait()
     assert app.requests, "no requests recorded"
+    app.assert_clean()
+
+
+# Interface words of the Dutch labels (labels.yaml, programme.yaml's term labels, units) that an
+# English page must not show. Place names from the data are proper nouns and allowed, so only
+# words that are interface words go here; code (the SQL of a query file) is not interface text.
+DUTCH_WORDS = ("Coalitieperiode", "huishoudens", "plaatsingen", "Gegevens", "Bijgewerkt", "Stadsdeel ",
+               "Doel", "Prognose", "Uitkomst")
+
+
+def _visible_text(app) -> str:
+    """The page's visible text without code blocks, with every tab opened once."""
+    texts = []
+    tabs = app.page.get_by_role("tab").all() or [None]
+    for tab in tabs:
+        if tab is not None:
+            tab.click()
+            app.wait()
+        texts.append(app.page.evaluate(
+            "() => { let s = document.body.innerText;"
+            " for (const el of document.querySelectorAll('pre, code')) s = s.split(el.innerText).join(' ');"
+            " return s; }"))
+    return "\n".join(texts)
+
+
+def _word(word: str) -> str:
+    """A whole word: not part of an id (`huishoudens_schuldenvrij`) or a path (`queries/...`)."""
+    return rf"(?<![\w/]){re.escape(word)}" + ("" if word.endswith(" ") else r"(?!\w)")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_english_pages_show_no_dutch(server: str, app, slug: str) -> None:
+    """Every page with ?lang=en: no Dutch interface word anywhere in the visible text, in any tab."""
+    app.open(server, f"{page_path(slug)}?lang=en")
+    text = _visible_text(app)
+    found = sorted(w for w in DUTCH_WORDS if re.search(_word(w), text))
+    lines = [line for line in text.splitlines() if any(w in line for w in found)]
+    assert not found, f"Dutch on /{slug}?lang=en: {found}\n" + "\n".join(lines[:10])
     app.assert_clean()

@@ -1,0 +1,83 @@
+"""The Streamlit frame: what pages use, and the only part of `monitor` that imports Streamlit.
+
+- `frame`: the page context (`Ctx`, with its translator `ctx.t`), page setup, sidebar, language;
+- `filters`: widgets bound to the URL (indicator, term, programme, view, area, period);
+- `data`: what pages show, selected from the engine (scorecards, funnel, cohorts, areas);
+- `cards`: the scorecard card pieces;
+- `present`: tables, downloads, definitions, the catalogue, links;
+- `workbench`: the workbench page's session state.
+
+Pages import this package (and `monitor.charts`) only, never the data layers.
+"""
+
+from monitor.ui import workbench
+from monitor.ui.cards import (
+    STATUS_ORDER,
+    ambition_title,
+    card_heading,
+    card_numbers,
+    card_outputs,
+    card_projection,
+    card_status_line,
+    figure_text,
+    sparkline_label,
+    status_badge,
+    status_counts,
+)
+from monitor.ui.data import (
+    at_period,
+    cards,
+    cohorts,
+    events,
+    explanation,
+    file_problems,
+    funnel,
+    latest_by_stadsdeel,
+    period_picker,
+    periods,
+    programme_cards,
+    programme_chart_series,
+    programme_description,
+    programme_note,
+    series,
+    value_unit,
+    wijk_map,
+)
+from monitor.ui.filters import (
+    area_filter,
+    indicator_picker,
+    latest_areas,
+    month_options,
+    programme_picker,
+    term_picker,
+    url_choice,
+    view_filters,
+)
+from monitor.ui.frame import HOME, PAGES_DIR, Ctx, fatal, page, page_files, page_slug
+from monitor.ui.present import (
+    catalogue_table,
+    cohort_table,
+    definition,
+    display_table,
+    downloads,
+    extracts_table,
+    indicator_facts,
+    indicator_url,
+    period_label,
+    programme_title,
+    timestamp,
+    unit_text,
+)
+
+__all__ = [
+    "HOME", "PAGES_DIR", "STATUS_ORDER", "Ctx", "ambition_title", "area_filter", "at_period",
+    "card_heading", "card_numbers", "card_outputs", "card_projection", "card_status_line", "cards",
+    "catalogue_table", "cohort_table", "cohorts", "definition", "display_table", "downloads",
+    "events", "explanation", "extracts_table", "fatal", "figure_text", "file_problems", "funnel",
+    "indicator_facts", "indicator_picker", "indicator_url", "latest_areas", "latest_by_stadsdeel",
+    "month_options", "page", "page_files", "page_slug", "period_label", "period_picker", "periods",
+    "programme_cards", "programme_chart_series", "programme_description", "programme_note",
+    "programme_picker", "programme_title", "series", "sparkline_label", "status_badge",
+    "status_counts", "term_picker", "timestamp", "unit_text", "url_choice", "value_unit",
+    "view_filters", "wijk_map", "workbench",
+]

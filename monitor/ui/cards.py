@@ -1,0 +1,100 @@
+"""Scorecard card pieces: status badge, heading, numbers, projection, outputs, sparkline label.
+
+Every number comes from a `scorecard.Card`, whose figures come from the roll-up's
+suppressed rolling twelve-month view; here they are only worded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from monitor.scorecard import Card, Figure
+from monitor.ui.present import indicator_url
+
+if TYPE_CHECKING:
+    from monitor.ui.frame import Ctx
+
+STATUS_ORDER = ("on_track", "attention", "off_track", "no_target")
+# Material Symbols ship with Streamlit (no web font fetched). Text colour stays the default
+# (contrast); shape and the word beside it carry the meaning, not colour.
+_STATUS_ICON = {"on_track": ":material/check_circle:", "attention": ":material/warning:",
+                "off_track": ":material/cancel:", "no_target": ":material/remove:"}
+
+
+def status_badge(ctx: Ctx, code: str) -> str:
+    """Status as icon and word: never colour alone."""
+    return f"{_STATUS_ICON[code]} {ctx.t(f'status_{code}')}"
+
+
+def status_counts(ctx: Ctx, cards: list[Card]) -> str:
+    """`✓ On track: **3** · ⚠ Attention: **1**`: how many cards have each status (none left out)."""
+    counts = {code: sum(c.status.code == code for c in cards) for code in STATUS_ORDER}
+    return " · ".join(f"{status_badge(ctx, code)}: **{n}**" for code, n in counts.items() if n)
+
+
+def ambition_title(ctx: Ctx, card: Card) -> str:
+    return ctx.t.pick(card.ambition.title)
+
+
+def card_heading(ctx: Ctx, card: Card) -> None:
+    st.markdown(f"#### [{ambition_title(ctx, card)}]({indicator_url(ctx, card.indicator.id)})")
+    st.markdown(f"**{status_badge(ctx, card.status.code)}** · {card.indicator.label(ctx.lang)}")
+
+
+def card_status_line(ctx: Ctx, card: Card) -> None:
+    """The status and the outcome indicator, linked (the programme page's heading line)."""
+    st.markdown(f"**{status_badge(ctx, card.status.code)}** · "
+                f"[{card.indicator.label(ctx.lang)}]({indicator_url(ctx, card.indicator.id)})")
+
+
+def sparkline_label(ctx: Ctx, card: Card) -> str:
+    """What the sparkline shows, for screen readers."""
+    return ctx.t("sparkline_label", indicator=card.indicator.label(ctx.lang),
+                 status=ctx.t(f"status_{card.status.code}"))
+
+
+def figure_text(ctx: Ctx, fig: Figure, unit: str) -> str:
+    """A scorecard figure as the reader sees it (the hidden-cell mark when suppressed)."""
+    return ctx.t.value(fig.value, unit, suppressed=fig.suppressed, k=ctx.k)
+
+
+def card_numbers(ctx: Ctx, card: Card) -> None:
+    t, unit = ctx.t, card.indicator.unit
+    cur = figure_text(ctx, card.current, unit)
+    delta = t.signed(card.change, unit) if card.change is not None else None
+    colour = {"up": "normal", "down": "inverse"}.get(card.indicator.direction, "off")
+    label = t("current_twelve") if card.indicator.measure != "stock" else t("current_stock")
+    st.metric(label, cur, delta=f"{delta} {t('vs_year_earlier')}" if delta else None, delta_color=colour)
+    if card.as_of:
+        st.caption(f"{t('as_of')} {t.month(card.as_of)}")
+
+
+def card_projection(ctx: Ctx, card: Card) -> None:
+    t, unit = ctx.t, card.indicator.unit
+    lines = []
+    if card.target is not None:
+        source = t("illustrative") if card.target.illustrative else card.target.source
+        lines.append(f"{t('target')} {card.target.year}: **{t.value(card.target.value, unit)}** ({source})")
+    if card.expected_now is not None:
+        lines.append(f"{t('expected_now')}: {t.value(card.expected_now, unit)}")
+    if card.projection is not None:
+        p = card.projection
+        lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit)}** "
+                     f"({t.value(p.low, unit)} – {t.value(p.high, unit)})")
+    if card.reaches_target is not None:
+        lines.append(t("reaches_yes") if card.reaches_target else t("reaches_no"))
+    st.markdown("  \n".join(lines))
+
+
+def card_outputs(ctx: Ctx, card: Card) -> None:
+    t = ctx.t
+    st.markdown(f"**{t('outputs')}**")
+    for line in card.outputs:
+        unit = line.indicator.unit
+        value = figure_text(ctx, line.current, unit)
+        change = t.signed(line.change, unit) if line.change is not None else ""
+        st.markdown(f"[{line.indicator.label(ctx.lang)}]({indicator_url(ctx, line.indicator.id)}): "
+                    f"**{value}** {f'({change})' if change else ''}")
+

@@ -1,0 +1,164 @@
+"""Presentation: tables as the reader sees them, downloads, an indicator's definition and facts,
+the extracts table and the indicator catalogue, links to the indicator page.
+
+Codes from the library (period, unit, kind, status) are worded here, in the page's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import polars as pl
+import streamlit as st
+
+from monitor import catalog, exports
+from monitor.indicators import Indicator
+from monitor.rollup import Published
+
+if TYPE_CHECKING:
+    from monitor.ui.frame import Ctx
+
+
+def unit_text(ctx: Ctx, ind: Indicator) -> str:
+    """The indicator's unit as a reader sees it (its own `unit_label` when it has one)."""
+    return ctx.t.unit(ind.unit, getattr(ind, "unit_label", None))
+
+
+def period_label(ctx: Ctx, period: str) -> str:
+    """A period code as the reader sees it: a term's id becomes its label; other codes stay as they are.
+
+    The roll-up returns a term's id as the period of grain `term` (the library never picks
+    a language); `2024`, `2024-Q1`, `2024-03` and `2023-11/2024-10` read the same in both.
+    """
+    for term in ctx.engine.terms:
+        if term.id == period:
+            return ctx.t.pick(term.label)
+    return period
+
+
+def downloads(ctx: Ctx, frame: Published, name: str) -> None:
+    """CSV for Dutch Excel and .xlsx, both with the same suppression as the screen.
+
+    A cohort frame's `cohort` is written as the download's period.
+    """
+    if "cohort" in frame.frame.columns and "period" not in frame.frame.columns:
+        frame = frame.with_frame(frame.frame.rename({"cohort": "period"}))
+    c1, c2 = st.columns(2)
+    c1.download_button(ctx.t("download_csv"), exports.csv_dutch_excel(frame, lang=ctx.lang),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+    c2.download_button(ctx.t("download_xlsx"), exports.xlsx(frame, lang=ctx.lang),
+                       file_name=f"{name}.xlsx", key=f"xlsx_{name}",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFrame:
+    """The frame as the reader sees it: worded periods, formatted numbers, the mark for hidden cells."""
+    t, frame = ctx.t, published.frame
+    hidden = frame["suppressed"].to_list()
+
+    def column(key: str, texts: list[str]) -> pl.Series:
+        return pl.Series(t(key), texts, dtype=pl.String)
+
+    cols: list[pl.Series] = []
+    if "period" in frame.columns:
+        cols.append(column("col_period", [period_label(ctx, p) for p in frame["period"]]))
+    if "area_name" in frame.columns:
+        cols.append(frame["area_name"].alias(t("col_area")))
+    values = zip(frame["result"].to_list(), hidden, strict=True)
+    cols.append(column("col_value", [t.value(v, ind.unit, suppressed=s, k=ctx.k) for v, s in values]))
+    if ind.measure == "ratio":
+        dens = zip(frame["denominator"].to_list(), hidden, strict=True)
+        cols.append(column("col_denominator", [t.value(v, "", suppressed=s, k=ctx.k) for v, s in dens]))
+    if "result_prev" in frame.columns:
+        cols.append(column("col_prev", [t.value(v, ind.unit) for v in frame["result_prev"]]))
+        cols.append(column("col_change", [t.signed(v, ind.unit) for v in frame["change"]]))
+    return pl.DataFrame(cols)
+
+def cohort_table(ctx: Ctx, published: Published) -> pl.DataFrame:
+    t, frame = ctx.t, published.frame
+    shown = [t.value(v, "%", suppressed=s, k=ctx.k)
+             for v, s in zip(frame["result"].to_list(), frame["suppressed"].to_list(), strict=True)]
+    return frame.select(
+        pl.col("cohort").alias(t("cohort")),
+        pl.col("months_since").alias(t("months_since")),
+        pl.col("area").alias(t("col_area")),
+    ).with_columns(pl.Series(t("col_value"), shown))
+
+
+def indicator_facts(ctx: Ctx, ind: Indicator) -> str:
+    """One line: kind, measure, unit, direction, programme."""
+    t = ctx.t
+    return " · ".join([
+        t(f"kind_{ind.kind}"), t(f"measure_{ind.measure}"), f"{t('unit')}: {unit_text(ctx, ind)}",
+        t(f"direction_{ind.direction}"), f"{t('programme')}: {programme_title(ctx, ind.programme)}",
+    ])
+
+
+def programme_title(ctx: Ctx, prog_id: str) -> str:
+    """A programme's title in the page's language (its id when programme.yaml does not name it)."""
+    pf = ctx.engine.programme_or_none
+    prog = pf.programmes.get(prog_id) if pf else None
+    return ctx.t.pick(prog.title) if prog is not None else prog_id
+
+
+def definition(ctx: Ctx, ind: Indicator) -> None:
+    """Description, sources, drivers (linked) and the SQL itself: the indicator is its file."""
+    t, indicators = ctx.t, ctx.engine.registry.indicators
+    st.markdown(f"**{t('sources')}:** " + ", ".join(f"`{s}`" for s in ind.sources))
+    if ind.drivers:
+        links = ", ".join(f"[{indicators[d].label(ctx.lang)}]({indicator_url(ctx, d)})"
+                          for d in ind.drivers if d in indicators)
+        st.markdown(f"**{t('drivers')}:** {links}")
+    st.markdown(f"**{t('file')}:** `queries/{ind.path.name}`")
+    # no syntax colours: Streamlit's SQL palette fails WCAG contrast (comments 3.6:1)
+    st.code(ind.path.read_text(encoding="utf-8"), language=None)
+
+
+def timestamp(ctx: Ctx, iso: str) -> str:
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{ctx.t.date(moment.date())} {moment:%H:%M}"
+
+
+def extracts_table(ctx: Ctx, report: catalog.BuildReport) -> pl.DataFrame:
+    """One row per extract as the sources page shows it."""
+    t = ctx.t
+    rows = []
+    for e in report.extracts:
+        rows.append({
+            t("col_extract"): e.name,
+            t("col_status"): t(f"extract_{e.status}"),
+            t("col_rows"): t.number(e.rows),
+            t("col_period"): (f"{t.date(dt.date.fromisoformat(e.period[0]))} – "
+                              f"{t.date(dt.date.fromisoformat(e.period[1]))}") if e.period else "–",
+            t("col_modified"): timestamp(ctx, e.modified) if e.modified else "–",
+            t("col_problems"): len(e.problems),
+            t("col_demo"): t("yes") if e.demo else t("no"),
+        })
+    return pl.DataFrame(rows)
+
+
+def catalogue_table(ctx: Ctx) -> pl.DataFrame:
+    """The data dictionary of indicators, generated from the query files."""
+    t = ctx.t
+    rows = []
+    for ind in sorted(ctx.engine.registry.indicators.values(), key=lambda i: (i.programme, i.kind, i.id)):
+        rows.append({
+            t("indicator"): ind.label(ctx.lang),
+            "id": ind.id,
+            t("programme"): programme_title(ctx, ind.programme),
+            t("col_kind"): t(f"kind_{ind.kind}"),
+            t("col_measure"): t(f"measure_{ind.measure}"),
+            t("unit"): unit_text(ctx, ind),
+            t("sources"): ", ".join(ind.sources),
+            t("drivers"): ", ".join(ind.drivers),
+            t("col_description"): t.pick(ind.description),
+            t("col_link"): indicator_url(ctx, ind.id),
+        })
+    return pl.DataFrame(rows)
+
+
+def indicator_url(ctx: Ctx, ind_id: str) -> str:
+    """A relative link to the indicator page that keeps the language."""
+    query = "&".join(f"{k}={v}" for k, v in ctx.link_params(id=ind_id).items())
+    return f"indicator?{query}"

@@ -1,0 +1,151 @@
+"""The workbench page's state machine: run a query, remember and reuse the history, check a form.
+
+State lives in Streamlit's session (one analyst's history per browser session);
+`monitor.workbench` does the work (guarded SQL through `Catalog.guarded`, the schema
+browser, make-an-indicator). The page keeps only layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+import streamlit as st
+
+from monitor import workbench
+from monitor.rollup import Published
+from monitor.ui.present import unit_text
+
+if TYPE_CHECKING:
+    from monitor.ui.frame import Ctx
+
+EXAMPLE_SQL = workbench.EXAMPLE_SQL
+IndicatorForm = workbench.IndicatorForm
+RunOutcome = workbench.RunOutcome
+FormOutcome = workbench.FormOutcome
+chartable_columns = workbench.chartable_columns
+quick_chart = workbench.quick_chart
+
+
+def enabled(ctx: Ctx) -> bool:
+    """Whether this deployment shows the workbench (MONITOR_WORKBENCH); it shows record-level data."""
+    return ctx.settings.workbench
+
+
+def schema(ctx: Ctx) -> pl.DataFrame:
+    """Tables, columns, types, rows and examples; cached by the engine (one per catalog version)."""
+    return ctx.engine.memo(("schema",), lambda: workbench.schema_overview(ctx.engine.catalog))
+
+
+def tables(ctx: Ctx) -> pl.DataFrame:
+    """One row per table of the schema (table, rows, columns)."""
+    return workbench.table_summary(schema(ctx))
+
+
+def columns_of(ctx: Ctx, table: str | None) -> pl.DataFrame:
+    frame = schema(ctx)
+    return frame.filter(frame["table"] == table).drop("table", "rows")
+
+
+def limits(ctx: Ctx) -> str:
+    """The guard's limits as a caption: timeout, row cap, memory."""
+    s = ctx.settings
+    return ctx.t("wb_limits", timeout=ctx.t.number(s.query_timeout_s, 0), rows=ctx.t.number(s.row_cap),
+                 memory=s.memory_limit)
+
+
+def _state():
+    state = st.session_state
+    state.setdefault("wb_history", [])
+    return state
+
+
+def reuse(sql: str) -> None:
+    """History click: put the query back into the editor (runs before the editor is drawn)."""
+    _state()["wb_sql"] = sql
+
+
+def run(ctx: Ctx, sql: str) -> None:
+    """Run the editor's query, remember it in the history and forget an earlier form check."""
+    state = _state()
+    with st.spinner(ctx.t("computing")):
+        outcome = workbench.run(ctx.engine.catalog, sql or "", ctx.settings)
+    state["wb_outcome"] = outcome
+    state["wb_history"] = workbench.remember(state["wb_history"], outcome)
+    state.pop("wb_form_outcome", None)
+
+
+def outcome() -> workbench.RunOutcome | None:
+    """The latest run of this session (kept across reruns)."""
+    return _state().get("wb_outcome")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    label: str
+    sql: str
+
+
+def history(ctx: Ctx) -> list[HistoryEntry]:
+    """The session's queries, newest first, each with a one-line summary (rows, or what went wrong)."""
+    out = []
+    for entry in _state()["wb_history"]:
+        summary = (ctx.t("wb_rows", rows=ctx.t.number(entry.rows)) if entry.outcome == "ok"
+                   else ctx.t(f"wb_{entry.outcome}"))
+        out.append(HistoryEntry(workbench.history_label(entry, summary, width=48), entry.sql))
+    return out
+
+
+def result_caption(ctx: Ctx, result: workbench.RunOutcome) -> str:
+    return ctx.t("wb_rows_elapsed", rows=ctx.t.number(result.frame.height),
+                 seconds=ctx.t.number(result.elapsed_s, 2))
+
+
+def truncated_note(ctx: Ctx, result: workbench.RunOutcome) -> str | None:
+    return ctx.t("wb_truncated", cap=ctx.t.number(result.row_cap)) if result.truncated else None
+
+
+def as_csv(frame: pl.DataFrame) -> bytes:
+    return workbench.to_csv(frame)
+
+
+def as_parquet(frame: pl.DataFrame) -> bytes:
+    return workbench.to_parquet(frame)
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What the make-an-indicator form offers: programmes (id -> title), outputs (id -> label), tables."""
+
+    programmes: dict[str, str]
+    outputs: dict[str, str]
+    tables: list[str]
+    sources: list[str]  # the tables the query reads: the form's default sources
+
+
+def form_choices(ctx: Ctx, sql: str) -> FormChoices:
+    pf = ctx.engine.programme_or_none
+    programmes = {p: ctx.t.pick(prog.title) for p, prog in pf.programmes.items()} if pf else {}
+    registry = ctx.engine.registry.indicators
+    outputs = {i: registry[i].label(ctx.lang) for i in sorted(registry) if registry[i].kind == "output"}
+    tables, detected = workbench.form_sources(sql, ctx.engine.catalog.table_names(), ctx.settings.queries_dir)
+    return FormChoices(programmes, outputs, tables, detected)
+
+
+def check_form(ctx: Ctx, form: workbench.IndicatorForm, sql: str) -> None:
+    """Check the form against the indicator contract; the outcome is kept for the next reruns."""
+    with st.spinner(ctx.t("computing")):
+        _state()["wb_form_outcome"] = workbench.indicator_from_form(ctx.engine, form, sql)
+
+
+def form_outcome() -> workbench.FormOutcome | None:
+    return _state().get("wb_form_outcome")
+
+
+def preview(ctx: Ctx, checked: workbench.FormOutcome) -> tuple[Published, str] | None:
+    """The checked indicator's preview series (suppressed like any roll-up) and its worded unit."""
+    ind, shown = checked.indicator, checked.preview
+    if shown is None or ind is None:
+        return None
+    return (shown, unit_text(ctx, ind)) if not shown.frame.is_empty() else None
