@@ -6,6 +6,7 @@ Each problem is one line naming the file (and column or line) and what to fix.
 from __future__ import annotations
 
 from monitor import extracts
+from monitor.problems import display_path
 from monitor.settings import Settings
 
 
@@ -58,6 +59,6 @@ def check_all(settings: Settings) -> list[str]:
     problems += indicators.check_queries(settings, programme_ids)
     registry = indicators.load_registry(settings.queries_dir, programme_ids)
     problems += staging.indicator_problems(
-        settings.queries_dir, ((indicators.display_path(i.path), i.sql, i.sources) for i in registry))
+        settings.queries_dir, ((display_path(i.path), i.sql, i.sources) for i in registry))
     problems += check_programme(settings, set(registry.indicators))
     return problems

@@ -56,7 +56,7 @@ def test_series_csv_equals_the_library(demo_settings, capsys) -> None:
     rows = _rows(capsys.readouterr().out)
     assert list(rows[0]) == ["period", "area", "value"]
     expected = get_engine(demo_settings).series("huishoudens_schuldenvrij",
-                                                rollup.View(grain="year", level="stadsdeel")).frame
+                                                rollup.View(grain="year", level="stadsdeel"))
     assert len(rows) == expected.height
     for row, (period, area, value, suppressed) in zip(
         rows, expected.frame.select("period", "area", "value", "suppressed").iter_rows(), strict=True

@@ -78,14 +78,41 @@ def card_projection(ctx: Ctx, card: Card) -> None:
         source = t("illustrative") if card.target.illustrative else card.target.source
         lines.append(f"{t('target')} {card.target.year}: **{t.value(card.target.value, unit)}** ({source})")
     if card.expected_now is not None:
-        lines.append(f"{t('expected_now')}: {t.value(card.expected_now, unit)}")
+        line = f"{t('expected_now')}: {t.value(card.expected_now, unit)}"
+        if card.status.gap is not None and card.current.value is not None:
+            side = "gap_above" if card.status.gap >= 0 else "gap_below"
+            line += f" ({t(side, gap=t.value(abs(card.status.gap), unit))})"
+        lines.append(line)
     if card.projection is not None:
         p = card.projection
         lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit)}** "
                      f"({t.value(p.low, unit)} – {t.value(p.high, unit)})")
-    if card.reaches_target is not None:
-        lines.append(t("reaches_yes") if card.reaches_target else t("reaches_no"))
+    if card.reaches_target is not None and card.target is not None:
+        lines.append(t(_reaches_key(card), months=(card.projection.months or 0) if card.projection else 0,
+                       year=card.target.year))
     st.markdown("  \n".join(lines))
+    if card.projection is not None:
+        st.caption(projection_method(ctx, card.projection))
+
+
+def _reaches_key(card: Card) -> str:
+    """Whether the trend reaches the term's target, said against the status beside it.
+
+    The status compares today's value with today's point on the path; the projection
+    looks at the end of the term. When they disagree (behind the path, yet the trend
+    reaches the target; or on the path, yet the trend falls short), the sentence says
+    so ("still", "after all"), so a reader does not see two opposite messages.
+    """
+    on_path = card.status.code == "on_track"
+    if card.reaches_target:
+        return "reaches_yes" if on_path else "reaches_yes_despite"
+    return "reaches_no_despite" if on_path else "reaches_no"
+
+
+def projection_method(ctx: Ctx, p) -> str:
+    """How the projection was made, worded: the method code and its parameters come from the library."""
+    text = ctx.t(f"projection_method_{p.method}", months=p.months or 0)
+    return f"{ctx.t('projection')}: {text}" + (f", {ctx.t('projection_on_logit')}" if p.on_logit else "")
 
 
 def card_outputs(ctx: Ctx, card: Card) -> None:

@@ -82,10 +82,15 @@ def page(title_key: str) -> Ctx:
     return ctx
 
 
+def _switch_label() -> str:
+    """`Taal / Language`: the switch names itself in every language, for a reader of either."""
+    return " / ".join(i18n.t("language", code) for code in i18n.LANGUAGES)
+
+
 def _language_switch(lang: str) -> str:
     with st.sidebar:
-        choice = url_choice(st.segmented_control, "Taal / Language", ["nl", "en"], key="lang", default="nl",
-                            format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
+        choice = url_choice(st.segmented_control, _switch_label(), list(i18n.LANGUAGES), key="lang",
+                            default="nl", format_func=lambda code: i18n.t("language_name", code),
                             required=True)
     return i18n.lang_or_default(choice or lang)
 
