@@ -83,4 +83,3 @@ def read_report(settings: Settings | None = None) -> BuildReport | None:
         return None
     data = json.loads(path.read_text())
     return BuildReport.from_json(data["report"])
-
