@@ -1,0 +1,45 @@
+"""The catalog: validated extracts loaded as DuckDB tables, and guarded query execution.
+
+- `builder`: validate, load, staging tables, fingerprint, the manifest swapped in atomically;
+- `report`: the build report (`BuildReport`, `ExtractStatus`) kept in the manifest;
+- `connection`: the hardened read-only connection (`Catalog`), guarded queries and their errors.
+
+This is the only package that opens DuckDB; `monitor.staging` runs on the build connection it
+hands over. Callers use the names below (`catalog.build`, `catalog.open_catalog`, ...).
+"""
+
+from __future__ import annotations
+
+from monitor.catalog.builder import build, ensure_catalog, has_extracts
+from monitor.catalog.connection import (
+    Catalog,
+    CatalogMissing,
+    QueryError,
+    QueryFailed,
+    QueryRefused,
+    QueryResult,
+    QueryTimeout,
+    open_catalog,
+    open_connections,
+)
+from monitor.catalog.report import EXTRACT_STATUSES, MANIFEST, BuildReport, ExtractStatus, read_report
+
+__all__ = [
+    "EXTRACT_STATUSES",
+    "MANIFEST",
+    "BuildReport",
+    "Catalog",
+    "CatalogMissing",
+    "ExtractStatus",
+    "QueryError",
+    "QueryFailed",
+    "QueryRefused",
+    "QueryResult",
+    "QueryTimeout",
+    "build",
+    "ensure_catalog",
+    "has_extracts",
+    "open_catalog",
+    "open_connections",
+    "read_report",
+]

@@ -1,0 +1,192 @@
+"""The build: validate the extracts, load the good ones into a new catalog file, swap it in.
+
+Build writes a new database file and swaps it in by rewriting a small manifest
+atomically, so readers never see a half-built catalog, and an extract that fails
+validation keeps the table it had in the previous catalog. After the extracts, the
+staging files (`<queries_dir>/_staging/stg_*.sql`, see `monitor.staging`) are built
+as tables, on a connection that no longer reaches files. A fingerprint of the
+extracts, the staging files and the contract skips a build when nothing changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from monitor import extracts, staging
+from monitor.catalog.connection import _do
+from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_report
+from monitor.settings import Settings, get_settings
+
+
+def _fingerprint(settings: Settings) -> str:
+    parts: list[Any] = [extracts.CONTRACT_VERSION]
+    for name in extracts.LOAD_ORDER:
+        path = extracts.find_extract(settings.data_dir, name)
+        parts.append([name, extracts.fingerprint(path) if path else None])
+    parts.append(["staging", staging.fingerprint(settings.queries_dir)])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _build_lock(settings: Settings) -> Iterator[None]:
+    """One build at a time across processes (the app and the CLI may both start one)."""
+    settings.catalog_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.catalog_dir / "build.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def has_extracts(settings: Settings) -> bool:
+    return any(extracts.find_extract(settings.data_dir, n) for n in extracts.LOAD_ORDER)
+
+
+def build(settings: Settings | None = None, *, force: bool = False) -> BuildReport:
+    """Validate every extract and load the good ones into a fresh catalog file, then the staging tables.
+
+    Skipped (returning the previous report with built=False) when no extract and
+    no staging file changed since the last build.
+    """
+    settings = settings or get_settings()
+    with _build_lock(settings):
+        manifest_path = settings.catalog_dir / MANIFEST
+        fp = _fingerprint(settings)
+        previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
+        if (
+            not force
+            and previous
+            and previous.get("fingerprint") == fp
+            and (settings.catalog_dir / previous["report"]["database"]).is_file()
+        ):
+            report = BuildReport.from_json(previous["report"])
+            report.built = False
+            return report
+        prev_db = settings.catalog_dir / previous["report"]["database"] if previous else None
+        return _build_new(settings, fp, prev_db if prev_db and prev_db.is_file() else None)
+
+
+def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport:
+    version = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    name = f"catalog-{version}.duckdb"
+    tmp = settings.catalog_dir / f".{name}.tmp"
+    final = settings.catalog_dir / name
+    statuses: list[ExtractStatus] = []
+    con = duckdb.connect(str(tmp))
+    try:
+        if prev_db is not None:
+            _do(con, f"ATTACH '{prev_db}' AS previous (READ_ONLY)")
+        wijk_codes: list[str] | None = None
+        for extract in extracts.LOAD_ORDER:
+            status = _load_one(con, settings, extract, wijk_codes, prev_db is not None)
+            statuses.append(status)
+            if extract == "areas" and status.status in {"loaded", "kept"}:
+                rows = _do(con, "SELECT DISTINCT wijk_code FROM areas")
+                wijk_codes = [r[0] for r in rows]
+        if prev_db is not None:
+            _do(con, "DETACH previous")
+        # Staging SQL is a query file like the indicators: it reads tables, never files or extensions.
+        for statement in ("SET enable_external_access = false", "SET autoload_known_extensions = false",
+                          "SET autoinstall_known_extensions = false"):
+            _do(con, statement)
+        staged = staging.build_all(con, settings.queries_dir)
+        _do(con, "CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, final)
+    report = BuildReport(True, name, version, dt.datetime.now().isoformat(timespec="seconds"), statuses,
+                         staged)
+    manifest = {"fingerprint": fp, "report": report.to_json()}
+    tmp_manifest = settings.catalog_dir / f".{MANIFEST}.tmp"
+    tmp_manifest.write_text(json.dumps(manifest, indent=2, default=str))
+    os.replace(tmp_manifest, settings.catalog_dir / MANIFEST)
+    _remove_old(settings, keep=name)
+    return report
+
+
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    name: str,
+    wijk_codes: list[str] | None,
+    has_previous: bool,
+) -> ExtractStatus:
+    result, frame = extracts.validate(settings.data_dir, name, wijk_codes=wijk_codes)
+    status = ExtractStatus(
+        name,
+        "loaded",
+        file=str(result.path.name) if result.path else None,
+        rows=result.rows,
+        period=(result.period[0].isoformat(), result.period[1].isoformat()) if result.period else None,
+        modified=(
+            dt.datetime.fromtimestamp(
+                max(f.stat().st_mtime for f in extracts.extract_files(result.path))
+            ).isoformat(timespec="seconds")
+            if result.path
+            else None
+        ),
+        demo=result.demo,
+        problems=[str(p) for p in result.problems],
+    )
+    if frame is not None:
+        con.register("incoming", frame.to_arrow())
+        _do(con, f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+        con.unregister("incoming")
+        return status
+    kept = False
+    if has_previous:
+        exists = _do(
+            con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = ?",
+            [name],
+        )
+        if exists[0][0]:
+            _do(con, f'CREATE TABLE "{name}" AS SELECT * FROM previous."{name}"')
+            kept = True
+    status.status = "kept" if kept else ("missing" if result.path is None else "failed")
+    if kept:
+        # rows and period describe what the dashboard shows: the last good table
+        status.rows = _do(con, f'SELECT count(*) FROM "{name}"')[0][0]
+    return status
+
+
+def _remove_old(settings: Settings, keep: str) -> None:
+    """Old catalog files go once the manifest points elsewhere; open readers keep their inode."""
+    for old in settings.catalog_dir.glob("catalog-*.duckdb"):
+        if old.name != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def ensure_catalog(
+    settings: Settings | None = None, progress: Callable[[str], None] | None = None
+) -> BuildReport:
+    """First start: write demo extracts when the data folder has none, then build if needed."""
+    settings = settings or get_settings()
+    say = progress or (lambda _msg: None)
+    if not has_extracts(settings):
+        from monitor import sample  # only on first start: keeps import of the query side light
+
+        say(f"No extracts in {settings.data_dir}: generating demo data for Den Haag...")
+        sample.write_sample(settings.data_dir)
+    report = read_report(settings)
+    if report is None or _fingerprint(settings) != _manifest_fingerprint(settings):
+        say("Validating extracts and building the catalog...")
+        report = build(settings)
+    return report
+
+
+def _manifest_fingerprint(settings: Settings) -> str | None:
+    path = settings.catalog_dir / MANIFEST
+    return json.loads(path.read_text()).get("fingerprint") if path.is_file() else None
