@@ -170,7 +170,7 @@ def contract_markdown() -> str:
     lines = [
         "# Extracts: what to deliver",
         "",
-        "<!-- Generated from monitor/extracts.py by `python -m monitor contract`; do not edit. -->",
+        "<!-- Generated from monitor/extracts/contract.py by `python -m monitor contract`; do not edit. -->",
         "",
         f"Extract contract version {CONTRACT_VERSION}. Deliver one Parquet file `<extract>.parquet`"
         " (or a folder `<extract>/` of Parquet files) per extract into this folder.",
