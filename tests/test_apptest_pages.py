@@ -87,6 +87,29 @@ def test_home_numbers_equal_library(engine: Engine, lang: str) -> None:
     assert [m.value for m in at.metric] == expected
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_home_arrows_follow_the_sign_and_colours_whether_it_is_good(engine: Engine, lang: str) -> None:
+    """A fall is a down-arrow, whatever minus sign the words use; green only when it is good news."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    cards = _home_cards(engine)
+    at = run_page(ui.HOME, **({"lang": "en"} if lang == "en" else {}))
+    seen = set()
+    for card, metric in zip(cards, at.metric, strict=True):
+        proto = metric.proto
+        change, direction = card.change, card.indicator.direction
+        if change is None or change == 0:
+            assert proto.direction == Metric.MetricDirection.NONE
+            continue
+        assert proto.direction == (Metric.MetricDirection.UP if change > 0 else Metric.MetricDirection.DOWN)
+        good = (change > 0) == (direction == "up") if direction in ("up", "down") else None
+        colours = Metric.MetricColor
+        expected = {True: colours.GREEN, False: colours.RED, None: colours.GRAY}
+        assert proto.color == expected[good], f"{card.ambition.id}: change {change}, direction {direction}"
+        seen.add((change > 0, good))
+    assert (False, False) in seen or (False, True) in seen, "the demo has no falling card to check"
+
+
 def test_home_one_heading_and_status_per_ambition(engine: Engine) -> None:
     pf = engine.programme
     term = programme.current_term(pf, engine.as_of)

@@ -164,3 +164,18 @@ def test_output_frames_start_with_the_outcome(engine, cards) -> None:
             assert frame["period_start"].min() >= start
             full = engine.series(ind.id).frame
             assert frame.height == full.filter(pl.col("period_start") >= start).height
+
+
+@pytest.mark.parametrize(("change", "direction", "expected"), [
+    (-57.0, "up", ("down", "red")),     # fewer people into work: a fall, and bad news
+    (-57.0, "down", ("down", "green")),  # fewer people on social assistance: a fall, good news
+    (379.0, "down", ("up", "red")),
+    (97.0, "up", ("up", "green")),
+    (0.0, "up", ("off", "gray")),
+    (None, "up", ("off", "gray")),
+    (-3.0, "none", ("down", "gray")),    # context indicator: no judgement
+])
+def test_delta_arrow_follows_the_number_and_colour_the_direction(change, direction, expected) -> None:
+    from monitor.ui.cards import delta_style
+
+    assert delta_style(change, direction) == expected

@@ -60,13 +60,29 @@ def figure_text(ctx: Ctx, fig: Figure, unit: str) -> str:
     return ctx.t.value(fig.value, unit, suppressed=fig.suppressed, k=ctx.k)
 
 
+def delta_style(change: float | None, direction: str) -> tuple[str, str]:
+    """(arrow, colour) for a change: the arrow follows the number, the colour whether it is good.
+
+    Decided from the number itself, never from the worded text: Babel writes a fall with a
+    true minus sign (U+2212), which Streamlit's own test (`startswith("-")`) reads as a rise;
+    a fall of 57 would get a green up-arrow. A rise of an indicator where lower is better is
+    red; an indicator without a direction stays grey.
+    """
+    if change is None or change == 0:
+        return "off", "gray"
+    arrow = "up" if change > 0 else "down"
+    good = {"up": change > 0, "down": change < 0}.get(direction)
+    return arrow, "gray" if good is None else ("green" if good else "red")
+
+
 def card_numbers(ctx: Ctx, card: Card) -> None:
     t, unit = ctx.t, card.indicator.unit
     cur = figure_text(ctx, card.current, unit)
     delta = t.signed(card.change, unit) if card.change is not None else None
-    colour = {"up": "normal", "down": "inverse"}.get(card.indicator.direction, "off")
+    arrow, colour = delta_style(card.change, card.indicator.direction)
     label = t("current_twelve") if card.indicator.measure != "stock" else t("current_stock")
-    st.metric(label, cur, delta=f"{delta} {t('vs_year_earlier')}" if delta else None, delta_color=colour)
+    st.metric(label, cur, delta=f"{delta} {t('vs_year_earlier')}" if delta else None, delta_color=colour,
+              delta_arrow=arrow)
     if card.as_of:
         st.caption(f"{t('as_of')} {t.month(card.as_of)}")
 
