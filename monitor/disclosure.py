@@ -43,6 +43,8 @@ _PEOPLE = "__people"
 _ROW = "__row"
 # the columns of a family of equations (see suppress_linked)
 CELL, SET, TOTAL = "cell", "set", "total"
+# a family frame with this column set: a lone hidden part hides its total, not a sibling
+PREFER_TOTAL = "prefer_total"
 
 
 def people(measure: Measure) -> pl.Expr:
@@ -132,7 +134,9 @@ def _complementary(
     """The `suppressed` column after the complementary rule, in the rows' original order."""
     rank = _pick_rank(df, measure, order_by)  # row -> position in pick order
     prepared = [
-        _prepare(rank[fam[CELL].to_numpy()], fam[SET].to_numpy(), fam[TOTAL].to_numpy()) for fam in families
+        _prepare(rank[fam[CELL].to_numpy()], fam[SET].to_numpy(), fam[TOTAL].to_numpy(),
+                 PREFER_TOTAL in fam.columns)
+        for fam in families
     ]
     hidden = np.zeros(df.height, dtype=bool)
     hidden[rank] = df["suppressed"].to_numpy().astype(bool)
@@ -156,10 +160,11 @@ def _pick_rank(df: pl.DataFrame, measure: Measure, order_by: Sequence[str] | Non
     return rank
 
 
-_Family = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]
+_Family = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, bool]
 
 
-def _prepare(cells: np.ndarray, sets: np.ndarray, total: np.ndarray) -> _Family | None:
+def _prepare(cells: np.ndarray, sets: np.ndarray, total: np.ndarray, prefer_total: bool = False
+             ) -> _Family | None:
     """Members sorted by set, then by pick order, with compact set ids and set sizes."""
     if cells.size == 0:
         return None
@@ -168,7 +173,7 @@ def _prepare(cells: np.ndarray, sets: np.ndarray, total: np.ndarray) -> _Family 
     sets, cells, total = sets[order], cells[order].astype(np.int64), total[order].astype(bool)
     ids = np.cumsum(np.r_[False, sets[1:] != sets[:-1]])
     n = int(ids[-1]) + 1
-    return ids, cells, total, np.bincount(ids, minlength=n), n
+    return ids, cells, total, np.bincount(ids, minlength=n), n, prefer_total
 
 
 def _fixpoint(hidden: np.ndarray, families: list[_Family]) -> np.ndarray:
@@ -180,10 +185,16 @@ def _fixpoint(hidden: np.ndarray, families: list[_Family]) -> np.ndarray:
     """
     while True:
         before = int(hidden.sum())
-        for ids, cells, total, size, n in families:
+        for ids, cells, total, size, n, prefer_total in families:
             hid = hidden[cells]
             part = ~hid & ~total
             lone = (np.bincount(ids, weights=hid, minlength=n) == 1) & (size >= 2)
+            if prefer_total:  # a lone hidden part: hide the set's total instead of a sibling
+                lone_part = np.bincount(ids, weights=hid & ~total, minlength=n) == 1
+                hidden[cells[total & ~hid & (lone & lone_part)[ids]]] = True
+                hid = hidden[cells]
+                part = ~hid & ~total
+                lone = (np.bincount(ids, weights=hid, minlength=n) == 1) & (size >= 2)
             shown_parts = np.bincount(ids, weights=part, minlength=n)
             candidates = np.flatnonzero(part & lone[ids])
             if candidates.size:  # the first candidate of each set

@@ -567,6 +567,30 @@ def test_rolling_grain_is_the_twelve_months_ending_in_each_month() -> None:
                 assert row["result"] == f.filter(pl.col("month") == last)["value"].sum()
 
 
+def test_a_hidden_month_hides_its_rolling_windows_not_later_months() -> None:
+    """One small early month must not ripple through the overlapping windows into later years.
+
+    Each window that holds exactly one hidden month is hidden itself (a window is no part of
+    any other sum); hiding a second month instead would hand the problem to the next window.
+    """
+    areas = make_areas({"Noord": ["WK0001"]})
+    values = [3.0] + [50.0] * 35  # January 2020 rests on 3 people
+    frame = series_frame([(add_months(month(2020, 1), i), "WK0001", v) for i, v in enumerate(values)])
+    ind = indicator("count", "x")
+    monthly = roll(frame, ind, areas, View(grain="month"), k=10, municipality=CITY)
+    rolling = roll(frame, ind, areas, View(grain="rolling"), k=10, municipality=CITY)
+    hidden = monthly.filter(pl.col("suppressed"))["period"].to_list()
+    assert "2020-01" in hidden and all(p <= "2020-03" for p in hidden), hidden  # within its quarter
+    for row in rolling.iter_rows(named=True):
+        first, last = row["period"].split("/")
+        holds = [p for p in hidden if first <= p <= last]
+        if len(holds) == 1:
+            assert row["suppressed"], f"window {row['period']} holds one hidden month and is shown"
+    shown = rolling.filter(~pl.col("suppressed") & pl.col("complete"))
+    assert shown.height == 24  # every complete window is shown: none holds exactly one hidden month
+    assert shown["result"].to_list() == [3.0 + 11 * 50.0] + [12 * 50.0] * 23
+
+
 def test_a_hidden_month_hides_a_second_cell_of_its_rolling_window() -> None:
     """A twelve-month window minus eleven shown months would give a hidden month away."""
     areas = make_areas({"Noord": ["WK0001"]})

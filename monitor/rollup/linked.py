@@ -231,18 +231,23 @@ def _equations(
         return families
     for part, whole in ((0, 1), (1, 2)):  # month -> quarter, quarter -> year
         families.append(_family(grain == part, parent * n_areas + area, grain == whole, own))
-    term_of = month_map.join(periods.filter(pl.col("_grain").is_in(["term", "rolling"])).select("_pid"),
-                             on="_pid")
-    if not term_of.is_empty():
-        month_pid = periods.filter(pl.col("_grain") == "month").select(
-            "_pid", pl.col("period_start").alias("month")
-        )
-        links = month_pid.join(term_of.rename({"_pid": "_term"}), on="month").select("_pid", "_term")
-        cell_rows = pl.DataFrame({"_cell": np.arange(pid.size), "_pid": pid, "_area": area})
+    month_pid = periods.filter(pl.col("_grain") == "month").select(
+        "_pid", pl.col("period_start").alias("month"))
+    cell_rows = pl.DataFrame({"_cell": np.arange(pid.size), "_pid": pid, "_area": area})
+    # Rolling windows overlap: a window hidden because one of its months is hidden costs
+    # nothing elsewhere, while hiding a second month would ripple through every window that
+    # holds it (and from small early months into recent ones). So a window hides itself.
+    for name, prefer_total in (("term", False), ("rolling", True)):
+        sums = month_map.join(periods.filter(pl.col("_grain") == name).select("_pid"), on="_pid")
+        if sums.is_empty():
+            continue
+        links = month_pid.join(sums.rename({"_pid": "_sum"}), on="month").select("_pid", "_sum")
         parts = cell_rows.join(links, on="_pid")
-        set_ids = parts["_term"].to_numpy() * n_areas + parts["_area"].to_numpy()
-        terms = np.flatnonzero(grain >= 3)  # terms and rolling windows: sums of their months
-        families.append(_members(parts["_cell"].to_numpy(), set_ids, terms, own[terms]))
+        set_ids = parts["_sum"].to_numpy() * n_areas + parts["_area"].to_numpy()
+        wholes = np.flatnonzero(grain == GRAINS.index(name))
+        family = _members(parts["_cell"].to_numpy(), set_ids, wholes, own[wholes])
+        families.append(family.with_columns(pl.lit(True).alias(disclosure.PREFER_TOTAL)) if prefer_total
+                        else family)
     return families
 
 
