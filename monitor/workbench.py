@@ -95,6 +95,8 @@ class RunOutcome:
     frame: pl.DataFrame | None
     error: str | None
     error_kind: str | None  # refused | timeout | failed
+    error_code: str | None = None  # catalog.ERROR_CODES: worded at the edge (label err_<code>)
+    error_params: dict | None = None
     truncated: bool = False
     elapsed_s: float = 0.0
     row_cap: int | None = None
@@ -112,13 +114,12 @@ def run(cat: catalog.Catalog, sql: str, settings: Settings) -> RunOutcome:
     """
     try:
         result = cat.guarded(sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap)
-    except catalog.QueryRefused as exc:
-        return RunOutcome(sql, None, str(exc), "refused")
-    except catalog.QueryTimeout as exc:
-        return RunOutcome(sql, None, str(exc), "timeout")
     except catalog.QueryError as exc:
-        return RunOutcome(sql, None, str(exc), "failed")
-    return RunOutcome(sql, result.frame, None, None, result.truncated, result.elapsed_s, result.row_cap)
+        kind = ("refused" if isinstance(exc, catalog.QueryRefused)
+                else "timeout" if isinstance(exc, catalog.QueryTimeout) else "failed")
+        return RunOutcome(sql, None, str(exc), kind, error_code=exc.code, error_params=exc.params)
+    return RunOutcome(sql, result.frame, None, None, truncated=result.truncated, elapsed_s=result.elapsed_s,
+                      row_cap=result.row_cap)
 
 
 # ---------------------------------------------------------------- downloads

@@ -54,7 +54,7 @@ with st.sidebar.expander(t("wb_history"), expanded=True):
 if outcome is None:
     st.stop()
 if not outcome.ok:
-    st.error(outcome.error, icon=":material/error:")
+    st.error(wb.error_text(ctx, outcome), icon=":material/error:")
     st.stop()
 
 frame = outcome.frame

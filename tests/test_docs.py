@@ -72,6 +72,7 @@ def _enumerations() -> dict[str, set[str]]:
         "projection_method_": {"linear_trend", "observed"},
         "tab_": {"chart", "table", "definition"},
         "rep_": set(report.HEADERS),
+        "err_": set(catalog.ERROR_CODES),
     }
 
 

@@ -20,6 +20,7 @@ import polars as pl
 import pytest
 import yaml
 
+from monitor import i18n
 from tests.conftest import ROOT, checksums
 
 CORPUS_FILE = Path(__file__).with_name("hostile_sql.yaml")
@@ -132,7 +133,7 @@ def _open_page(page: Path = PAGE, state: dict[str, str] | None = None, **params:
 @pytest.fixture(scope="module")
 def werkbank(limits_env) -> object:
     """One page session for the whole corpus (as an analyst would use it): faster than one per case."""
-    return _open_page()
+    return _open_page(lang="en")  # the corpus gives the English wording (CLI and page alike)
 
 
 def _run_sql(at, sql: str):
@@ -338,3 +339,11 @@ def test_cli_new_writes_a_file_that_parses(demo_settings, queries_copy: Path) ->
     bad = _cli(env, "new", "Bad-Id", "--programme", "schulden")
     assert bad.returncode == 2 and "not a valid id" in bad.stderr
     assert not (queries_copy / "Bad-Id.sql").exists()
+
+
+def test_a_refusal_reads_in_the_pages_language(limits_env) -> None:
+    """The library gives a code and parameters; a Dutch page words them in Dutch."""
+    at = _run_sql(_open_page(), "DROP TABLE areas")
+    errors = [e.value for e in at.error]
+    assert errors == [i18n.t("err_query_not_select", "nl", kind="DROP")]
+    assert "niet toegestaan" in errors[0]

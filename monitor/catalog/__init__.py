@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from monitor.catalog.builder import build, ensure_catalog, has_extracts
 from monitor.catalog.connection import (
+    ERROR_CODES,
     Catalog,
     CatalogMissing,
     QueryError,
@@ -25,6 +26,7 @@ from monitor.catalog.connection import (
 from monitor.catalog.report import EXTRACT_STATUSES, MANIFEST, BuildReport, ExtractStatus, read_report
 
 __all__ = [
+    "ERROR_CODES",
     "EXTRACT_STATUSES",
     "MANIFEST",
     "BuildReport",

@@ -26,7 +26,21 @@ from monitor.settings import Settings, get_settings
 
 
 class QueryError(Exception):
-    """A query did not produce a result; the message is meant for the person who wrote it."""
+    """A query did not produce a result; the message is meant for the person who wrote it.
+
+    `code` and `params` say the same for a surface that words it in its reader's language
+    (labels `err_<code>`); the message is the English text the CLI prints.
+    """
+
+    def __init__(self, message: str, code: str = "query_failed", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = {"detail": "", **params}
+
+
+# every QueryError code, worded by the label err_<code>
+ERROR_CODES = ("query_empty", "query_parse", "query_statements", "query_not_select", "query_no_rows",
+               "query_timeout", "query_memory", "query_read_only", "query_failed")
 
 
 class QueryRefused(QueryError):
@@ -111,17 +125,19 @@ class Catalog:
 
     def check_statement(self, sql: str) -> None:
         if not sql.strip():
-            raise QueryRefused("The query is empty: write one SELECT statement.")
+            raise QueryRefused("The query is empty: write one SELECT statement.", "query_empty")
         cur = self._cursor()
         try:
             statements = cur.extract_statements(sql)
         except duckdb.Error as exc:
-            raise QueryFailed(f"The query could not be parsed: {_first_line(exc)}") from None
+            raise QueryFailed(f"The query could not be parsed: {_first_line(exc)}", "query_parse",
+                              detail=_first_line(exc)) from None
         finally:
             cur.close()
         if len(statements) != 1:
             raise QueryRefused(
-                f"Refused: {len(statements)} statements. Run one SELECT statement at a time."
+                f"Refused: {len(statements)} statements. Run one SELECT statement at a time.",
+                "query_statements", n=len(statements),
             )
         try:
             kind = statements[0].type
@@ -130,7 +146,7 @@ class Catalog:
         if kind != duckdb.StatementType.SELECT:
             raise QueryRefused(
                 f"Refused: {kind.name} statements are not allowed. The workbench only reads: "
-                "write a SELECT (or WITH ... SELECT) query."
+                "write a SELECT (or WITH ... SELECT) query.", "query_not_select", kind=kind.name,
             )
 
     def _run(
@@ -146,31 +162,35 @@ class Catalog:
         try:
             rel = cur.sql(sql, params=params) if params is not None else cur.sql(sql)
             if rel is None:
-                raise QueryRefused("Refused: the statement returns no rows; write a SELECT query.")
+                raise QueryRefused("Refused: the statement returns no rows; write a SELECT query.",
+                                   "query_no_rows")
             if row_cap is not None:
                 rel = rel.limit(row_cap + 1)
             frame = rel.pl()
         except duckdb.InterruptException:
             raise QueryTimeout(
                 f"Stopped: the query ran longer than the time limit of {limit:g} s. "
-                "Filter earlier, aggregate, or add a LIMIT."
+                "Filter earlier, aggregate, or add a LIMIT.", "query_timeout", seconds=limit,
             ) from None
         except duckdb.OutOfMemoryException as exc:
             raise QueryRefused(
                 f"Stopped: the query needs more memory than the limit of {self.settings.memory_limit} "
-                f"({_first_line(exc)}). Aggregate or filter before joining."
+                f"({_first_line(exc)}). Aggregate or filter before joining.", "query_memory",
+                limit=self.settings.memory_limit, detail=_first_line(exc),
             ) from None
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
-            raise QueryRefused(f"Refused on the read-only catalog: {_first_line(exc)}") from None
+            raise QueryRefused(f"Refused on the read-only catalog: {_first_line(exc)}", "query_read_only",
+                               detail=_first_line(exc)) from None
         except duckdb.Error as exc:
             if "interrupt" in str(exc).lower():
                 raise QueryTimeout(
-                    f"Stopped: the query ran longer than the time limit of {limit:g} s."
+                    f"Stopped: the query ran longer than the time limit of {limit:g} s.", "query_timeout",
+                    seconds=limit,
                 ) from None
             hint = staging.missing_table_message(str(exc), self.report.staging)
             if hint is None:
-                raise QueryFailed(_first_line(exc)) from None
-            failure = QueryFailed(hint)
+                raise QueryFailed(_first_line(exc), detail=_first_line(exc)) from None
+            failure = QueryFailed(hint, detail=hint)
         finally:
             timer.cancel()
             cur.close()

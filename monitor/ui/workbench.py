@@ -139,6 +139,16 @@ def check_form(ctx: Ctx, form: workbench.IndicatorForm, sql: str) -> None:
         _state()["wb_form_outcome"] = workbench.indicator_from_form(ctx.engine, form, sql)
 
 
+def error_text(ctx: Ctx, outcome: workbench.RunOutcome) -> str:
+    """Why a run gave no result, in the page's language (DuckDB's own detail stays as DuckDB wrote it)."""
+    if outcome.error_code is None:
+        return outcome.error or ""
+    params = dict(outcome.error_params or {})
+    if "seconds" in params:
+        params["seconds"] = ctx.t.number(float(params["seconds"]), decimals=0)
+    return ctx.t(f"err_{outcome.error_code}", **params)
+
+
 def form_outcome() -> workbench.FormOutcome | None:
     return _state().get("wb_form_outcome")
 
