@@ -21,11 +21,6 @@ MAX_LINES = 400
 # What a page may import: Streamlit, the frame and the chart builders.
 PAGE_IMPORTS = {"__future__", "streamlit", "monitor.ui", "monitor.charts"}
 
-# Known debt, each split or moved in another branch of "One house". Strict: when a file is
-# fixed, its test passes unexpectedly and fails, so the entry must be removed from here.
-TOO_LONG = {"bench.py", "uibench.py", "sample.py", "indicators.py",
-            "programme.py"}
-STREAMLIT_OUTSIDE_UI = {"uibench.py"}  # browser tooling; moves to benchmarks/
 
 
 def _rel(path: Path) -> str:
@@ -60,20 +55,14 @@ def test_pages_import_only_ui_and_charts(path: Path) -> None:
                      "monitor/ui/:\n" + "\n".join(bad))
 
 
-def _marked(paths: list[Path], known: set[str], reason: str) -> list:
-    return [pytest.param(p, id=_rel(p), marks=pytest.mark.xfail(strict=True, reason=reason))
-            if p.name in known and UI not in p.parents else pytest.param(p, id=_rel(p)) for p in paths]
-
-
-@pytest.mark.parametrize("path", _marked([p for p in MODULES if UI not in p.parents], STREAMLIT_OUTSIDE_UI,
-                                         "browser tooling, moving out of monitor/"))
+@pytest.mark.parametrize("path", [p for p in MODULES if UI not in p.parents], ids=_rel)
 def test_only_ui_imports_streamlit(path: Path) -> None:
     bad = [f"{_rel(path)}:{line}: imports {module}" for line, module in _imports(path)
            if module == "streamlit" or module.startswith("streamlit.")]
     assert not bad, "only monitor/ui/ (and the pages) may import Streamlit:\n" + "\n".join(bad)
 
 
-@pytest.mark.parametrize("path", _marked(MODULES, TOO_LONG, "being split in another branch"))
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
 def test_modules_stay_small(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{_rel(path)} has {lines} lines (max {MAX_LINES}): split it by concept"

@@ -1,0 +1,27 @@
+"""Deterministic demo extracts for Den Haag: the six extracts of the contract, synthetic.
+
+The data must tell the stories the dashboard is built to show (a signal peak in the
+2022 energy crisis, a covid dip in placements, better reach of signals after 2023,
+shorter settlements after 1 July 2023, more debt problems in Laak and Escamp), while
+being reproducible byte for byte from (seed, until, scale). Everything is drawn with
+one numpy PCG64 generator in a fixed order and vectorised per extract; loops only run
+over months. Extracts hold their full history: the debt cases and benefit spells that
+were still open on 1 January 2019 are included, so they start before 2019 (every flow
+starts in January 2019).
+
+- `write`: `write_sample` and `generate`, the entry points, which fix the draw order;
+- `grid`: the month calendar, day numbers and the check of `until` and `scale`;
+- `areas`: stadsdelen and wijken, inhabitants and households, where records fall;
+- `debts`: early-warning signals and debt cases;
+- `work`: social-assistance spells, placements and work activities;
+- `draw`, `columns`: shared vectorised draws and their conversion to Polars columns.
+
+A new draw goes at the end of `generate`'s sequence: anything inserted earlier shifts every
+later draw and so changes every demo set.
+"""
+
+from monitor.sample.areas import WIJK_CODES, WIJKEN
+from monitor.sample.grid import FIRST_MONTH, default_until
+from monitor.sample.write import generate, write_sample
+
+__all__ = ["FIRST_MONTH", "WIJKEN", "WIJK_CODES", "default_until", "generate", "write_sample"]

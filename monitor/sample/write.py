@@ -1,0 +1,77 @@
+"""The entry points: draw the six extracts in a fixed order and write them as marked Parquet files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from monitor.extracts import CONTRACT, DEMO_METADATA_KEY
+from monitor.sample.areas import areas_frame, households_by_year
+from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, signals_frame
+from monitor.sample.grid import FIRST_MONTH, check_args, default_until, month_grid
+from monitor.sample.work import (
+    activities_frame,
+    draw_benefit_spells,
+    draw_placements,
+    draw_work_activities,
+    placements_frame,
+    spells_frame,
+)
+
+
+def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None, scale: int = 1) -> list[Path]:
+    """Write the six extracts <name>.parquet into out_dir (created if missing).
+
+    until = 'YYYY-MM' last month included; default: the last complete month before today.
+    Returns the written paths. Same arguments, same bytes.
+    """
+    until = until or default_until()
+    check_args(until, scale)
+    frames = generate(seed=seed, until=until, scale=scale)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    meta = {DEMO_METADATA_KEY: json.dumps({"seed": seed, "until": until, "scale": scale})}
+    return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta) for name in CONTRACT]
+
+
+def generate(*, seed: int = 2026, until: str, scale: int = 1) -> dict[str, pl.DataFrame]:
+    """All six extracts as frames, in contract order; the draw order is fixed for reproducibility."""
+    check_args(until, scale)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    grid = month_grid(FIRST_MONTH, until)
+    areas = areas_frame(grid)
+    hh = households_by_year(areas, grid)
+    signals = draw_signals(rng, grid, hh, scale)
+    cases = draw_debt_cases(rng, grid, hh, signals, scale, until)
+    spells = draw_benefit_spells(rng, grid, hh, scale)
+    placements, spells = draw_placements(rng, grid, spells, scale)
+    activities = draw_work_activities(rng, grid, spells, placements, scale)
+    frames = {
+        "areas": areas,
+        "early_signals": signals_frame(signals),
+        "debt_cases": cases_frame(cases),
+        "benefit_spells": spells_frame(spells),
+        "work_activities": activities_frame(activities),
+        "placements": placements_frame(placements, grid.cutoff),
+    }
+    return {name: frames[name] for name in CONTRACT}
+
+
+def _write_atomic(df: pl.DataFrame, path: Path, metadata: dict[str, str]) -> Path:
+    """Write beside the target and rename: a reader never sees half a file, a crash leaves none.
+
+    The marker goes into the Parquet key-value metadata and into the embedded Arrow schema:
+    pyarrow's `read_schema` (which `extracts.is_demo` uses) only reports the latter.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    schema = df.head(0).to_arrow().schema.with_metadata(metadata)
+    try:
+        df.write_parquet(tmp, compression="zstd", statistics=True, metadata=metadata, arrow_schema=schema)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
