@@ -92,7 +92,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
         if not prog_cards:
             continue
         parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
-        events = scorecard.events(engine, prog_id, lang)
+        events = [(day, i18n.pick(title, lang)) for day, title in scorecard.events(engine, prog_id)]
         for card in prog_cards:
             fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
                                        title=card.indicator.label(lang),

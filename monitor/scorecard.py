@@ -208,10 +208,9 @@ def output_frames(engine: Engine, card: Card) -> list[tuple[Indicator, Published
     return out
 
 
-def events(engine: Engine, programme_id: str, lang: str) -> list[tuple[dt.date, str]]:
-    from monitor.i18n import pick
-
-    return [(e.date, pick(e.title, lang)) for e in engine.programme.events
+def events(engine: Engine, programme_id: str) -> list[tuple[dt.date, programme.Texts]]:
+    """The programme's dated events with their {nl, en} titles (the edge picks the language)."""
+    return [(e.date, e.title) for e in engine.programme.events
             if not e.programmes or programme_id in e.programmes]
 
 

@@ -57,7 +57,7 @@ def programme_description(ctx: Ctx, programme_id: str) -> str:
 
 def events(ctx: Ctx, programme_id: str) -> list[tuple[dt.date, str]]:
     """The programme's events (date, worded title) for the time axis."""
-    return scorecard.events(ctx.engine, programme_id, ctx.lang)
+    return [(day, ctx.t.pick(title)) for day, title in scorecard.events(ctx.engine, programme_id)]
 
 
 def programme_chart_series(ctx: Ctx, card: Card) -> tuple[dict, list[dict]]:
