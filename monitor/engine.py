@@ -134,9 +134,12 @@ class Engine:
         return self.series(ind_id, View(grain="rolling", level=level))
 
     def cohort(self, ind_id: str, *, grain: str = "year", level: str = "city") -> Published:
+        """Cohorts by start period, suppressed; kept per file version like the series' cells."""
         ind = self.indicator(ind_id)
-        return rollup.rollup_cohort(self.frame(ind_id), ind, self.areas, grain=grain, level=level,
-                                    k=self.settings.min_cell, municipality=self.settings.municipality)
+        return self._cached(self._cells, ("cohort", ind.id, hash(ind.sql), grain, level),
+                            lambda: rollup.rollup_cohort(self.frame(ind_id), ind, self.areas, grain=grain,
+                                                         level=level, k=self.settings.min_cell,
+                                                         municipality=self.settings.municipality))
 
     def month_range(self, ind: Indicator) -> tuple[dt.date, dt.date] | None:
         """The months a filter may offer for an indicator, from the build report: no indicator SQL runs.
@@ -152,7 +155,11 @@ class Engine:
 
 
 def _stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
+    """(mtime, size) of a file; (0, 0) when it is missing (a monitor may run without programme.yaml)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
     return (st.st_mtime_ns, st.st_size)
 
 
@@ -161,6 +168,7 @@ _PROGRAMME_CACHE: dict[Path, tuple[tuple[int, int], programme.ProgrammeFile]] = 
 
 def _programme_cached(path: Path) -> programme.ProgrammeFile:
     """programme.yaml, re-read when it changes (small: one entry per file path)."""
+    path.stat()  # a missing file is the caller's FileNotFoundError, not a cached (0, 0)
     stamp = _stamp(path)
     hit = _PROGRAMME_CACHE.get(path)
     if hit and hit[0] == stamp:
@@ -183,7 +191,9 @@ def get_engine(settings: Settings | None = None, progress: Callable[[str], None]
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
         if engine is None or engine.report.version != report.version or engine.settings != settings:
-            # the old engine (frames, cells, connection) is freed when the last page run using it ends
-            engine = Engine(settings, catalog.open_catalog(settings), report)
-            _ENGINES[key] = engine
+            # the report the connection was opened with, not the one read before the lock: a build
+            # may have swapped the catalog in between, and report and file must belong together
+            cat = catalog.open_catalog(settings)
+            engine = Engine(settings, cat, cat.report)
+            _ENGINES[key] = engine  # the old engine (frames, cells, connection) goes with the last page run
         return engine

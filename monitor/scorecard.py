@@ -93,8 +93,9 @@ def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Fi
     exactly what every other surface would show for the same cells (suppressed or not).
     The series handed on has `month`, `current` and `suppressed` columns.
     """
-    rows = _rows(engine.twelve_months(ind.id), ind.measure)
-    twelve = engine.twelve_months(ind.id).with_frame(rows, view=f"{ind.id}: twelve months x city")
+    rolling = engine.twelve_months(ind.id)
+    rows = _rows(rolling, ind.measure)
+    twelve = rolling.with_frame(rows, view=f"{ind.id}: twelve months x city")
     if rows.is_empty():
         return None, Figure(None), Figure(None), twelve
     as_of = rows["month"].max()
@@ -184,14 +185,20 @@ def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | Non
     return programme.current_term(pf, as_of or dt.date.today())
 
 
-def funnel(engine: Engine, programme_id: str) -> list[tuple[Indicator, Figure]]:
-    """The programme's funnel steps, each its latest twelve-month value."""
-    steps = []
+def funnel(engine: Engine, programme_id: str) -> Published:
+    """The programme's funnel steps (indicator, value, suppressed), each its latest twelve-month figure.
+
+    Each figure is a cell of the roll-up's suppressed rolling view (see `headline`), so the
+    frame carries the same protection as every other published frame.
+    """
+    rows = []
     for ind_id in engine.programme.programmes[programme_id].funnel:
         if ind_id in engine.registry.indicators:
-            ind = engine.indicator(ind_id)
-            steps.append((ind, headline(engine, ind)[1]))
-    return steps
+            fig = headline(engine, engine.indicator(ind_id))[1]
+            rows.append((ind_id, fig.value, fig.suppressed))
+    frame = pl.DataFrame(rows, schema={"indicator": pl.String, "value": pl.Float64, "suppressed": pl.Boolean},
+                         orient="row")
+    return Published(frame, engine.settings.min_cell, f"{programme_id}: funnel")
 
 
 def output_frames(engine: Engine, card: Card) -> list[tuple[Indicator, Published]]:

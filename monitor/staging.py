@@ -30,12 +30,12 @@ import duckdb
 import yaml
 
 from monitor.extracts import CONTRACT
+from monitor.i18n import LANGUAGES
 
 FOLDER = "_staging"
 NAME_PATTERN = re.compile(r"stg_[a-z][a-z0-9_]*")
 OPEN, CLOSE = "/*---", "---*/"
 KEYS = ("description", "sources")
-LANGUAGES = ("nl", "en")
 # A staging query runs once per build on the whole extract, not per page view: a generous limit,
 # still a limit, so that a runaway join cannot hold the build (and its lock) forever.
 BUILD_TIMEOUT_S = 300.0

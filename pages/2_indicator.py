@@ -34,7 +34,7 @@ with tab_chart:
     if view is None:
         fig = charts.cohort_chart(published, title=title, t=t)
     else:
-        fig = charts.series_chart(published, title=title, unit=ui.unit_text(ctx, ind), t=t,
+        fig = charts.series_chart(published, title=title, unit=ui.value_unit(ctx, ind, view), t=t,
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
 with tab_table:

@@ -17,12 +17,12 @@ from typing import Any
 import yaml
 
 from monitor.extracts import CONTRACT
+from monitor.i18n import LANGUAGES
 from monitor.indicators.model import (
     DIRECTIONS,
     ID_PATTERN,
     KEYS,
     KINDS,
-    LANGUAGES,
     MEASURES,
     SHAPES,
     Indicator,

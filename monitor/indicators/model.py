@@ -21,7 +21,6 @@ KINDS: tuple[str, ...] = ("outcome", "output", "context")
 MEASURES: tuple[str, ...] = ("count", "ratio", "stock")
 DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
 SHAPES: tuple[str, ...] = ("series", "cohort")
-LANGUAGES: tuple[str, ...] = ("nl", "en")
 
 # Every front-matter key, with whether it must be present. queries/README.md documents each (tested).
 KEYS: dict[str, bool] = {

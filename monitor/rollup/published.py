@@ -41,7 +41,7 @@ class Published:
         Only for narrowing: rows and columns may be dropped, numbers may not be recomputed.
         """
         if "suppressed" not in frame.columns:
-            frame = frame.with_columns(pl.lit(False).alias("suppressed"))
+            raise ValueError(f"a selection of '{self.view}' must keep its 'suppressed' column")
         return Published(frame, self.k, self.view if view is None else view)
 
 

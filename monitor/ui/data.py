@@ -76,11 +76,8 @@ def funnel(ctx: Ctx, programme_id: str) -> Published:
     frame carries the same protection (k) as every other published frame.
     """
     steps = scorecard.funnel(ctx.engine, programme_id)
-    frame = pl.DataFrame(
-        {"label": [ind.label(ctx.lang) for ind, _ in steps], "value": [fig.value for _, fig in steps],
-         "suppressed": [fig.suppressed for _, fig in steps]},
-        schema={"label": pl.String, "value": pl.Float64, "suppressed": pl.Boolean})
-    return Published(frame, ctx.k, f"{programme_id}: funnel")
+    labels = [ctx.engine.indicator(i).label(ctx.lang) for i in steps.frame["indicator"]]
+    return steps.with_frame(steps.frame.with_columns(pl.Series("label", labels, pl.String)))
 
 
 def cohorts(ctx: Ctx, programme_id: str) -> list[tuple[Indicator, Published]]:
