@@ -106,7 +106,8 @@ def _rolling(frame: pl.DataFrame, measure: str, percentage: bool) -> pl.DataFram
 
     ind = indicator(measure, "%" if percentage else "x")
     one_wijk = frame.with_columns(wijk_code=pl.lit("WK0001"))
-    out = rollup.rollup(one_wijk, ind, make_areas({"Noord": ["WK0001"]}), rollup.View(grain="rolling"), k=0)
+    out = rollup.rollup(one_wijk, ind, make_areas({"Noord": ["WK0001"]}), rollup.View(grain="rolling"), k=0,
+                        municipality="Den Haag")
     # a stock's current value is its level: it needs no twelve months of history
     return out.frame.filter(pl.col("complete") | (measure == "stock")).select(
         pl.col("period_end").dt.month_start().alias("month"), pl.col("result").alias("current"))

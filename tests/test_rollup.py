@@ -48,12 +48,14 @@ def indicator(
 
 def roll(*args, **kwargs) -> pl.DataFrame:
     """`rollup.rollup`'s frame, after checking it comes out as a `Published` with its k."""
+    kwargs.setdefault("municipality", CITY)
     out = rollup.rollup(*args, **kwargs)
     assert isinstance(out, rollup.Published) and out.k == kwargs["k"]
     return out.frame
 
 
 def roll_cohort(*args, **kwargs) -> pl.DataFrame:
+    kwargs.setdefault("municipality", CITY)
     out = rollup.rollup_cohort(*args, **kwargs)
     assert isinstance(out, rollup.Published) and out.k == kwargs["k"]
     return out.frame

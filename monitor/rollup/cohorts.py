@@ -23,7 +23,7 @@ def rollup_cohort(
     grain: Literal["month", "quarter", "year"] = "quarter",
     level: Level = "city",
     k: int,
-    municipality: str = "Den Haag",
+    municipality: str,
 ) -> Published:
     """Cohorts by start quarter or year: of those who started, how many reached the outcome after n months.
 

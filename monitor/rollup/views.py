@@ -67,7 +67,7 @@ def rollup(
     view: View,
     *,
     k: int,
-    municipality: str = "Den Haag",
+    municipality: str,
     terms: Sequence[Term] = (),
 ) -> Published:
     """The indicator per period and area, suppressed; columns as in `COLUMNS` (+ comparison).
