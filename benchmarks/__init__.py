@@ -1,4 +1,4 @@
-"""Benchmarks and screenshot tooling: measurements about the monitor, not part of it (DESIGN.md section 2).
+"""Benchmarks and screenshot tooling: measurements about the monitor, not part of it (docs/architecture.md).
 
 - `engine` (`python -m monitor bench`): indicators and roll-ups against a naive pandas baseline
   (`naive`, `naive_rollup`, checked equal by `compare`), each phase in a fresh process (`phases`),

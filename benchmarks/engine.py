@@ -5,7 +5,7 @@ temporary folder, builds the catalog there, and measures on the same machine in
 one run (phases.py, each phase in a fresh process):
 
 - **cold**: every indicator computed by a fresh engine on a fresh catalog
-  connection (DESIGN.md section 3: computed once per catalog version);
+  connection (docs/architecture.md: computed once per catalog version);
 - **roll-ups**: a count, a ratio and a stock at every grain x area level, as the
   surfaces ask for them (disclosure control included), plus the first roll-up
   of an indicator, which pays for suppressing all views at once;

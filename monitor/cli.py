@@ -1,4 +1,4 @@
-"""`python -m monitor`: the command line (DESIGN.md section 8).
+"""`python -m monitor`: the command line (README.md, "Command line").
 
 Machine-readable output is CSV on stdout (header row, `.` decimals, no
 thousands separator); messages and errors go to stderr so a pipe stays clean.

@@ -1,4 +1,4 @@
-"""Small-cell and complementary suppression (DESIGN section 7).
+"""Small-cell and complementary suppression (README.md, "Disclosure control").
 
 Social-domain data is about vulnerable people, so a cell that rests on fewer than
 `k` people is never shown, and it must not be recoverable from a total and the

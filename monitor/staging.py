@@ -1,4 +1,4 @@
-"""Staging tables: the shared building blocks of the indicator queries (DESIGN.md section 5).
+"""Staging tables: the shared building blocks of the indicator queries (queries/README.md).
 
 A staging file is `<queries_dir>/_staging/stg_<name>.sql`: a front-matter block
 (`/*--- ... ---*/`, YAML with `description: {nl, en}` and `sources: [...]`) and one

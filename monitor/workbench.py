@@ -240,7 +240,7 @@ def form_sources(sql: str, table_names: list[str], queries_dir: Path) -> tuple[l
 
 @dataclass
 class IndicatorForm:
-    """The front matter an analyst fills in on the workbench (DESIGN.md section 5)."""
+    """The front matter an analyst fills in on the workbench (queries/README.md)."""
 
     id: str
     title_nl: str

@@ -1,6 +1,6 @@
 """The layers hold: pages talk to `monitor.ui` only, only `monitor/ui/` imports Streamlit, modules stay small.
 
-Files are found by globbing (DESIGN.md section 2), so a new page or module is checked
+Files are found by globbing (docs/architecture.md), so a new page or module is checked
 without anyone adding it here.
 """
 

@@ -1,6 +1,6 @@
 """The query side: a hardened read-only connection to the catalog, and guarded query execution.
 
-The catalog file is opened read-only and hardened (DESIGN.md section 3): no file
+The catalog file is opened read-only and hardened (docs/architecture.md, "Data flow"): no file
 access, no extensions, no configuration changes, a memory and thread limit. Every
 query gets its own cursor, a time limit (an interrupt from a timer thread, since
 DuckDB has no statement timeout) and optionally a row cap.

@@ -1,7 +1,7 @@
 """Indicator query files: the model, the front matter, the registry and the result contract.
 
 An indicator is one file `queries/<id>.sql` that starts with a `/*--- ... ---*/`
-YAML block (DESIGN.md section 5, queries/README.md). The registry parses every
+YAML block (queries/README.md). The registry parses every
 file it finds; a broken file becomes a problem naming the file, the line and the
 fix, and every other file still loads.
 """
