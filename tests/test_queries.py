@@ -118,23 +118,21 @@ from monitor import catalog, indicators
 from monitor.settings import get_settings
 settings = get_settings()
 cat = catalog.open_catalog(settings)
-started = time.perf_counter()
-for ind in indicators.load_registry(settings.queries_dir):
-    indicators.compute(cat, ind)
-print(time.perf_counter() - started)
+registry = indicators.load_registry(settings.queries_dir)
+filled = sum(indicators.compute(cat, ind).height > 0 for ind in registry)
+print(filled, len(registry))
 """
 
 
-def test_all_indicators_cold_are_fast(demo_settings) -> None:
-    """Computed once per catalog version, cold, in a fresh process (DuckDB shares a database per process).
-
-    About a second on the demo data; the bound leaves room for a slow CI machine.
-    """
+def test_all_indicators_compute_cold_in_a_fresh_process(demo_settings) -> None:
+    """Every indicator computes on a catalog opened cold in a new process (DuckDB shares a database
+    per process, so a warm one would hide a cold-start problem). How fast is a benchmark's question
+    (`python -m monitor bench`, "all indicators cold"), not a timed unit test's."""
     env = {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir), "MONITOR_QUERIES_DIR": str(QUERIES)}
     proc = subprocess.run([sys.executable, "-c", COLD_RUN], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120, check=True)
-    elapsed = float(proc.stdout.strip().splitlines()[-1])
-    assert elapsed < 3.0, f"all indicators took {elapsed:.2f} s cold"
+                          text=True, timeout=300, check=True)
+    filled, total = map(int, proc.stdout.strip().splitlines()[-1].split())
+    assert total == len(indicators.query_files(QUERIES)) and filled == total, proc.stdout
 
 
 def test_check_queries_is_clean_on_the_demo(demo_settings) -> None:

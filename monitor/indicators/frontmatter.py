@@ -1,7 +1,8 @@
 """The front matter of a query file: split it from the SQL, check every key, write a new file.
 
-A file starts with a `/*--- ... ---*/` YAML block (queries/README.md). Parsing lists every problem in the file at once, each with the
-file line and the fix; `template` writes a new file that parses back to its values.
+A file starts with a `/*--- ... ---*/` YAML block (queries/README.md). Parsing lists
+every problem in the file at once, each with the file line and the fix; `template`
+writes a new file that parses back to its values.
 """
 
 from __future__ import annotations
