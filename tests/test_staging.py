@@ -143,9 +143,9 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     cat = catalog.open_catalog(settings)
     assert "stg_activity_wijk" not in cat.table_names()
     registry = indicators.load_registry(settings.queries_dir)
-    assert not registry.problems and len(registry) == 21
+    assert not registry.problems and len(registry) == len(indicators.query_files(settings.queries_dir))
     for ind in registry:
-        if ind.id in ACTIVITY_QUERIES:
+        if "stg_activity_wijk" in ind.sql:  # the files that read the broken table (a copy too)
             with pytest.raises(indicators.IndicatorError) as err:
                 indicators.compute(cat, ind)
             message = str(err.value)
@@ -160,7 +160,9 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     assert f"stg_activity_wijk.sql:{broken_line}" in capsys.readouterr().err
     problems = checks.check_all(settings)
     assert f"queries/_staging/stg_activity_wijk.sql:{broken_line}: the query failed" in problems[0]
-    assert sum("stg_activity_wijk" in p for p in problems) == 1 + len(ACTIVITY_QUERIES)
+    readers = sum("stg_activity_wijk" in ind.sql for ind in registry)
+    assert readers >= len(ACTIVITY_QUERIES)
+    assert sum("stg_activity_wijk" in p for p in problems) == 1 + readers
 
 
 def test_bad_front_matter_names_the_line(tmp_path: Path) -> None:
