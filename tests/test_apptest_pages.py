@@ -80,9 +80,8 @@ def _home_cards(engine: Engine) -> list[scorecard.Card]:
 def test_home_numbers_equal_library(engine: Engine, lang: str) -> None:
     cards = _home_cards(engine)
     assert cards, "the demo programme has no ambitions in the current term"
-    k = engine.settings.min_cell
     at = run_page(ui.HOME, **({"lang": "en"} if lang == "en" else {}))
-    expected = [i18n.value(c.current.value, c.indicator.unit, lang, suppressed=c.current.suppressed, k=k)
+    expected = [i18n.value(c.current.value, c.indicator.unit, lang, suppressed=c.current.suppressed)
                 for c in cards]
     assert [m.value for m in at.metric] == expected
 
