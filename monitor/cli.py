@@ -1,7 +1,8 @@
 """`python -m monitor`: the command line (README.md, "Command line").
 
 Machine-readable output is CSV on stdout (header row, `.` decimals, no
-thousands separator); messages and errors go to stderr so a pipe stays clean.
+thousands separator; a hidden cell is an empty value with `suppressed` = `true`);
+messages and errors go to stderr so a pipe stays clean.
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ def cmd_series(args: argparse.Namespace) -> int:
         frame = engine.cohort(args.id, grain=args.grain if args.grain in ("quarter", "year") else "year",
                               level=args.by)
         cohorts = frame.with_frame(frame.frame.rename({"cohort": "period"}))
-        sys.stdout.write(exports.csv_plain(cohorts, lang="en", columns=["period", "months_since", "area",
-                                                                        "value", "denominator"]))
+        sys.stdout.write(exports.csv_plain(cohorts, columns=["period", "months_since", "area", "value",
+                                                             "denominator", "suppressed"]))
         return 0
     start = dt.date.fromisoformat(args.start + "-01") if args.start else None
     end = None
@@ -137,8 +138,9 @@ def cmd_series(args: argparse.Namespace) -> int:
     except IndicatorError as exc:
         _err(str(exc))
         return 2
-    columns = ["period", "area", "value"] + (["denominator"] if ind.measure == "ratio" else [])
-    sys.stdout.write(exports.csv_plain(series, lang="en", columns=columns))
+    # a hidden cell: an empty value and suppressed = true (a column of its own, so spreadsheets read numbers)
+    columns = ["period", "area", "value", *(["denominator"] if ind.measure == "ratio" else []), "suppressed"]
+    sys.stdout.write(exports.csv_plain(series, columns=columns))
     return 0
 
 

@@ -1,8 +1,15 @@
 """Downloads of roll-up frames: CSV for Dutch Excel, `.xlsx`, and the CLI's plain CSV.
 
-Every export takes a `Published` frame (anything else is refused with a TypeError) and
-writes a suppressed cell with the one hidden-cell mark (`i18n.hidden`), so no download
-can show what the screen hides. Column headers are the `export_<column>` labels.
+Every export takes a `Published` frame (anything else is refused with a TypeError). A
+suppressed cell is written as an EMPTY value, and every row carries a `suppressed` column
+of its own, so a spreadsheet reads numbers where numbers belong and no download can show
+what the screen hides (the screen's mark `x` is for readers, not for machines):
+
+- plain CSV (`csv_plain`, the CLI's `series`): `suppressed` is `true` or `false`;
+- CSV for Dutch Excel and `.xlsx`: the worded header (`afgeschermd` / `suppressed`) with
+  `ja`/`nee` (`yes`/`no` in English), like the other worded columns.
+
+Column headers of the worded downloads are the `export_<column>` labels.
 """
 
 from __future__ import annotations
@@ -16,25 +23,24 @@ from monitor import i18n
 from monitor.rollup.published import Published, require
 
 _NUMERIC = ("value", "denominator", "result", "result_prev", "change")
-_COLUMNS = ("period", "months_since", "area", "area_name", *_NUMERIC)
+_HIDDEN = ("value", "denominator", "result")  # the cells disclosure control hides
+_COLUMNS = ("period", "months_since", "area", "area_name", *_NUMERIC, "suppressed")
 
 
-def table(published: Published, *, lang: str) -> pl.DataFrame:
-    """The exported columns, numbers as text with the hidden-cell mark where suppressed (None stays empty)."""
+def table(published: Published) -> pl.DataFrame:
+    """The exported columns: numbers as text, empty where suppressed or missing; `suppressed` a Boolean."""
     frame = require(published, "exports.table")
     cols = [c for c in _COLUMNS if c in frame.columns]
     if "denominator" in cols and frame["denominator"].null_count() == frame.height:
         cols.remove("denominator")  # not a ratio
-    mark = i18n.hidden(published.k, lang)
-    exprs = []
+    hidden = frame["suppressed"].fill_null(False)
+    exprs = [pl.lit(hidden).alias("suppressed")]
     for c in cols:
         if c in _NUMERIC:
             text = pl.col(c).round(4).cast(pl.String)
-            if c in ("value", "denominator", "result"):
-                text = pl.when(frame["suppressed"]).then(pl.lit(mark)).otherwise(text)
+            if c in _HIDDEN:
+                text = pl.when(hidden).then(pl.lit(None, dtype=pl.String)).otherwise(text)
             exprs.append(text.alias(c))
-        else:
-            exprs.append(pl.col(c))
     return frame.select(cols).with_columns(exprs)
 
 
@@ -43,20 +49,28 @@ def headers(columns: list[str], lang: str) -> list[str]:
     return [i18n.t(f"export_{c}", lang) if f"export_{c}" in i18n.LABELS else c for c in columns]
 
 
-def csv_plain(published: Published, *, lang: str, columns: list[str] | None = None) -> str:
+def csv_plain(published: Published, *, columns: list[str] | None = None) -> str:
     """Machine-readable CSV (the CLI's): `.` decimals, no thousands separator, column codes as header.
 
-    `lang` only words the hidden-cell mark.
+    A hidden cell is an empty value; the last column, `suppressed`, says `true` or `false`
+    (kept even when `columns` leaves it out).
     """
-    out = table(published, lang=lang)
+    out = table(published)
     if columns:
-        out = out.select([c for c in columns if c in out.columns])
+        out = out.select([c for c in columns if c in out.columns and c != "suppressed"] + ["suppressed"])
     return out.write_csv()
+
+
+def _worded_flag(out: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """`suppressed` as the reader's word: `ja`/`nee` (`yes`/`no`)."""
+    yes, no = i18n.t("yes", lang), i18n.t("no", lang)
+    flag = pl.when(pl.col("suppressed")).then(pl.lit(yes)).otherwise(pl.lit(no))
+    return out.with_columns(flag.alias("suppressed"))
 
 
 def csv_dutch_excel(published: Published, *, lang: str) -> bytes:
     """`;`-separated, decimal comma, UTF-8 with BOM: opens correctly in Dutch Excel."""
-    out = table(published, lang=lang)
+    out = _worded_flag(table(published), lang)
     numeric = [c for c in _NUMERIC if c in out.columns]
     out = out.with_columns([pl.col(c).str.replace(".", ",", literal=True) for c in numeric])
     out = out.rename(dict(zip(out.columns, headers(out.columns, lang), strict=True)))
@@ -64,9 +78,8 @@ def csv_dutch_excel(published: Published, *, lang: str) -> bytes:
 
 
 def xlsx(published: Published, *, lang: str, sheet: str = "data") -> bytes:
-    """Numbers stay numbers (Excel formats them per the reader's locale); the hidden-cell mark is text."""
-    out = table(published, lang=lang)
-    mark = i18n.hidden(published.k, lang)
+    """Numbers stay numbers (Excel formats them per the reader's locale); a hidden cell is an empty cell."""
+    out = _worded_flag(table(published), lang)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = book.add_worksheet(sheet[:31])
@@ -75,7 +88,7 @@ def xlsx(published: Published, *, lang: str, sheet: str = "data") -> bytes:
         for c, (name, cell) in enumerate(zip(out.columns, row, strict=True)):
             if cell is None:
                 continue
-            if name in _NUMERIC and cell != mark:
+            if name in _NUMERIC:
                 ws.write_number(r, c, float(cell))
             else:
                 ws.write_string(r, c, str(cell))

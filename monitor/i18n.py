@@ -68,18 +68,32 @@ def separators(lang: str = "nl") -> str:
     return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
-def hidden(k: int, lang: str = "nl") -> str:
-    """The mark of a cell hidden by disclosure control: the one place every surface takes it from."""
-    return t("hidden_cell", lang, k=k)
+def hidden(lang: str = "nl", *, explained: bool = False) -> str:
+    """The mark of a cell hidden by disclosure control: the one place every surface takes it from.
+
+    The mark is `x`, as Statistics Netherlands (CBS) writes a confidential figure in StatLine
+    ("x = geheim"; CBS's `.` means "figure unknown", which is not what a hidden cell is). It is
+    the same for a cell resting on fewer than k people and for a cell hidden so that one cannot
+    be worked out: it claims nothing about the value (a complementary cell may be 171 or 0).
+    `explained=True` gives the mark with its meaning ("x: hidden to protect privacy"), for hover
+    texts, chart legends and accessible names.
+    """
+    mark = t("hidden_cell", lang)
+    return f"{mark}: {t('hidden_meaning', lang)}" if explained else mark
 
 
-def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = False, k: int = 10) -> str:
+def suppression_legend(k: int, lang: str = "nl") -> str:
+    """The legend beside a table, chart or card that may show the mark: what `x` means, and the rule."""
+    return t("suppression_note", lang, mark=hidden(lang), meaning=t("hidden_meaning", lang), k=k)
+
+
+def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = False) -> str:
     """A measured value (without its unit word), or the hidden-cell mark for a suppressed cell.
 
     `unit` only decides the format: `%` gives a percentage, anything else a number.
     """
     if suppressed:
-        return hidden(k, lang)
+        return hidden(lang)
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if unit == "%":
@@ -161,8 +175,8 @@ class Translator:
     def percent(self, v: float | None, decimals: int = 1) -> str:
         return percent(v, self.lang, decimals)
 
-    def value(self, v: float | None, unit: str, *, suppressed: bool = False, k: int = 10) -> str:
-        return value(v, unit, self.lang, suppressed=suppressed, k=k)
+    def value(self, v: float | None, unit: str, *, suppressed: bool = False) -> str:
+        return value(v, unit, self.lang, suppressed=suppressed)
 
     def signed(self, v: float | None, unit: str) -> str:
         return signed(v, unit, self.lang)
@@ -176,8 +190,11 @@ class Translator:
     def unit(self, code: str, unit_label: dict[str, str] | str | None = None) -> str:
         return unit(code, self.lang, unit_label)
 
-    def hidden(self, k: int) -> str:
-        return hidden(k, self.lang)
+    def hidden(self, *, explained: bool = False) -> str:
+        return hidden(self.lang, explained=explained)
+
+    def suppression_legend(self, k: int) -> str:
+        return suppression_legend(k, self.lang)
 
     @property
     def separators(self) -> str:

@@ -38,13 +38,17 @@ def _md(text: str) -> str:
 HEADERS = ("ambition", "indicator", "current_twelve", "year_earlier", "target", "status", "projection")
 
 
-def _fig(fig: scorecard.Figure, unit: str, lang: str, k: int) -> str:
-    return i18n.value(fig.value, unit, lang, suppressed=fig.suppressed, k=k)
+def _fig(fig: scorecard.Figure, unit: str, lang: str) -> str:
+    """A figure as HTML: a hidden one is the mark `x` with its meaning as accessible name (`<abbr title>`)."""
+    if fig.suppressed:
+        meaning = html.escape(t("hidden_meaning", lang))
+        return f'<abbr title="{meaning}">{html.escape(i18n.hidden(lang))}</abbr>'
+    return html.escape(i18n.value(fig.value, unit, lang))
 
 
-def _row(card: scorecard.Card, lang: str, k: int) -> str:
+def _row(card: scorecard.Card, lang: str) -> str:
     unit = card.indicator.unit
-    cur, prev = _fig(card.current, unit, lang, k), _fig(card.previous, unit, lang, k)
+    cur, prev = _fig(card.current, unit, lang), _fig(card.previous, unit, lang)
     target = (f"{i18n.value(card.target.value, unit, lang)} ({card.target.year})"
               if card.target else "–")
     p = card.projection
@@ -85,7 +89,9 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
         parts.append(f"<div class='banner'>{_md(t('demo_banner', lang))}</div>")
     parts.append("<h2>" + html.escape(t("report_summary", lang)) + "</h2><table><thead><tr>"
                  + "".join(f"<th>{html.escape(t(f'rep_{h}', lang))}</th>" for h in HEADERS)
-                 + "</tr></thead><tbody>" + "".join(_row(c, lang, k) for c in cards) + "</tbody></table>")
+                 + "</tr></thead><tbody>" + "".join(_row(c, lang) for c in cards) + "</tbody></table>")
+    # the legend of the mark, next to the table that may show it
+    parts.append(f"<p class='small'>{_md(i18n.suppression_legend(k, lang))}</p>")
     first_chart = True
     for prog_id, prog in pf.programmes.items():
         prog_cards = [c for c in cards if c.ambition.programme == prog_id]
@@ -106,11 +112,11 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
                 f"<p>{_md(i18n.pick(card.ambition.description, lang))}</p>{chart}"
                 f"<p class='small'>{_md(t('rep_outputs_line', lang))}: "
                 + "; ".join(
-                    f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang, k)}"
+                    f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang)}"
                     for o in card.outputs
                 ) + "</p></div>"
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))
-    parts.append(f"<p class='small'>{_md(t('suppression_note', lang, k=k))}</p></body></html>")
+    parts.append(f"<p class='small'>{_md(i18n.suppression_legend(k, lang))}</p></body></html>")
     return "\n".join(parts)

@@ -46,6 +46,7 @@ with tab_outcomes:
 with tab_funnel:
     st.caption(t("funnel_help"))
     st.plotly_chart(charts.funnel(funnel, title=t("tab_funnel"), t=t), key="funnel")
+    ui.suppression_legend(ctx)
 
 with tab_cohorts:
     if not cohorts:
@@ -54,6 +55,8 @@ with tab_cohorts:
         st.markdown(f"**[{ind.label(ctx.lang)}]({ui.indicator_url(ctx, ind.id)})**")
         st.caption(t.pick(ind.description))
         st.plotly_chart(charts.cohort_chart(cohort, title=ind.label(ctx.lang), t=t), key=f"cohort_{ind.id}")
+    if cohorts:
+        ui.suppression_legend(ctx)
 
 with tab_areas:
     st.caption(t("stadsdelen_help"))
@@ -62,3 +65,4 @@ with tab_areas:
         st.plotly_chart(charts.area_bars(shown, title=f"{card.indicator.label(ctx.lang)} · {period}",
                                          unit=ui.unit_text(ctx, card.indicator), t=t),
                         key=f"areas_{card.ambition.id}")
+    ui.suppression_legend(ctx)

@@ -40,7 +40,7 @@ with tab_chart:
 with tab_table:
     table = ui.cohort_table(ctx, published) if view is None else ui.display_table(ctx, published, ind)
     st.dataframe(table, hide_index=True)
-    st.caption(t("suppression_note", k=ctx.k))
+    ui.suppression_legend(ctx)
     ui.downloads(ctx, published, ind.id)
 with tab_def:
     ui.definition(ctx, ind)

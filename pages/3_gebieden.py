@@ -45,5 +45,5 @@ with tab_chart:
         st.plotly_chart(charts.area_bars(shown, title=title, unit=unit, t=t), key="bars")
 with tab_table:
     st.dataframe(ui.display_table(ctx, shown, ind), hide_index=True)
-    st.caption(t("suppression_note", k=ctx.k))
+    ui.suppression_legend(ctx)
     ui.downloads(ctx, shown, f"{ind.id}_{view.level}_{period}")

@@ -80,9 +80,8 @@ def _home_cards(engine: Engine) -> list[scorecard.Card]:
 def test_home_numbers_equal_library(engine: Engine, lang: str) -> None:
     cards = _home_cards(engine)
     assert cards, "the demo programme has no ambitions in the current term"
-    k = engine.settings.min_cell
     at = run_page(ui.HOME, **({"lang": "en"} if lang == "en" else {}))
-    expected = [i18n.value(c.current.value, c.indicator.unit, lang, suppressed=c.current.suppressed, k=k)
+    expected = [i18n.value(c.current.value, c.indicator.unit, lang, suppressed=c.current.suppressed)
                 for c in cards]
     assert [m.value for m in at.metric] == expected
 
@@ -146,10 +145,32 @@ def test_indicator_shows_suppressed_cells_and_downloads(engine: Engine) -> None:
     ind_id = _suppressed_count_indicator(engine)
     assert ind_id is not None, "no count indicator has a suppressed month x wijk cell in the demo data"
     at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="month")
-    k = engine.settings.min_cell
     frame = table(at)
-    assert (frame == f"<{k}").to_numpy().any(), f"no '<{k}' in the table of {ind_id}"
+    assert (frame == i18n.hidden("nl")).to_numpy().any(), f"no hidden-cell mark in the table of {ind_id}"
     assert len(at.get("download_button")) == 2
+
+
+LESS_THAN_A_NUMBER = re.compile(r"(<|&lt;|\\u003c)\s*\d")  # "<10", also escaped in a chart's JSON
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_surface_shows_less_than_k_and_the_legend_explains_the_mark(engine: Engine, lang: str) -> None:
+    """A hidden cell is `x` everywhere (table, chart hover and legend), explained by the legend beside it."""
+    ind_id = _suppressed_count_indicator(engine)
+    assert ind_id is not None
+    params = {"lang": "en"} if lang == "en" else {}
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="month", **params)
+    frame = table(at)
+    cells = [str(v) for v in frame.to_numpy().ravel()]
+    assert i18n.hidden(lang) in cells
+    assert not [c for c in cells if LESS_THAN_A_NUMBER.search(c)]
+    captions = [str(c.value) for c in at.caption]
+    assert i18n.suppression_legend(engine.settings.min_cell, lang) in captions
+    texts = captions + [str(m.value) for m in at.markdown] + [str(m.value) for m in at.metric]
+    assert not [x for x in texts if LESS_THAN_A_NUMBER.search(x)]
+    charts = [c.proto.spec for c in at.get("plotly_chart")]
+    assert charts and any(i18n.hidden(lang, explained=True) in spec for spec in charts)
+    assert not [spec for spec in charts if LESS_THAN_A_NUMBER.search(spec)]
 
 
 def test_indicator_deep_link_year_stadsdeel(engine: Engine) -> None:

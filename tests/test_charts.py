@@ -20,6 +20,7 @@ from tests.conftest import GEOJSON
 
 MONTHS = [dt.date(2024, m, 1) for m in range(1, 7)]
 NL, EN = i18n.Translator("nl"), i18n.Translator("en")
+HIDDEN_NL = "x: verborgen ter bescherming van de privacy"  # every hidden cell, primary or complementary
 
 
 def _pub(frame: pl.DataFrame, k: int = 10) -> Published:
@@ -292,7 +293,7 @@ def test_chart_text_uses_the_one_formatter_of_i18n() -> None:
             bar = charts.area_bars(frame, title="t", unit=unit, t=t).data[0]
             texts = dict(zip(bar.y, bar.text, strict=True))
             for name, [v] in values.items():
-                assert texts[name] == t.value(v, unit, suppressed=v is None, k=10)
+                assert texts[name] == t.value(v, unit, suppressed=v is None)
     assert (
         NL.value(1234.0, "") == "1.234" and EN.value(1234.0, "") == "1,234" and NL.value(12.25, "") == "12,2"
     )
@@ -319,14 +320,14 @@ def test_series_chart_one_trace_per_area_with_gaps_and_k() -> None:
         assert list(trace.x) == MONTHS
         assert list(trace.y) == expected  # None where suppressed: the line shows a gap
         assert trace.connectgaps is False
-        assert [t == "<10" for t in trace.text] == [v is None for v in expected]
-        assert "<10" in trace.hovertext[expected.index(None)]
+        assert [t == "x" for t in trace.text] == [v is None for v in expected]
+        assert trace.hovertext[expected.index(None)].endswith(": x: verborgen ter bescherming van de privacy")
         # incomplete last period: open marker, and said in the hover
         assert trace.marker.symbol[-1].endswith("-open") and not trace.marker.symbol[0].endswith("-open")
         assert "onvolledige periode" in trace.hovertext[-1]
-    marks = _trace(fig, "<10 (afgeschermd)")
+    marks = _trace(fig, HIDDEN_NL)
     assert list(marks.x) == [MONTHS[1], MONTHS[2]]
-    assert all("<10" in h for h in marks.hovertext)
+    assert all(h.endswith(HIDDEN_NL) for h in marks.hovertext)
     assert fig.layout.yaxis.title.text == "huishoudens" and fig.layout.title.text == "t"
 
 
@@ -372,13 +373,15 @@ def test_outcome_chart_lines_differ_by_dash_not_only_colour() -> None:
     assert _trace(en, "Actual").hovertext[4] == "Actual May 2024: 1,234 households"
 
 
-def test_outcome_chart_suppressed_month_reads_k() -> None:
+def test_outcome_chart_suppressed_month_reads_the_mark() -> None:
     twelve = pl.DataFrame({"month": MONTHS, "current": [1.0, 2.0, None, 4.0, 5.0, 6.0]})
     twelve = _pub(twelve.with_columns(suppressed=pl.col("current").is_null()), k=5)
     fig = charts.outcome_chart(twelve, None, None, [], title="T", unit="n", t=NL)
     assert list(_trace(fig, "Realisatie").y) == [1.0, 2.0, None, 4.0, 5.0, 6.0]
-    assert "<5" in _trace(fig, "Realisatie").hovertext[2]
-    assert list(_trace(fig, "<5 (afgeschermd)").x) == [MONTHS[2]]
+    assert _trace(fig, "Realisatie").hovertext[2].endswith(": " + HIDDEN_NL)
+    assert list(_trace(fig, HIDDEN_NL).x) == [MONTHS[2]]
+    en = charts.outcome_chart(twelve, None, None, [], title="T", unit="n", t=EN)
+    assert list(_trace(en, "x: hidden to protect privacy").x) == [MONTHS[2]]
 
 
 def test_events_are_lines_with_staggered_short_labels() -> None:
@@ -448,7 +451,7 @@ def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
     assert {"Schuldenvrij", "Aanmeldingen", "Bereikt"} <= titles and "Nieuw beleid" in titles
     row2 = [t for t in fig.data if t.yaxis == "y2" and isinstance(t, go.Bar)]
     assert len(row2) == 1 and list(row2[0].y) == [5.0, None, 7.0, 8.0, 9.0, 10.0]
-    assert "<10" in row2[0].text
+    assert "x" in row2[0].text
     row3 = [t for t in fig.data if t.yaxis == "y3" and t.mode == "lines+markers"]
     assert list(row3[0].y) == out_b["result"].to_list()
     assert {t.line.dash for t in fig.data if t.yaxis == "y" and t.mode == "lines" and t.fill != "toself"} == {
@@ -468,8 +471,8 @@ def test_area_bars_rank_and_label_suppressed_areas() -> None:
     assert bar.orientation == "h"
     assert list(bar.y) == ["Oost", "Noord", "West", "Zuid"]
     assert list(bar.x) == [45.5, 30.0, 12.0, 0.0]
-    assert list(bar.text) == ["45,5%", "30,0%", "12,0%", "<10"]
-    assert "<10" in bar.hovertext[3]
+    assert list(bar.text) == ["45,5%", "30,0%", "12,0%", "x"]
+    assert bar.hovertext[3] == "Zuid: " + HIDDEN_NL
     assert list(bar.marker.pattern.shape) == ["/", "", "", ""]
     assert bar.marker.color[0] != bar.marker.color[1]
     assert fig.layout.yaxis.ticktext[0] == "<b>Oost</b>" and fig.layout.yaxis.autorange == "reversed"
@@ -500,7 +503,7 @@ def test_choropleth_on_the_real_den_haag_wijken() -> None:
     assert sorted(list(shown.locations) + list(hidden.locations)) == sorted(frame["area"].to_list())
     assert list(hidden.locations) == ["WK051803", "WK051817"]
     assert list(shown.z) == [float(i) for i in range(1, 45) if i not in (3, 17)]
-    assert all(h.endswith("<10") for h in hidden.hovertext)
+    assert all(h.endswith(": " + HIDDEN_NL) for h in hidden.hovertext)
     assert shown.featureidkey == "properties.statcode"
     assert shown.colorscale[0][1] == "#440154"  # Viridis: colour-blind-safe sequential
     layout = fig.layout
@@ -509,7 +512,7 @@ def test_choropleth_on_the_real_den_haag_wijken() -> None:
     assert 4.196 <= layout.map.center.lon <= 4.422 and 52.018 <= layout.map.center.lat <= 52.129
     assert 10 <= layout.map.zoom <= 12.5
     assert any(a.text == "Kadaster / Centraal Bureau voor de Statistiek" for a in layout.annotations)
-    assert any("Grijs: <10" in a.text for a in layout.annotations)
+    assert any(a.text.startswith("Grijs: " + HIDDEN_NL) for a in layout.annotations)
 
 
 def test_map_view_fits_the_bounds() -> None:
@@ -541,7 +544,8 @@ def test_funnel_values_and_percent_of_previous() -> None:
     assert list(trace.y) == ["Signalen", "Bereikt", "Hulp aanvaard", "Schuldenvrij"]
     assert list(trace.x) == [4000.0, 800.0, 0.0, 50.0]
     assert list(trace.customdata) == [None, 20.0, None, None]
-    assert list(trace.text) == ["4.000", "800 (20,0% van vorige stap)", "<10", "50"]
+    assert list(trace.text) == ["4.000", "800 (20,0% van vorige stap)", "x", "50"]
+    assert trace.hovertext[2] == "Hulp aanvaard: " + HIDDEN_NL
     assert charts.funnel_percentages([200.0, 50.0, 0.0, 5.0]) == [None, 25.0, 0.0, None]
     en = charts.funnel(_steps(steps[:2], k=5), title="Funnel", t=EN)
     assert list(en.data[0].text) == ["4,000", "800 (20.0% of previous step)"]
@@ -564,14 +568,15 @@ def test_cohort_chart_lines_and_emphasis() -> None:
     lines = {t.name: t for t in fig.data if t.mode == "lines"}
     assert list(lines) == ["2020", "2021", "2022", "2023"]
     assert list(lines["2021"].x) == [0, 6, 12] and list(lines["2021"].y) == [1.0, 7.0, 13.0]
-    assert list(lines["2023"].y) == [3.0, 9.0, None] and lines["2023"].text[-1] == "<10"
+    assert list(lines["2023"].y) == [3.0, 9.0, None] and lines["2023"].text[-1] == "x"
+    assert lines["2023"].hovertext[-1].endswith(HIDDEN_NL)
     assert lines["2023"].line.width > lines["2021"].line.width
     assert lines["2022"].line.width > lines["2021"].line.width
     for old in ("2020", "2021"):
         assert lines[old].line.color == charts.FAINT
         assert charts.contrast_ratio(lines[old].line.color, "#ffffff") >= 3.0
     assert lines["2020"].line.dash != lines["2021"].line.dash
-    assert list(_trace(fig, "<10 (afgeschermd)").x) == [12]
+    assert list(_trace(fig, HIDDEN_NL).x) == [12]
     assert fig.layout.xaxis.title.text == "Maanden sinds start" and fig.layout.yaxis.ticksuffix == "%"
 
 

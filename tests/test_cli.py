@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def test_check_names_a_broken_extract(data_copy, capsys) -> None:
 def test_series_csv_equals_the_library(demo_settings, capsys) -> None:
     assert cli.main(["series", "huishoudens_schuldenvrij", "--grain", "year", "--by", "stadsdeel"]) == 0
     rows = _rows(capsys.readouterr().out)
-    assert list(rows[0]) == ["period", "area", "value"]
+    assert list(rows[0]) == ["period", "area", "value", "suppressed"]
     expected = get_engine(demo_settings).series("huishoudens_schuldenvrij",
                                                 rollup.View(grain="year", level="stadsdeel"))
     assert len(rows) == expected.height
@@ -62,19 +63,23 @@ def test_series_csv_equals_the_library(demo_settings, capsys) -> None:
         rows, expected.frame.select("period", "area", "value", "suppressed").iter_rows(), strict=True
     ):
         assert (row["period"], row["area"]) == (period, area)
-        assert row["value"] == (f"<{demo_settings.min_cell}" if suppressed else str(value))
+        assert row["value"] == ("" if suppressed else str(value))
+        assert row["suppressed"] == ("true" if suppressed else "false")
 
 
 def test_series_ratio_has_denominator_and_suppression(demo_settings, capsys) -> None:
     assert cli.main(["series", "vroegsignalen_bereikt_pct", "--grain", "month", "--by", "wijk",
                      "--from", "2026-01", "--to", "2026-03"]) == 0
     rows = _rows(capsys.readouterr().out)
-    assert list(rows[0]) == ["period", "area", "value", "denominator"]
+    assert list(rows[0]) == ["period", "area", "value", "denominator", "suppressed"]
     assert {r["period"] for r in rows} == {"2026-01", "2026-02", "2026-03"}
     assert all(r["area"].startswith("WK0518") for r in rows)
-    shown = [r for r in rows if r["value"] != "<10"]
+    shown = [r for r in rows if r["suppressed"] == "false"]
     assert all(float(r["denominator"]) == 0 or float(r["denominator"]) >= 10 for r in shown)
-    assert any(r["value"] == "<10" for r in rows), "small wijken must be suppressed"
+    hidden = [r for r in rows if r["suppressed"] == "true"]
+    assert hidden, "small wijken must be suppressed"
+    assert all(r["value"] == "" and r["denominator"] == "" for r in hidden)  # empty, not text
+    assert not any(re.match(r"<\s*\d", v) for r in rows for v in r.values())
 
 
 def test_series_unknown_indicator(demo_settings, capsys) -> None:

@@ -1,9 +1,13 @@
-"""Downloads: Dutch Excel CSV and xlsx carry the same suppression as the screen."""
+"""Downloads: Dutch Excel CSV and xlsx carry the same suppression as the screen.
+
+A hidden cell is an empty value with a `suppressed` column of its own: no text where a number belongs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import polars as pl
@@ -35,37 +39,54 @@ def test_csv_for_dutch_excel() -> None:
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0] == "periode;gebied;naam;waarde;uitkomst"
-    assert lines[1] == "2024;WK051801;Oostduinen;1234,5;1234,5"
-    assert lines[2] == "2024;WK051802;Belgisch Park;<10;<10"
+    assert lines[0] == "periode;gebied;naam;waarde;uitkomst;afgeschermd"
+    assert lines[1] == "2024;WK051801;Oostduinen;1234,5;1234,5;nee"
+    assert lines[2] == "2024;WK051802;Belgisch Park;;;ja"
 
 
 def test_plain_csv_for_machines() -> None:
-    text = exports.csv_plain(_frame(), lang="en", columns=["period", "area", "value"])
-    assert text.splitlines() == ["period,area,value", "2024,WK051801,1234.5", "2024,WK051802,<10",
-                                 "2024,WK051803,12.0"]
+    text = exports.csv_plain(_frame(), columns=["period", "area", "value"])
+    assert text.splitlines() == ["period,area,value,suppressed", "2024,WK051801,1234.5,false",
+                                 "2024,WK051802,,true", "2024,WK051803,12.0,false"]
 
 
-def test_xlsx_numbers_stay_numbers_and_suppressed_is_text() -> None:
+def test_a_hidden_cell_with_a_value_behind_it_is_still_written_empty() -> None:
+    """A complementary cell keeps its true value in the roll-up (171, or 0); no export may write it."""
+    raw = _raw().with_columns(value=pl.Series([1234.5, 171.0, 0.0]), result=pl.Series([1234.5, 171.0, 0.0]),
+                              suppressed=pl.Series([False, True, True]))
+    published = Published(raw, k=10, view="test")
+    plain = exports.csv_plain(published).splitlines()
+    assert plain[2:] == ["2024,WK051802,Belgisch Park,,,true", "2024,WK051803,Westbroekpark,,,true"]
+    excel = exports.csv_dutch_excel(published, lang="en").decode("utf-8-sig").splitlines()
+    assert excel[0].endswith(";suppressed") and excel[2].endswith(";;;yes") and excel[3].endswith(";;;yes")
+    with zipfile.ZipFile(io.BytesIO(exports.xlsx(published, lang="nl"))) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    written = set(re.findall(r'<c r="([A-Z]+\d+)"', sheet))
+    assert {"D2", "E2"} <= written and not {"D3", "E3", "D4", "E4"} & written  # value, result: empty
+
+
+def test_xlsx_numbers_stay_numbers_and_a_hidden_cell_is_empty() -> None:
     data = exports.xlsx(_frame(), lang="en")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         strings = z.read("xl/sharedStrings.xml").decode()
-    assert "&lt;10" in strings
+    assert "&lt;" not in strings and f">{i18n.hidden('en')}<" not in strings
     assert "<v>1234.5</v>" in sheet  # a real number cell, not text
-    assert "Belgisch Park" in strings
+    assert "Belgisch Park" in strings and ">suppressed<" in strings and ">yes<" in strings
+    # row 3 (Belgisch Park): no value cell in the value (D) and result (E) columns
+    assert 'r="D3"' not in sheet and 'r="E3"' not in sheet and 'r="D2"' in sheet
 
 
-def test_english_headers_and_the_one_hidden_mark() -> None:
+def test_english_headers_and_the_worded_flag() -> None:
     text = exports.csv_dutch_excel(Published(_raw(), k=7, view="test"), lang="en").decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == "period;area;name;value;result"
-    assert lines[2].endswith(f";{i18n.hidden(7, 'en')};{i18n.hidden(7, 'en')}")
+    assert lines[0] == "period;area;name;value;result;suppressed"
+    assert lines[2].endswith(";;;yes") and lines[1].endswith(";no")
 
 
 EXPORTS = {
-    "table": lambda f: exports.table(f, lang="nl"),
-    "csv_plain": lambda f: exports.csv_plain(f, lang="en"),
+    "table": exports.table,
+    "csv_plain": exports.csv_plain,
     "csv_dutch_excel": lambda f: exports.csv_dutch_excel(f, lang="nl"),
     "xlsx": lambda f: exports.xlsx(f, lang="nl"),
 }

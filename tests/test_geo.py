@@ -67,7 +67,7 @@ def test_area_page_draws_a_tile_free_map_when_configured(demo_settings, monkeypa
     maps = [f for f in figs if f["data"] and f["data"][0]["type"] == "choroplethmap"]
     assert len(maps) == 1
     located = [loc for trace in maps[0]["data"] for loc in trace.get("locations", [])]
-    # every wijk is drawn once: with its value, or grey as <10 (suppressed cells in their own trace)
+    # every wijk is drawn once: with its value, or grey as x (suppressed cells in their own trace)
     assert sorted(located) == sorted(geo.codes(geo.load_geojson(GEOJSON)))
     assert maps[0]["layout"]["map"]["style"] == "white-bg"
     assert "layers" not in maps[0]["layout"]["map"]  # no tile or raster source

@@ -41,9 +41,10 @@ def test_dutch_number_and_date_formats() -> None:
     assert i18n.percent(64.25, "nl", 1).replace("\xa0", "") in {"64,2%", "64,3%"}
 
 
-def test_suppressed_value_reads_below_k() -> None:
-    assert i18n.value(3, "personen", "nl", suppressed=True, k=10) == "<10"
-    assert i18n.value(3, "personen", "nl", suppressed=True, k=5) == "<5"
+def test_suppressed_value_reads_as_the_mark_whatever_the_value() -> None:
+    assert i18n.value(3, "personen", "nl", suppressed=True) == "x"
+    assert i18n.value(171, "personen", "en", suppressed=True) == "x"  # a complementary cell
+    assert i18n.value(0, "%", "nl", suppressed=True) == "x"
     assert i18n.value(None, "personen", "nl") == "–"
 
 
@@ -60,8 +61,10 @@ def test_pick_falls_back_to_dutch() -> None:
 
 
 def test_hidden_cell_is_one_mark_for_every_surface() -> None:
-    assert i18n.hidden(10, "nl") == i18n.hidden(10, "en") == "<10"
-    assert i18n.value(None, "%", "en", suppressed=True, k=7) == i18n.hidden(7, "en")
+    assert i18n.hidden("nl") == i18n.hidden("en") == "x"  # CBS: x = geheim
+    assert i18n.value(None, "%", "en", suppressed=True) == i18n.hidden("en")
+    assert i18n.hidden("en", explained=True) == "x: hidden to protect privacy"
+    assert i18n.hidden("nl", explained=True) == "x: verborgen ter bescherming van de privacy"
     assert i18n.value(float("nan"), "%", "nl") == "–"
 
 
@@ -91,11 +94,21 @@ def test_unit_words_a_unit_code() -> None:
 def test_translator_binds_a_language_to_words_and_formats() -> None:
     nl, en = i18n.Translator("nl"), i18n.Translator("en")
     assert nl("chart_actual") == nl.t("chart_actual") == "Realisatie" and en("chart_actual") == "Actual"
-    assert en("suppression_note", k=10) == i18n.t("suppression_note", "en", k=10)
+    assert en.suppression_legend(10) == i18n.suppression_legend(10, "en")
     assert nl.number(1234.5, 1) == "1.234,5" and en.value(64.25, "%") == "64.2%"
     assert nl.month(dt.date(2024, 5, 1)) == "mei 2024" and en.date(dt.date(2026, 10, 31)) == "31/10/2026"
-    assert en.unit("personen") == "people" and en.hidden(5) == "<5"
+    assert en.unit("personen") == "people" and en.hidden() == "x"
     assert (nl.separators, en.separators) == (",.", ".,")  # Plotly's layout.separators: decimal, group
     assert i18n.Translator("xx").lang == "nl"
     with pytest.raises(AttributeError):
         nl.lang = "en"  # frozen
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_legend_explains_the_mark_without_claiming_a_value(lang: str) -> None:
+    legend = i18n.suppression_legend(10, lang)
+    assert legend.startswith(f"**{i18n.hidden(lang)}** = {i18n.t('hidden_meaning', lang)}.")
+    assert "10" in legend  # the rule may be explained ...
+    assert not re.search(r"<\s*\d", legend)  # ... but never as a value "<10"
+    for key, texts in i18n.LABELS.items():
+        assert not re.search(r"<\s*(\d|\{k\})", texts.get(lang, "")), f"label {key} claims '<k' as a value"

@@ -122,10 +122,27 @@ def test_report_is_self_contained_and_shows_every_ambition(engine, cards) -> Non
     assert "Plotly" in html  # the library is inline
     for card in cards:
         assert i18n.pick(card.ambition.title, "nl") in html
-        shown = i18n.value(card.current.value, card.indicator.unit, "nl", suppressed=card.current.suppressed,
-                           k=engine.settings.min_cell)
+        shown = i18n.value(card.current.value, card.indicator.unit, "nl", suppressed=card.current.suppressed)
         assert shown in html
     assert i18n.t("demo_banner", "nl").split("**")[0] in html
+
+
+def test_report_marks_a_hidden_figure_with_x_an_accessible_name_and_the_legend(demo_settings,
+                                                                              monkeypatch) -> None:
+    """With k above every total every figure is hidden: `x` with its meaning, never `<k`."""
+    from monitor.settings import get_settings
+
+    monkeypatch.setenv("MONITOR_MIN_CELL", str(10**9))
+    hidden_engine = get_engine(get_settings())
+    for lang in ("nl", "en"):
+        html = report.render(hidden_engine, lang=lang)
+        markup = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
+        mark = f'<abbr title="{i18n.t("hidden_meaning", lang)}">{i18n.hidden(lang)}</abbr>'
+        assert f'<td class="num">{mark}</td>' in markup
+        legend = i18n.suppression_legend(10**9, lang).replace("**x**", "<strong>x</strong>")
+        assert legend in markup
+        assert not re.search(r"(<|&lt;)\s*\d", markup), "no '<k' as a value in the report"
+        assert i18n.hidden(lang, explained=True) in html  # the charts' hover and legend
 
 
 def test_report_in_english(engine) -> None:

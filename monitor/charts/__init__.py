@@ -9,12 +9,13 @@
 Two rules hold for every builder:
 
 - **Published only.** Data about people (roll-ups, twelve-month series, funnel steps, cohorts)
-  arrive as `monitor.rollup.Published` and anything else is refused with a TypeError; the hidden
-  cells' `k` comes from the `Published`, not from a separate argument. Exempt are the trajectory
-  and the projection path (targets and a model's line, no counts of people) and the GeoJSON.
+  arrive as `monitor.rollup.Published` and anything else is refused with a TypeError. Exempt are
+  the trajectory and the projection path (targets and a model's line, no counts of people) and
+  the GeoJSON.
 - **Words from the edge.** Every builder takes `t`, a `monitor.i18n.Translator` bound by the
   caller (page context, report): its labels name the traces and axes, its formats (Babel) write
-  numbers, months and the hidden-cell mark, and `t.separators` sets Plotly's. Titles and units
+  numbers, months and the hidden-cell mark (`x`; in a hover and a legend `x: hidden to protect
+  privacy`, the same for every hidden cell), and `t.separators` sets Plotly's. Titles and units
   arrive already worded (`t.unit(ind.unit, ind.unit_label)`); a unit `%` formats as a percentage.
 """
 

@@ -41,7 +41,6 @@ def area_traces(
     *,
     unit: str,
     t: Translator,
-    k: int,
     kind: Kind,
     compare: bool,
     showlegend: bool = True,
@@ -68,9 +67,9 @@ def area_traces(
             "y": y,
             "name": label,
             "legendgroup": area,
-            "text": [t.value(v, unit, suppressed=bool(s), k=k) for v, s in zip(y, suppressed, strict=True)],
+            "text": [t.value(v, unit, suppressed=bool(s)) for v, s in zip(y, suppressed, strict=True)],
             "hovertext": [
-                f"{label}<br>{p}: {cell(v, unit, t, suppressed=bool(s), k=k)}"
+                f"{label}<br>{p}: {cell(v, unit, t, suppressed=bool(s))}"
                 + ("" if c is not False else incomplete)
                 for p, v, s, c in zip(periods, y, suppressed, complete, strict=True)
             ],
@@ -119,11 +118,11 @@ def area_traces(
         for xi, p, s in zip(x, periods, suppressed, strict=True):
             if s:
                 hidden_x.append(xi)
-                hidden_labels.append(f"{label}<br>{p}: {t.hidden(k)}")
+                hidden_labels.append(f"{label}<br>{p}: {t.hidden(explained=True)}")
     if hidden_x:
         shown = [v for v in frame["result"].to_list() if v is not None]
         base = 0.0 if kind == "bar" else min(shown, default=0.0)
-        traces.append(suppressed_marks(hidden_x, base, hidden_labels, k, t, showlegend=showlegend))
+        traces.append(suppressed_marks(hidden_x, base, hidden_labels, t, showlegend=showlegend))
     return traces
 
 
@@ -134,7 +133,7 @@ def area_bars(
 
     `highlight` (an area code or name) gets another colour, a hatch pattern and a bold label.
     """
-    frame, k = require(areas, "area_bars"), areas.k
+    frame = require(areas, "area_bars")
     if not frame.is_empty() and "period_start" in frame.columns:
         frame = frame.filter(pl.col("period_start") == frame["period_start"].max())
     ranked = frame.with_columns(pl.col("suppressed").fill_null(False).alias("_hidden")).sort(
@@ -149,7 +148,7 @@ def area_bars(
             y=labels,
             x=[0.0 if v is None else v for v in values],
             orientation="h",
-            text=[t.value(v, unit, suppressed=h, k=k) for v, h in zip(values, hidden, strict=True)],
+            text=[t.value(v, unit, suppressed=h) for v, h in zip(values, hidden, strict=True)],
             textposition="outside",
             textfont={"size": 12, "color": TEXT},
             cliponaxis=False,
@@ -159,7 +158,7 @@ def area_bars(
             },
             customdata=codes,
             hovertext=[
-                f"{lab}: {cell(v, unit, t, suppressed=h, k=k)}"
+                f"{lab}: {cell(v, unit, t, suppressed=h)}"
                 for lab, v, h in zip(labels, values, hidden, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
@@ -251,7 +250,7 @@ def choropleth(
 
     "white-bg" fetches no tiles, and there is no text layer on the map, so no glyphs are fetched either.
     """
-    frame, k = require(areas, "choropleth"), areas.k
+    frame = require(areas, "choropleth")
     marked = frame.with_columns(pl.col("suppressed").fill_null(False).alias("_hidden"))
     shown = marked.filter(pl.col("result").is_not_null())
     rest = marked.filter(pl.col("result").is_null())
@@ -281,7 +280,7 @@ def choropleth(
         )
     if not rest.is_empty():
         names = [n or c for c, n in zip(rest["area"].to_list(), rest["area_name"].to_list(), strict=True)]
-        texts = [t.hidden(k) if h else t("chart_no_data") for h in rest["_hidden"].to_list()]
+        texts = [t.hidden(explained=True) if h else t("chart_no_data") for h in rest["_hidden"].to_list()]
         fig.add_trace(
             go.Choroplethmap(
                 geojson=geojson,
@@ -294,10 +293,10 @@ def choropleth(
                 hovertext=[f"{n}: {text}" for n, text in zip(names, texts, strict=True)],
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
-                name=t.hidden(k),
+                name=t.hidden(explained=True),
             )
         )
-        grey = f"{t('chart_grey')}: {t.hidden(k)} ({t('chart_suppressed')}) / {t('chart_no_data')}"
+        grey = f"{t('chart_grey')}: {t.hidden(explained=True)} / {t('chart_no_data')}"
         fig.add_annotation(**_note(grey, 0, "left", TEXT))
     center, zoom = map_view(geojson)
     layout(fig, title=title, t=t, height=560)

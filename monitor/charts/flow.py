@@ -40,13 +40,13 @@ def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
 
     `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`.
     """
-    frame, k = require(steps, "funnel"), steps.k
+    frame = require(steps, "funnel")
     labels, values = col(frame, "label"), col(frame, "value")
     hidden = [bool(h) for h in col(frame, "suppressed")]
     shares = funnel_percentages([None if h else v for v, h in zip(values, hidden, strict=True)])
     texts = []
     for v, h, share in zip(values, hidden, shares, strict=True):
-        text = t.value(v, "", suppressed=h, k=k)
+        text = t.value(v, "", suppressed=h)
         if share is not None:
             text += f" ({t.value(share, '%')} {t('chart_of_previous')})"
         texts.append(text)
@@ -63,7 +63,10 @@ def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
             customdata=shares,
             marker={"color": FUNNEL_FILL, "line": {"color": TEXT_MUTED, "width": 1}},
             connector={"fillcolor": "#e8f4fb", "line": {"color": FAINT, "width": 1}},
-            hovertext=[f"{lab}: {text}" for lab, text in zip(labels, texts, strict=True)],
+            hovertext=[
+                f"{lab}: {t.hidden(explained=True) if h else text}"
+                for lab, text, h in zip(labels, texts, hidden, strict=True)
+            ],
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
@@ -78,7 +81,7 @@ def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_lat
     Older cohorts stay at 3.4:1 against white, differ by dash, and every line is labelled at its end,
     so no cohort has to be found by colour.
     """
-    frame, k = require(cohorts, "cohort_chart"), cohorts.k
+    frame = require(cohorts, "cohort_chart")
     order_by = "cohort_start" if "cohort_start" in frame.columns else "cohort"
     names = (
         frame.select(list(dict.fromkeys(["cohort", order_by]))).unique().sort(order_by)["cohort"].to_list()
@@ -96,7 +99,7 @@ def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_lat
             rows = rows.sort("months_since")
             x, y = rows["months_since"].to_list(), rows["result"].to_list()
             hidden = col(rows, "suppressed") or [False] * len(x)
-            texts = [t.value(v, "%", suppressed=bool(h), k=k) for v, h in zip(y, hidden, strict=True)]
+            texts = [t.value(v, "%", suppressed=bool(h)) for v, h in zip(y, hidden, strict=True)]
             if cohort in latest:
                 rank = len(names) - 1 - i
                 line = {"color": LINE_COLOURS[rank % len(LINE_COLOURS)], "width": 3.5, "dash": "solid"}
@@ -112,7 +115,8 @@ def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_lat
                     connectgaps=False,
                     text=texts,
                     hovertext=[
-                        f"{name}<br>{m} {months_word}: {text}" for m, text in zip(x, texts, strict=True)
+                        f"{name}<br>{m} {months_word}: {t.hidden(explained=True) if h else text}"
+                        for m, text, h in zip(x, texts, hidden, strict=True)
                     ],
                     hovertemplate="%{hovertext}<extra></extra>",
                 )
@@ -130,11 +134,12 @@ def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_lat
                     font={"size": 12, "color": TEXT if cohort in latest else TEXT_MUTED},
                 )
             hidden_x += [m for m, h in zip(x, hidden, strict=True) if h]
+            mark = t.hidden(explained=True)
             hidden_labels += [
-                f"{name}<br>{m} {months_word}: {t.hidden(k)}" for m, h in zip(x, hidden, strict=True) if h
+                f"{name}<br>{m} {months_word}: {mark}" for m, h in zip(x, hidden, strict=True) if h
             ]
     if hidden_x:
-        fig.add_trace(suppressed_marks(hidden_x, 0.0, hidden_labels, k, t))
+        fig.add_trace(suppressed_marks(hidden_x, 0.0, hidden_labels, t))
     layout(fig, title=title, t=t, height=460)
     fig.update_xaxes(title=axis_title(t("chart_months_since")), tickfont={"size": 12, "color": TEXT}, dtick=6)
     unit_axis(fig, "%", t)

@@ -90,10 +90,15 @@ def contrast_ratio(hex1: str, hex2: str) -> float:
 # ---------------------------------------------------------------- text
 
 
-def cell(v: float | None, unit: str, t: Translator, *, suppressed: bool = False, k: int = 10) -> str:
-    """A cell as hover text (`1.234 huishoudens`); a percentage, hidden or missing cell has no unit word."""
-    text = t.value(v, unit, suppressed=suppressed, k=k)
-    missing = suppressed or v is None or v != v  # v != v: NaN
+def cell(v: float | None, unit: str, t: Translator, *, suppressed: bool = False) -> str:
+    """A cell as hover text (`1.234 huishoudens`); a percentage or missing cell has no unit word.
+
+    A hidden cell reads as the mark with its meaning (`x: hidden to protect privacy`).
+    """
+    if suppressed:
+        return t.hidden(explained=True)
+    text = t.value(v, unit)
+    missing = v is None or v != v  # v != v: NaN
     return text if missing or unit in ("%", "") else f"{text} {unit}"
 
 
@@ -200,14 +205,14 @@ def period_text(period: str, start: dt.date, t: Translator) -> str:
 
 
 def suppressed_marks(
-    x: list, y: float, labels: list[str], k: int, t: Translator, *, showlegend: bool = True
+    x: list, y: float, labels: list[str], t: Translator, *, showlegend: bool = True
 ) -> go.Scatter:
     """A marker on the baseline where a cell is hidden: a gap alone would not say why."""
     return go.Scatter(
         x=x,
         y=[y] * len(x),
         mode="markers",
-        name=f"{t.hidden(k)} ({t('chart_suppressed')})",
+        name=t.hidden(explained=True),
         marker={
             "symbol": "x-thin-open",
             "size": 10,

@@ -49,7 +49,6 @@ def _outcome_traces(
     *,
     unit: str,
     t: Translator,
-    k: int,
 ) -> list[go.Scatter]:
     """Band, target (dashed), projection (dotted), actual (solid) and the latest-point markers."""
     traces: list[go.Scatter] = []
@@ -115,9 +114,9 @@ def _outcome_traces(
             name=t("chart_actual"),
             connectgaps=False,
             line={"color": ACTUAL, "dash": DASH["actual"], "width": 3},
-            text=[t.value(v, unit, suppressed=h, k=k) for v, h in zip(values, hidden, strict=True)],
+            text=[t.value(v, unit, suppressed=h) for v, h in zip(values, hidden, strict=True)],
             hovertext=[
-                f"{t('chart_actual')} {t.month(m)}: {cell(v, unit, t, suppressed=h, k=k)}"
+                f"{t('chart_actual')} {t.month(m)}: {cell(v, unit, t, suppressed=h)}"
                 for m, v, h in zip(months, values, hidden, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
@@ -127,8 +126,8 @@ def _outcome_traces(
     hidden_months = [m for m, h in zip(months, hidden, strict=True) if h]
     if hidden_months:
         shown = [v for v in values + t_values if v is not None]
-        labels = [f"{t.month(m)}: {t.hidden(k)}" for m in hidden_months]
-        traces.append(suppressed_marks(hidden_months, min(shown, default=0.0), labels, k, t))
+        labels = [f"{t.month(m)}: {t.hidden(explained=True)}" for m in hidden_months]
+        traces.append(suppressed_marks(hidden_months, min(shown, default=0.0), labels, t))
     return traces
 
 
@@ -248,7 +247,7 @@ def outcome_chart(
     `unit` is already worded (`t.unit(code)`); `%` formats as a percentage.
     """
     frame = require(twelve, "outcome_chart")
-    fig = go.Figure(_outcome_traces(frame, trajectory, projection, unit=unit, t=t, k=twelve.k))
+    fig = go.Figure(_outcome_traces(frame, trajectory, projection, unit=unit, t=t))
     layout(fig, title=title, t=t, height=440)
     month_axis(fig, t)
     fig.update_xaxes(title=axis_title(t("chart_month")))
@@ -281,15 +280,14 @@ def programme_chart(
     )
     fig.update_annotations(font={"size": 14, "color": TEXT}, xanchor="left", x=0)
     trajectory, projection = outcome.get("trajectory"), outcome.get("projection")
-    k = outcome["twelve"].k
-    for trace in _outcome_traces(twelve, trajectory, projection, unit=outcome["unit"], t=t, k=k):
+    for trace in _outcome_traces(twelve, trajectory, projection, unit=outcome["unit"], t=t):
         fig.add_trace(trace, row=1, col=1)
     unit_axis(fig, outcome["unit"], t, row=1, col=1)
     dates = [col(twelve, "month"), col(trajectory, "month"), col(projection, "month")]
     for r, (output, frame) in enumerate(zip(outputs, frames, strict=True), start=2):
         kind: Kind = "line" if output["unit"] == "%" else "bar"
         for trace in area_traces(
-            frame, unit=output["unit"], t=t, k=output["frame"].k, kind=kind, compare=False, showlegend=False
+            frame, unit=output["unit"], t=t, kind=kind, compare=False, showlegend=False
         ):
             fig.add_trace(trace, row=r, col=1)
         unit_axis(fig, output["unit"], t, row=r, col=1)
@@ -315,7 +313,7 @@ def series_chart(
     clicking legend entries isolates areas.
     """
     frame = require(series, "series_chart")
-    fig = go.Figure(area_traces(frame, unit=unit, t=t, k=series.k, kind=kind, compare=compare))
+    fig = go.Figure(area_traces(frame, unit=unit, t=t, kind=kind, compare=compare))
     n_areas = frame["area"].n_unique() if "area" in frame.columns else 0
     layout(fig, title=title, t=t, height=480 if n_areas <= 12 else 560)
     if not frame.is_empty():

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from monitor.scorecard import Card, Figure
-from monitor.ui.present import indicator_url
+from monitor.ui.present import indicator_url, suppression_legend
 
 if TYPE_CHECKING:
     from monitor.ui.frame import Ctx
@@ -57,7 +57,7 @@ def sparkline_label(ctx: Ctx, card: Card) -> str:
 
 def figure_text(ctx: Ctx, fig: Figure, unit: str) -> str:
     """A scorecard figure as the reader sees it (the hidden-cell mark when suppressed)."""
-    return ctx.t.value(fig.value, unit, suppressed=fig.suppressed, k=ctx.k)
+    return ctx.t.value(fig.value, unit, suppressed=fig.suppressed)
 
 
 def delta_style(change: float | None, direction: str) -> tuple[str, str]:
@@ -81,8 +81,11 @@ def card_numbers(ctx: Ctx, card: Card) -> None:
     delta = t.signed(card.change, unit) if card.change is not None else None
     arrow, colour = delta_style(card.change, card.indicator.direction)
     label = t("current_twelve") if card.indicator.measure != "stock" else t("current_stock")
+    # a hidden figure: the metric's help names the mark, and the legend stands right under it
     st.metric(label, cur, delta=f"{delta} {t('vs_year_earlier')}" if delta else None, delta_color=colour,
-              delta_arrow=arrow)
+              delta_arrow=arrow, help=t.hidden(explained=True) if card.current.suppressed else None)
+    if card.current.suppressed:
+        suppression_legend(ctx)
     if card.as_of:
         st.caption(f"{t('as_of')} {t.month(card.as_of)}")
 
@@ -140,4 +143,6 @@ def card_outputs(ctx: Ctx, card: Card) -> None:
         change = t.signed(line.change, unit) if line.change is not None else ""
         st.markdown(f"[{line.indicator.label(ctx.lang)}]({indicator_url(ctx, line.indicator.id)}): "
                     f"**{value}** {f'({change})' if change else ''}")
+    if any(line.current.suppressed for line in card.outputs):
+        suppression_legend(ctx)
 

@@ -52,6 +52,11 @@ def downloads(ctx: Ctx, frame: Published, name: str) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def suppression_legend(ctx: Ctx) -> None:
+    """The legend of the hidden-cell mark (`x`), next to a table, card or chart that may show it."""
+    st.caption(ctx.t.suppression_legend(ctx.k))
+
+
 def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFrame:
     """The frame as the reader sees it: worded periods, formatted numbers, the mark for hidden cells."""
     t, frame = ctx.t, published.frame
@@ -66,10 +71,10 @@ def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFram
     if "area_name" in frame.columns:
         cols.append(frame["area_name"].alias(t("col_area")))
     values = zip(frame["result"].to_list(), hidden, strict=True)
-    cols.append(column("col_value", [t.value(v, ind.unit, suppressed=s, k=ctx.k) for v, s in values]))
+    cols.append(column("col_value", [t.value(v, ind.unit, suppressed=s) for v, s in values]))
     if ind.measure == "ratio":
         dens = zip(frame["denominator"].to_list(), hidden, strict=True)
-        cols.append(column("col_denominator", [t.value(v, "", suppressed=s, k=ctx.k) for v, s in dens]))
+        cols.append(column("col_denominator", [t.value(v, "", suppressed=s) for v, s in dens]))
     if "result_prev" in frame.columns:
         cols.append(column("col_prev", [t.value(v, ind.unit) for v in frame["result_prev"]]))
         cols.append(column("col_change", [t.signed(v, ind.unit) for v in frame["change"]]))
@@ -77,7 +82,7 @@ def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFram
 
 def cohort_table(ctx: Ctx, published: Published) -> pl.DataFrame:
     t, frame = ctx.t, published.frame
-    shown = [t.value(v, "%", suppressed=s, k=ctx.k)
+    shown = [t.value(v, "%", suppressed=s)
              for v, s in zip(frame["result"].to_list(), frame["suppressed"].to_list(), strict=True)]
     return frame.select(
         pl.col("cohort").alias(t("cohort")),
