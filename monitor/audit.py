@@ -105,7 +105,7 @@ def audit(cells: Cells, linked: Linked, ind: Indicator, *, width: float | None =
                      exposed_by=tuple(dict.fromkeys(label[e] for e in used.get(c, ())))[:3])
             for c in worst
         )
-        out.append(Audit(ind.id, column, width, int((hidden & ~aux).sum()), int(primary.sum()),
+        out.append(Audit(ind.id, column, width, int(hidden.sum()), int(primary.sum()),
                          int(exact.sum()), int(narrow.sum()), shown))
     return out
 
