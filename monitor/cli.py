@@ -199,6 +199,40 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench.main(scales=[int(s) for s in args.scales.split(",")], out=args.out)
 
 
+def cmd_audit_disclosure(args: argparse.Namespace) -> int:
+    import time
+
+    from monitor import audit
+    from monitor.engine import get_engine
+
+    engine = get_engine(progress=_err)
+    ids = args.id or sorted(i.id for i in engine.registry.indicators.values() if i.shape != "cohort")
+    exposed = 0
+    for ind_id in ids:
+        try:
+            engine.indicator(ind_id)
+        except KeyError as exc:
+            _err(str(exc.args[0]))
+            return 2
+        started = time.perf_counter()
+        results = audit.audit_indicator(engine, ind_id, width=args.width)
+        print(f"{ind_id} ({time.perf_counter() - started:.1f} s)")
+        for r in results:
+            exposed += r.exposed
+            print(f"  {r.column}: {r.hidden} hidden cells, {r.primary} rest on fewer than k people; "
+                  f"{r.exact} recoverable exactly, {r.narrow} to within {r.width:g}")
+            for e in r.worst:
+                print(f"    {e.grain} {e.period} {e.level} {e.area}: between {e.low:g} and {e.high:g} "
+                      f"(true {e.true:g}); from {'; '.join(e.exposed_by) or '-'}")
+        if not results:
+            print("  no cells")
+    if exposed:
+        _err(f"{exposed} hidden cell(s) can be narrowed down from the published views.")
+        return 1
+    _err("No hidden cell resting on fewer than k people can be narrowed down from the published views.")
+    return 0
+
+
 def cmd_contract(args: argparse.Namespace) -> int:
     from monitor import extracts
 
@@ -275,6 +309,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scales", default="1,10", help="comma-separated demo scales (default 1,10)")
     p.add_argument("--out", default="bench-results/engine.json", help="results file (JSON + a .md beside)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("audit-disclosure", help="solve for each hidden small cell from every published view "
+                       "(linear programming); exit 1 when one is exposed")
+    p.add_argument("id", nargs="*", help="indicator ids (default: every series indicator)")
+    p.add_argument("--width", type=float, default=None,
+                   help="protection width: an interval narrower than this exposes a cell (default: k)")
+    p.set_defaults(func=cmd_audit_disclosure)
 
     p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
     p.set_defaults(func=cmd_contract)

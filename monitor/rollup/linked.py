@@ -40,6 +40,37 @@ class Cells:
     k: int
 
 
+@dataclass(frozen=True)
+class Linked:
+    """Every view's cells before suppression (true numbers) and the equations between them.
+
+    `families` are `disclosure.suppress_linked`'s memberships; their `cell` is a row of
+    `cells`, and `suppressed_cells` keeps that row order. `places` has `_up`, the area
+    each area adds up into. For the disclosure audit (`monitor.audit`), never a surface.
+    """
+
+    cells: pl.DataFrame  # _level, _pid, _area, value[, denominator]
+    families: list[pl.DataFrame]
+    periods: pl.DataFrame
+    places: pl.DataFrame
+
+
+def linked_cells(
+    frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, municipality: str, terms: Sequence[Term]
+) -> Linked | None:
+    """Every cell of every view with its true numbers and the equations; None when the frame has no rows."""
+    wijken = _wijk_table(frame, areas)
+    grid = _grid(frame, ind, wijken)
+    if grid.is_empty():
+        return None
+    months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
+    periods, month_map = _periods(months, terms)
+    places = _places(wijken, municipality)
+    cells = _all_levels(grid, month_map, periods, ind, wijken)
+    families = _equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy())
+    return Linked(cells, families, periods, places)
+
+
 def suppressed_cells(
     frame: pl.DataFrame,
     ind: Indicator,
@@ -53,24 +84,18 @@ def suppressed_cells(
 
     Integer keys keep this within milliseconds; None when the frame has no rows.
     """
-    wijken = _wijk_table(frame, areas)
-    grid = _grid(frame, ind, wijken)
-    if grid.is_empty():
+    linked = linked_cells(frame, ind, areas, municipality=municipality, terms=terms)
+    if linked is None:
         return None
-    months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
-    periods, month_map = _periods(months, terms)
-    places = _places(wijken, municipality)
-    cells = _all_levels(grid, month_map, periods, ind, wijken)
-    families = _equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy())
     cells = disclosure.suppress_linked(
-        cells,
-        families,
+        linked.cells,
+        linked.families,
         k=k,
         measure=ind.measure,
         numerator_is_people=ind.numerator_is_people,
         order_by=["_pid", "_area"],
     )
-    return Cells(cells, periods, places.drop("_up"), k)
+    return Cells(cells, linked.periods, linked.places.drop("_up"), k)
 
 def _periods(months: list[dt.date], terms: Sequence[Term]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per period of every grain (integer _pid), and month -> _pid for each grain.
