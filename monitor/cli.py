@@ -107,11 +107,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_series(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     from monitor import exports, rollup
     from monitor.engine import get_engine
     from monitor.indicators import IndicatorError
+    from monitor.rollup.periods import month_end, parse_month
 
     engine = get_engine(progress=_err)
     try:
@@ -126,11 +125,8 @@ def cmd_series(args: argparse.Namespace) -> int:
         sys.stdout.write(exports.csv_plain(cohorts, columns=["period", "months_since", "area", "value",
                                                              "denominator", "suppressed"]))
         return 0
-    start = dt.date.fromisoformat(args.start + "-01") if args.start else None
-    end = None
-    if args.end:
-        y, m = int(args.end[:4]), int(args.end[5:7])
-        end = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    start = parse_month(args.start) if args.start else None
+    end = month_end(parse_month(args.end)) if args.end else None
     view = rollup.View(grain=args.grain, level=args.by, start=start, end=end,
                        areas=tuple(args.area or ()))
     try:

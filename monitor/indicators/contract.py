@@ -18,6 +18,7 @@ from monitor.extracts import CONTRACT
 from monitor.indicators.model import Indicator, IndicatorError
 from monitor.indicators.registry import load_registry
 from monitor.problems import Problem, did_you_mean, display_path
+from monitor.staging import reads  # the one scan of "which tables does this SQL read"
 
 # Result columns per shape: name -> (accepted Polars type names, the SQL type to name in messages).
 _NUMERIC = ("Float32", "Float64", "Int8", "Int16", "Int32", "Int64", "Int128", "UInt8", "UInt16",
@@ -149,14 +150,9 @@ def _row_problems(out: pl.DataFrame, time_col: str, keys: list[str]) -> list[str
 # ---------------------------------------------------------------- check (CLI)
 
 
-_READS = re.compile(r"\b(?:from|join)\s+\"?([a-z_][a-z0-9_]*)\"?", re.IGNORECASE)
-
-
 def undeclared_sources(ind: Indicator) -> list[str]:
     """Extracts the SQL reads that `sources` does not list (a quick scan, not a parser)."""
-    sql = re.sub(r"--[^\n]*|/\*.*?\*/", " ", ind.sql, flags=re.DOTALL)
-    read = {m.group(1).lower() for m in _READS.finditer(sql)}
-    return sorted(n for n in read if n in CONTRACT and n not in ind.sources)
+    return sorted(n for n in reads(ind.sql) if n in CONTRACT and n not in ind.sources)
 
 
 def check_queries(settings: Any, programme_ids: Collection[str] | None) -> list[str]:

@@ -106,7 +106,7 @@ def _truncate(month: pl.Expr, grain: str) -> pl.Expr:
     return month.dt.truncate({"month": "1mo", "quarter": "1q", "year": "1y"}[grain])
 
 def _label(start: pl.Expr, grain: str) -> pl.Expr:
-    """`_label_of` for a column."""
+    """`periods.label_of` as a Polars expression, for a whole column of period starts."""
     if grain == "quarter":
         return pl.format("{}-Q{}", start.dt.year(), start.dt.quarter())
     return start.dt.strftime("%Y-%m" if grain == "month" else "%Y")
