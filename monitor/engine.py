@@ -95,17 +95,23 @@ class Engine:
 
     def frame(self, ind_id: str) -> pl.DataFrame:
         """The indicator's full-history frame (month x wijk): raw, never for a surface."""
-        ind = self.indicator(ind_id)
-        key = (ind.id, hash(ind.sql))
-        return self._cached(self._frames, key, lambda: indicators.compute(self.catalog, ind))
+        return self._frame_of(self.indicator(ind_id))
 
     def cells(self, ind_id: str) -> rollup.Cells | None:
         """Every view's cells of the indicator, suppressed together (once per file version)."""
-        ind = self.indicator(ind_id)
-        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, self.terms)
+        return self._cells_of(self.indicator(ind_id), self.terms)
+
+    # The registry is re-scanned (file stamps) on every `indicator()` call, so the hot path
+    # (`series`) looks the indicator and the terms up once and passes them on.
+    def _frame_of(self, ind: Indicator) -> pl.DataFrame:
+        key = (ind.id, hash(ind.sql))
+        return self._cached(self._frames, key, lambda: indicators.compute(self.catalog, ind))
+
+    def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
+        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, terms)
         return self._cached(self._cells, key, lambda: rollup.suppressed_cells(
-            self.frame(ind_id), ind, self.areas, k=self.settings.min_cell,
-            municipality=self.settings.municipality, terms=self.terms))
+            self._frame_of(ind), ind, self.areas, k=self.settings.min_cell,
+            municipality=self.settings.municipality, terms=terms))
 
     def memo(self, key: tuple, compute: Callable[[], object]) -> object:
         """Cache a derived result for this catalog version, keyed also on the query files.
@@ -125,8 +131,9 @@ class Engine:
         view = view or View()
         if ind.shape == "cohort":
             raise IndicatorError(f"{ind.path.name}: a cohort indicator has no time series; use cohort()")
-        rollup.check_view(ind, view, self.terms)
-        return rollup.select(self.cells(ind_id), ind, self.areas, view, k=self.settings.min_cell,
+        terms = self.terms
+        rollup.check_view(ind, view, terms)
+        return rollup.select(self._cells_of(ind, terms), ind, self.areas, view, k=self.settings.min_cell,
                              municipality=self.settings.municipality)
 
     def twelve_months(self, ind_id: str, level: rollup.Level = "city") -> Published:
@@ -137,7 +144,7 @@ class Engine:
         """Cohorts by start period, suppressed; kept per file version like the series' cells."""
         ind = self.indicator(ind_id)
         return self._cached(self._cells, ("cohort", ind.id, hash(ind.sql), grain, level),
-                            lambda: rollup.rollup_cohort(self.frame(ind_id), ind, self.areas, grain=grain,
+                            lambda: rollup.rollup_cohort(self._frame_of(ind), ind, self.areas, grain=grain,
                                                          level=level, k=self.settings.min_cell,
                                                          municipality=self.settings.municipality))
 
