@@ -109,9 +109,10 @@ class Engine:
 
     def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
         key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, terms)
-        return self._cached(self._cells, key, lambda: rollup.suppressed_cells(
+        return self._cached(self._cells, key, lambda: rollup.protected_cells(
             self._frame_of(ind), ind, self.areas, k=self.settings.min_cell,
-            municipality=self.settings.municipality, terms=terms))
+            width=self.settings.protection_width, municipality=self.settings.municipality, terms=terms,
+            store=self.settings.catalog_dir / "protection", version=self.report.version))
 
     def memo(self, key: tuple, compute: Callable[[], object]) -> object:
         """Cache a derived result for this catalog version, keyed also on the query files.

@@ -25,6 +25,7 @@ class Settings:
     queries_dir: Path
     programme_file: Path
     min_cell: int
+    protection_width: int  # a hidden small cell must be able to lie anywhere in an interval this wide
     query_timeout_s: float
     row_cap: int
     memory_limit: str
@@ -48,6 +49,7 @@ def get_settings() -> Settings:
         queries_dir=Path(env.get("MONITOR_QUERIES_DIR", ROOT / "queries")).resolve(),
         programme_file=Path(env.get("MONITOR_PROGRAMME", ROOT / "programme.yaml")).resolve(),
         min_cell=int(env.get("MONITOR_MIN_CELL", "10")),
+        protection_width=int(env.get("MONITOR_PROTECTION_WIDTH", "") or env.get("MONITOR_MIN_CELL", "10")),
         query_timeout_s=float(env.get("MONITOR_QUERY_TIMEOUT", "10")),
         row_cap=int(env.get("MONITOR_ROW_CAP", "10000")),
         memory_limit=env.get("MONITOR_MEMORY_LIMIT", "2GB"),

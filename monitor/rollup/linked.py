@@ -20,14 +20,19 @@ import polars as pl
 
 from monitor import disclosure
 from monitor.indicators import Indicator
+from monitor.rollup import attack
 from monitor.rollup.areas import _grid, _numbers, _places, _wijk_table
 from monitor.rollup.periods import MONTHS_IN as _MONTHS
 from monitor.rollup.periods import Term, add_months, label_of, month_end, start_of, year_earlier
+from monitor.rollup.plan import PLAN, published_mask
 
 _PARENT = {"month": "quarter", "quarter": "year"}
 # the index of a grain is used in the equations: 0 month, 1 quarter, 2 year, 3 term, 4 rolling
 GRAINS = ("month", "quarter", "year", "term", "rolling")
 LEVELS = ("city", "stadsdeel", "wijk")
+# a link period (never shown): the longest runs of months no wijk-level period boundary splits
+ATOM = "atom"
+_CODES = (*GRAINS, ATOM)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Linked:
     families: list[pl.DataFrame]
     periods: pl.DataFrame
     places: pl.DataFrame
+    shown: np.ndarray  # per cell: in the publication plan (the rest are link cells, never shown)
 
 
 def linked_cells(
@@ -64,11 +70,32 @@ def linked_cells(
     if grid.is_empty():
         return None
     months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
-    periods, month_map = _periods(months, terms)
+    periods, month_map = _periods(months, terms, atoms=ind.measure != "stock")
     places = _places(wijken, municipality)
     cells = _all_levels(grid, month_map, periods, ind, wijken)
+    shown, link = _in_plan(cells, periods, stock=ind.measure == "stock")
+    cells = cells.filter(pl.Series(shown | link))
+    shown = shown[shown | link]
     families = _equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy())
-    return Linked(cells, families, periods, places)
+    return Linked(cells, families, periods, places, shown)
+
+
+def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: published (`plan`), and a link cell that ties published cells together.
+
+    Links: a wijk's and a stadsdeel's atoms (a count), or a stock's wijk level in the
+    reference month of a published wijk period (a stock's year is that month's level).
+    Every other unpublished cell is a sum nothing published depends on, so it is dropped.
+    """
+    by_pid = periods.sort("_pid")
+    grain = by_pid["_grain"].to_numpy()[cells["_pid"].to_numpy()]
+    level = cells["_level"].to_numpy()
+    shown = published_mask(level, grain)
+    wijk = LEVELS.index("wijk")
+    link = (grain == ATOM) & (level > 0)
+    refs = by_pid.filter(pl.col("_grain").is_in(PLAN["wijk"]))["_ref_pid"].drop_nulls().unique()
+    link |= stock & (level == wijk) & (grain == "month") & np.isin(cells["_pid"].to_numpy(), refs.to_numpy())
+    return shown, link & ~shown
 
 
 def suppressed_cells(
@@ -79,28 +106,49 @@ def suppressed_cells(
     k: int,
     municipality: str,
     terms: Sequence[Term],
+    width: float | None = None,
 ) -> Cells | None:
-    """Every cell (city, stadsdeel, wijk x month, quarter, year, term, rolling twelve months).
+    """Every published cell (the plan's grains per level), suppressed and protected.
 
-    Integer keys keep this within milliseconds; None when the frame has no rows.
+    The complementary rule first (cheap, per equation), then `attack.protect` until no
+    small cell can be pinned narrower than `width` (default k) from everything
+    published. None when the frame has no rows.
     """
     linked = linked_cells(frame, ind, areas, municipality=municipality, terms=terms)
     if linked is None:
         return None
+    hidden = first_pattern(linked, ind, k)
+    done = attack.protect(linked, ind, hidden, k=k, width=float(k if width is None else width))
+    return cells_from(linked, done.hidden, k)
+
+
+def cells_from(linked: Linked, hidden: np.ndarray, k: int) -> Cells:
+    """The published cells of `linked` with the pattern `hidden` applied (a stored one, or a fresh one)."""
+    cells = linked.cells.with_columns(pl.Series("suppressed", hidden))
+    numbers = [c for c in ("value", "denominator") if c in cells.columns]
+    cells = cells.with_columns(
+        [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in numbers])
+    return Cells(cells.filter(pl.Series(linked.shown)), linked.periods, linked.places.drop("_up"), k)
+
+
+def first_pattern(linked: Linked, ind: Indicator, k: int) -> np.ndarray:
+    """The complementary rule's pattern: primary cells and, per equation, no lone hidden cell."""
     cells = disclosure.suppress_linked(
-        linked.cells,
+        linked.cells.with_columns(pl.Series("suppressed", ~linked.shown)),  # a link cell is never shown
         linked.families,
         k=k,
         measure=ind.measure,
         numerator_is_people=ind.numerator_is_people,
         order_by=["_pid", "_area"],
     )
-    return Cells(cells, linked.periods, linked.places.drop("_up"), k)
+    return cells["suppressed"].to_numpy().astype(bool)
 
-def _periods(months: list[dt.date], terms: Sequence[Term]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _periods(months: list[dt.date], terms: Sequence[Term], *, atoms: bool = True
+             ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per period of every grain (integer _pid), and month -> _pid for each grain.
 
     A rolling window is labelled `2023-11/2024-10` (first and last month, as ISO 8601 intervals).
+    `atoms`: add the link periods a count needs (`_atoms`).
 
     Built in Python: a century of months is a few thousand small rows at most.
     """
@@ -139,12 +187,37 @@ def _periods(months: list[dt.date], terms: Sequence[Term]) -> tuple[pl.DataFrame
         for row in (this, prev):
             rows.append(row)
             pairs.extend((m, row["_pid"]) for m in months if row["period_start"] <= m <= row["period_end"])
+    if atoms:
+        _atoms(rows, pairs, months, lo, hi)
     month_pid = {m: index[("month", m)] for m in months}
     for row in rows:
         row["_ref_pid"] = month_pid.get(row["_ref"])
     periods = pl.DataFrame(rows, schema=_PERIOD_SCHEMA)
     month_map = pl.DataFrame(pairs, schema={"month": pl.Date, "_pid": pl.Int64}, orient="row")
     return periods, month_map
+
+
+def _atoms(rows: list[dict], pairs: list[tuple[dt.date, int]], months: list[dt.date],
+           lo: dt.date, hi: dt.date) -> None:
+    """Append the atoms: runs of months split at every year and at every term's first and next month.
+
+    A wijk publishes years and terms only, and terms start mid-year; its year and
+    term cells are sums of atoms, and a stadsdeel's atom is the sum of its wijken's.
+    That is all an attacker can learn about a wijk's months: given the atom sums,
+    any split of them over the months fits the stadsdeel's monthly figures
+    (a transportation problem with equal totals is always solvable).
+    """
+    starts = {months[0]} | {m for m in months if m.month == 1}
+    for row in [r for r in rows if r["_grain"] == "term"]:
+        inside = [m for m in months if row["period_start"] <= m <= row["period_end"]]
+        if inside:
+            starts |= {inside[0], add_months(inside[-1], 1)}
+    bounds = sorted(m for m in starts if m <= months[-1])
+    for first, nxt in zip(bounds, [*bounds[1:], add_months(months[-1], 1)], strict=True):
+        last = add_months(nxt, -1)
+        pid = len(rows)
+        rows.append(_period(pid, ATOM, f"{first:%Y-%m}/{last:%Y-%m}", first, month_end(last), lo, hi))
+        pairs.extend((m, pid) for m in months if first <= m <= last)
 
 
 _PERIOD_SCHEMA = {
@@ -241,7 +314,7 @@ def _equations(
     pid = cells["_pid"].to_numpy()
     area = cells["_area"].to_numpy()
     level = cells["_level"].to_numpy()
-    grain = np.array([GRAINS.index(g) for g in periods["_grain"]])[pid]
+    grain = np.array([_CODES.index(g) for g in periods.sort("_pid")["_grain"]])[pid]
     parent = periods["_parent"].fill_null(-1).to_numpy()[pid]
     up = up_of[area]
     own = pid * n_areas + area
@@ -253,7 +326,7 @@ def _equations(
         whole = np.flatnonzero((grain > 0) & (ref >= 0))
         parts, keep = _find(own, ref[whole] * n_areas + area[whole])
         families.append(_pairs(parts[keep], whole[keep], own[whole[keep]]))
-        return families
+        return [_complete(f) for f in families]
     for part, whole in ((0, 1), (1, 2)):  # month -> quarter, quarter -> year
         families.append(_family(grain == part, parent * n_areas + area, grain == whole, own))
     month_pid = periods.filter(pl.col("_grain") == "month").select(
@@ -262,18 +335,41 @@ def _equations(
     # Rolling windows overlap: a window hidden because one of its months is hidden costs
     # nothing elsewhere, while hiding a second month would ripple through every window that
     # holds it (and from small early months into recent ones). So a window hides itself.
-    for name, prefer_total in (("term", False), ("rolling", True)):
+    for name, prefer_total in (("term", False), ("rolling", True), (ATOM, False)):
         sums = month_map.join(periods.filter(pl.col("_grain") == name).select("_pid"), on="_pid")
         if sums.is_empty():
             continue
         links = month_pid.join(sums.rename({"_pid": "_sum"}), on="month").select("_pid", "_sum")
         parts = cell_rows.join(links, on="_pid")
         set_ids = parts["_sum"].to_numpy() * n_areas + parts["_area"].to_numpy()
-        wholes = np.flatnonzero(grain == GRAINS.index(name))
+        wholes = np.flatnonzero(grain == _CODES.index(name))
         family = _members(parts["_cell"].to_numpy(), set_ids, wholes, own[wholes])
         families.append(family.with_columns(pl.lit(True).alias(disclosure.PREFER_TOTAL)) if prefer_total
                         else family)
-    return families
+    atom_first = periods.filter(pl.col("_grain") == ATOM).select(
+        "_pid", pl.col("period_start").alias("month"))
+    for name in ("year", "term"):  # a wijk's year and term: sums of its atoms
+        wholes_of = month_map.join(periods.filter(pl.col("_grain") == name).select("_pid"), on="_pid")
+        links = atom_first.join(wholes_of.rename({"_pid": "_sum"}), on="month").select("_pid", "_sum")
+        parts = cell_rows.join(links, on="_pid")
+        if parts.is_empty():
+            continue
+        set_ids = parts["_sum"].to_numpy() * n_areas + parts["_area"].to_numpy()
+        wholes = np.flatnonzero(grain == _CODES.index(name))
+        families.append(_members(parts["_cell"].to_numpy(), set_ids, wholes, own[wholes]))
+    return [_complete(f) for f in families]
+
+
+def _complete(family: pl.DataFrame) -> pl.DataFrame:
+    """Only the equations with a total and at least one part among the cells.
+
+    A view outside the publication plan has no cells, so an equation can lose its
+    parts (a wijk's months) or its total (a city atom); what is left is no equation.
+    """
+    sets = family.group_by(disclosure.SET).agg(
+        pl.col(disclosure.TOTAL).any().alias("_t"), (~pl.col(disclosure.TOTAL)).any().alias("_p"))
+    keep = sets.filter(pl.col("_t") & pl.col("_p")).select(disclosure.SET)
+    return family.join(keep, on=disclosure.SET, how="semi", maintain_order="left")
 
 
 def _find(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from typing import Literal
 import polars as pl
 
 from monitor.indicators import Indicator
+from monitor.rollup import plan
 from monitor.rollup.areas import _population
 from monitor.rollup.linked import GRAINS, LEVELS, Cells, suppressed_cells
 from monitor.rollup.periods import Term
@@ -176,3 +177,7 @@ def check_view(ind: Indicator, view: View, terms: Sequence[Term]) -> None:
         raise ValueError(f"Unknown 'per' '{view.per}': expected inhabitants or households")
     if view.level not in LEVELS:
         raise ValueError(f"Unknown area level '{view.level}': expected city, stadsdeel or wijk")
+    if not plan.published(view.level, view.grain):
+        offered = ", ".join(plan.PLAN[view.level])
+        raise ValueError(f"'{view.grain}' figures are not published at {view.level} level (privacy: "
+                         f"docs/disclosure.md); at {view.level} level choose {offered}")

@@ -39,7 +39,8 @@ def url_choice(widget, label: str, options: Sequence, *, key: str, default=None,
     else:
         raw = st.query_params.get(key)
         from_url = raw if raw in options else default
-    if wkey not in st.session_state or st.session_state.get(synced) != from_url:
+    stale = not multi and st.session_state.get(wkey) not in (None, *options)  # options changed under it
+    if wkey not in st.session_state or st.session_state.get(synced) != from_url or stale:
         st.session_state[wkey] = from_url
     value = widget(label, options, key=wkey, **kwargs)
     st.session_state[synced] = value
@@ -100,8 +101,12 @@ def view_filters(
         st.markdown(f"**{t('filters')}**")
         grain = url_choice(st.segmented_control, t("grain"), grains, default=default_grain, key="grain",
                            format_func=lambda g: t(f"grain_{g}"), required=True) or default_grain
-        level = url_choice(st.segmented_control, t("level"), levels, default=default_level, key="level",
-                           format_func=lambda v: t(f"level_{v}"), required=True) or default_level
+        offered = rollup.plan.levels_for(grain, levels) or list(levels)  # wijk: years and terms only
+        first = default_level if default_level in offered else offered[0]
+        level = url_choice(st.segmented_control, t("level"), offered, default=first, key="level",
+                           format_func=lambda v: t(f"level_{v}"), required=True) or first
+        if len(offered) < len(levels):
+            st.caption(t("plan_note"))
         areas = area_filter(ctx, level)
         per_value = None
         if per and ind.measure != "ratio":

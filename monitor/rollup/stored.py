@@ -1,0 +1,87 @@
+"""The protected pattern, computed once per catalog version and kept beside the catalog.
+
+Protecting a pattern runs the linear-programming attack (`attack.protect`), up to
+a few seconds per indicator; a page must not wait for that. So the pattern (one
+Boolean per cell) is stored in `<catalog>/protection/<version>/` the first time
+it is computed, by `monitor build` for every indicator, and read back after. The
+file name carries a digest of everything the pattern depends on (the indicator's
+SQL and measure, the terms, k, the protection width, the code's pattern version
+and the cell count), so a changed query file or setting computes a new one. A
+stored file that is missing a primary cell is ignored: the store can only save
+time, never weaken the protection. A read-only data folder computes every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from monitor.indicators import Indicator
+from monitor.rollup import attack
+from monitor.rollup.linked import Cells, Linked, cells_from, first_pattern, linked_cells
+from monitor.rollup.periods import Term
+
+PATTERN_VERSION = 1  # raise when the plan, the equations or the repair change
+
+
+def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, k: int, width: float,
+                    municipality: str, terms: Sequence[Term], store: Path | None = None,
+                    version: str = "") -> Cells | None:
+    """`linked.suppressed_cells`, reading and writing the pattern in `store`/`version` when given."""
+    linked = linked_cells(frame, ind, areas, municipality=municipality, terms=terms)
+    if linked is None:
+        return None
+    name = f"{ind.id}-{_digest(ind, linked, k, width, terms)}.npy"
+    path = None if store is None else store / version / name
+    hidden = _read(path, linked, ind, k)
+    if hidden is None:
+        done = attack.protect(linked, ind, first_pattern(linked, ind, k), k=k, width=width)
+        hidden = done.hidden
+        if path is not None:
+            _write(path, hidden)
+    return cells_from(linked, hidden, k)
+
+
+def _digest(ind: Indicator, linked: Linked, k: int, width: float, terms: Sequence[Term]) -> str:
+    parts = [PATTERN_VERSION, ind.sql, ind.measure, ind.numerator_is_people, k, width,
+             [(t.id, t.start.isoformat(), t.end.isoformat()) for t in terms], linked.cells.height]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
+
+def _read(path: Path | None, linked: Linked, ind: Indicator, k: int) -> np.ndarray | None:
+    """The stored pattern, when it fits these cells and hides every primary cell."""
+    if path is None or not path.exists():
+        return None
+    try:
+        hidden = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if hidden.dtype != bool or hidden.shape != (linked.cells.height,):
+        return None
+    if (attack.primary_cells(linked, ind, k) & ~hidden).any() or (~linked.shown & ~hidden).any():
+        return None
+    return hidden
+
+
+def _write(path: Path, hidden: np.ndarray) -> None:
+    """Atomically (a reader never sees half a file); old catalog versions' patterns go."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.parent.iterdir():
+            if old.is_dir() and old != path.parent:
+                shutil.rmtree(old, ignore_errors=True)
+        with open(tmp, "wb") as fh:
+            np.save(fh, hidden, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
