@@ -18,6 +18,20 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _scale(text: str) -> int | float:
+    """`--scale`: a positive number; the refusal names the argument and what to pass instead."""
+    from monitor.sample.grid import check_scale
+
+    try:
+        value: object = float(text)
+    except ValueError:
+        value = text  # not a number: check_scale refuses it with its message
+    try:
+        return check_scale(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -249,7 +263,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="write deterministic demo extracts for Den Haag")
     p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     p.add_argument("--until", help="last month included, YYYY-MM (default: last complete month)")
-    p.add_argument("--scale", type=int, default=1, help="multiply record volumes (benchmarks)")
+    p.add_argument("--scale", type=_scale, default=1,
+                   help="multiply record volumes by any positive number: 0.2 sparse data, 10 benchmarks")
     p.add_argument("--out", help="folder to write to (default: the data folder)")
     p.set_defaults(func=cmd_sample)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from monitor import extracts, sample
+from monitor import cli, extracts, sample
 
 UNTIL = "2026-10"
 CUTOFF = dt.date(2026, 10, 31)
@@ -94,9 +94,67 @@ def test_refuses_a_bad_or_incomplete_until(tmp_path: Path, until: str) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_refuses_a_bad_scale(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="scale"):
-        sample.write_sample(tmp_path, until="2019-01", scale=0)
+@pytest.mark.parametrize("scale", [0, -1, 0.0, float("nan"), float("inf"), "abc", "1", None, True])
+def test_refuses_a_bad_scale(tmp_path: Path, scale: object) -> None:
+    with pytest.raises(ValueError, match=r"scale must be a positive number .* pass a finite number above 0"):
+        sample.write_sample(tmp_path, until="2019-01", scale=scale)  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "nan"])
+def test_the_cli_refuses_a_bad_scale(tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["sample", "--until", "2019-01", f"--scale={value}", "--out", str(tmp_path)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --scale: scale must be a positive number" in err and "above 0" in err, err
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_whole_float_scale_is_the_integer_scale(tmp_path: Path) -> None:
+    sample.write_sample(tmp_path / "int", seed=5, until="2019-03", scale=10)
+    assert cli.main(["sample", "--seed", "5", "--until", "2019-03", "--scale", "10.0",
+                     "--out", str(tmp_path / "float")]) == 0
+    assert _bytes(tmp_path / "float") == _bytes(tmp_path / "int")
+
+
+# --- sparse data: a fractional scale -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sparse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sparse") / "data"
+    sample.write_sample(out, seed=2026, until=UNTIL, scale=0.2)
+    return out
+
+
+def test_a_fractional_scale_is_deterministic(sparse: Path, tmp_path: Path) -> None:
+    sample.write_sample(tmp_path, seed=2026, until=UNTIL, scale=0.2)
+    assert _bytes(tmp_path) == _bytes(sparse)
+
+
+def test_a_fractional_scale_thins_every_extract_but_areas(sparse: Path,
+                                                          frames: dict[str, pl.DataFrame]) -> None:
+    thin = {name: pl.read_parquet(sparse / f"{name}.parquet") for name in extracts.CONTRACT}
+    assert thin["areas"].equals(frames["areas"])  # facts, not draws
+    ratios = {name: thin[name].height / frames[name].height for name in extracts.CONTRACT if name != "areas"}
+    assert 0.10 < ratios["debt_cases"] < 0.35, ratios
+    for name, ratio in ratios.items():
+        assert 0.10 < ratio < 0.35, (name, ratio)
+    # small cells become common: wijk x year counts below the disclosure threshold (10)
+    def small(df: pl.DataFrame) -> float:
+        per_cell = df.group_by("wijk_code", pl.col("registered_on").dt.year()).len()
+        return float((per_cell.get_column("len") < 10).mean())
+    assert small(thin["debt_cases"]) > 2 * small(frames["debt_cases"]), (small(thin["debt_cases"]),
+                                                                         small(frames["debt_cases"]))
+
+
+def test_sparse_data_builds_and_checks_clean(sparse: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(sparse))
+    assert cli.main(["build"]) == 0, capsys.readouterr().err
+    assert cli.main(["check"]) == 0, capsys.readouterr().err
+    assert "All checks passed" in capsys.readouterr().err
 
 
 # --- consistency -------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 The data must tell the stories the dashboard is built to show (a signal peak in the
 2022 energy crisis, a covid dip in placements, better reach of signals after 2023,
 shorter settlements after 1 July 2023, more debt problems in Laak and Escamp), while
-being reproducible byte for byte from (seed, until, scale). Everything is drawn with
+being reproducible byte for byte from (seed, until, scale). `scale` is any positive number
+multiplying every volume: 0.2 makes small cells common (disclosure-control tests), 10 a
+benchmark load; a whole-number float is the same as the int. Far below 0.01 some extracts
+come out empty, which the contract refuses. Everything is drawn with
 one numpy PCG64 generator in a fixed order and vectorised per extract; loops only run
 over months. Extracts hold their full history: the debt cases and benefit spells that
 were still open on 1 January 2019 are included, so they start before 2019 (every flow

@@ -91,8 +91,9 @@ def households_by_year(areas: pl.DataFrame, grid: Grid) -> np.ndarray:
     return hh[grid.year - 2019]
 
 
-def household_pool(hh2019: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
-    """Households at risk per wijk (offset, size): signals and cases draw from it, so ids recur."""
+def household_pool(hh2019: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Households at risk per wijk (offset, size): signals and cases draw from it, so ids recur;
+    at least one household per wijk at any scale."""
     size = np.maximum(1, np.round(hh2019 * RISK * 0.3 * scale)).astype(np.int64)
     offset = np.concatenate([[1], 1 + np.cumsum(size)[:-1]])
     return offset, size

@@ -16,7 +16,7 @@ from monitor.extracts import CONTRACT
 from monitor.sample.areas import RISK, WIJK_CODES, household_pool, wijk_per_month
 from monitor.sample.columns import dates, id_series, labels, with_ids
 from monitor.sample.draw import choice, choice_rows, gamma_days, in_month, months_idx
-from monitor.sample.grid import MONTH_DAYS, Grid, day_number, month_grid
+from monitor.sample.grid import MONTH_DAYS, Grid, count, day_number, month_grid
 
 STOCK_FROM = "2015-01"  # settlements last 36 months plus waiting time: cases from 2015 still end in 2019
 SHORT_SETTLEMENTS_FROM = dt.date(2023, 7, 1)
@@ -36,9 +36,9 @@ def _reach_rate(t: np.ndarray) -> np.ndarray:
     return 0.185 + 0.07 * np.clip((t - 2023) / 3, 0, 1)
 
 
-def draw_signals(rng: np.random.Generator, grid: Grid, hh: np.ndarray, scale: int) -> dict[str, np.ndarray]:
+def draw_signals(rng: np.random.Generator, grid: Grid, hh: np.ndarray, scale: float) -> dict[str, np.ndarray]:
     # clipped to the range DESIGN.md promises; at scale 1 the clip almost never bites
-    counts = np.clip(rng.poisson(_signal_level(grid) * scale), 3520 * scale, 4230 * scale)
+    counts = np.clip(rng.poisson(_signal_level(grid) * scale), count(3520 * scale), count(4230 * scale))
     mi = months_idx(counts)
     n = len(mi)
     wijk = wijk_per_month(rng, counts, hh * RISK)
@@ -84,7 +84,7 @@ def _other_referrals_level(t: np.ndarray) -> np.ndarray:
 
 
 def draw_debt_cases(rng: np.random.Generator, grid: Grid, hh: np.ndarray, signals: dict[str, np.ndarray],
-                scale: int, until: str) -> dict[str, np.ndarray]:
+                scale: float, until: str) -> dict[str, np.ndarray]:
     # from accepted signals: same household, registered days to weeks after the contact
     acc = np.flatnonzero(signals["accepted"] & (rng.random(len(signals["accepted"])) < 0.30))
     reg_sig = signals["contacted"][acc] + gamma_days(rng, len(acc), 2.0, 14.0, lo=3)

@@ -1,12 +1,16 @@
 """The calendar of the demo and its arguments: every extract is drawn on the same month grid.
 
 Days are numbers (days since 1970-01-01) so the generators stay vectorised; `check_args`
-refuses a cut-off month that has not ended yet, because validation rejects future dates.
+refuses a cut-off month that has not ended yet, because validation rejects future dates,
+and a scale that is not a positive finite number. `count` turns a scaled volume into a
+whole number of records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +42,9 @@ def default_until(today: dt.date | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
-def check_args(until: str, scale: int) -> None:
-    """Refuse a cut-off that is not a complete month yet: validation rejects dates after today."""
+def check_args(until: str, scale: float) -> int | float:
+    """Refuse a cut-off that is not a complete month yet (validation rejects dates after today)
+    and a bad scale; returns the scale as `check_scale` normalises it."""
     try:
         first = dt.date.fromisoformat(f"{until}-01")
     except (TypeError, ValueError):
@@ -48,8 +53,26 @@ def check_args(until: str, scale: int) -> None:
         raise ValueError(f"until must be 'YYYY-MM' from 2019-01 on, got {until!r}")
     if _month_end(first) >= dt.date.today():
         raise ValueError(f"until {until} is not a complete month yet; the latest is {default_until()}")
-    if not isinstance(scale, int) or scale < 1:
-        raise ValueError(f"scale must be a positive integer, got {scale!r}")
+    return check_scale(scale)
+
+
+def check_scale(scale: object) -> int | float:
+    """The volume multiplier: any positive finite number, e.g. 0.2 for sparse data, 10 for volume.
+
+    A whole number comes back as an int, so scale=10.0 draws and writes exactly what scale=10 does
+    (the scale is also written into the files' metadata).
+    """
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) \
+            or scale <= 0:
+        raise ValueError(f"scale must be a positive number such as 0.2 (sparse data), 1 (the default) "
+                         f"or 10 (volume), got {scale!r}; pass a finite number above 0")
+    return int(scale) if float(scale).is_integer() else float(scale)
+
+
+def count(volume: float, *, at_least: int = 0) -> int:
+    """A scaled volume as a whole number of records, rounded half to even, never below `at_least`;
+    at a whole-number scale the product is already whole, so nothing changes there."""
+    return max(at_least, round(float(volume)))
 
 
 def _month_end(first: dt.date) -> dt.date:

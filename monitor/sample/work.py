@@ -14,7 +14,7 @@ from monitor.extracts import CONTRACT
 from monitor.sample.areas import RISK, WIJK_CODES, WIJKEN, wijk_per_month
 from monitor.sample.columns import dates, id_series, labels, with_ids
 from monitor.sample.draw import choice, choice_rows, gamma_days, in_month, months_idx
-from monitor.sample.grid import MONTH_DAYS, Grid, day_number
+from monitor.sample.grid import MONTH_DAYS, Grid, count, day_number
 
 # Placements per year (scale 1): a covid dip in 2020, then a rising trend.
 PLACEMENTS_PER_YEAR = {2019: 1950, 2020: 1850, 2021: 1750, 2022: 1950, 2023: 2100, 2024: 2220,
@@ -47,10 +47,10 @@ def _benefit_inflow(grid: Grid, stock0: float) -> np.ndarray:
 
 
 def draw_benefit_spells(rng: np.random.Generator, grid: Grid, hh: np.ndarray,
-                    scale: int) -> dict[str, np.ndarray]:
+                    scale: float) -> dict[str, np.ndarray]:
     weights = hh * RISK**1.2
     stock0 = BENEFIT_STOCK[0][1]
-    n0 = stock0 * scale
+    n0 = count(stock0 * scale, at_least=1)  # placements and activities draw from a non-empty stock
     jan = day_number("2019-01-01")
     # time already on benefit; wrapped (not clipped) at 2000 to avoid a spike on one start date
     elapsed = np.round(rng.exponential(5.5 * 365, n0)).astype(np.int64) % (jan - day_number("2000-01-03"))
@@ -98,7 +98,7 @@ def _placement_level(grid: Grid) -> np.ndarray:
 
 
 def draw_placements(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
-                scale: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+                scale: float) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Placements from benefit end a spell with 'werk' just after the first working day; the rest
     come from outside social assistance."""
     level = _placement_level(grid)
@@ -192,7 +192,7 @@ def _chain_activities(rng: np.random.Generator, p: dict[str, np.ndarray]) -> dic
 
 
 def _background_activities(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
-                           outside_from: int, scale: int) -> dict[str, np.ndarray]:
+                           outside_from: int, scale: float) -> dict[str, np.ndarray]:
     """Activities that do not (yet) lead to a placement, mostly with people on social assistance."""
     t = grid.t
     trend = 1 + 0.05 * np.clip(t - 2021, 0, None) - 0.2 * ((t >= 2020.2) & (t < 2020.6))
@@ -200,10 +200,12 @@ def _background_activities(rng: np.random.Generator, grid: Grid, spells: dict[st
     counts = rng.poisson(mix.sum() * trend * scale)
     days, persons, kinds = [], [], []
     ended = np.where(spells["ended_ok"], spells["ended"], np.iinfo(np.int64).max)
-    pool_outside = 6000 * scale
+    pool_outside = count(6000 * scale, at_least=1)
     for m, c in enumerate(counts):
         lo, hi = grid.start[m], grid.start[m] + grid.length[m] - 1
         open_idx = np.flatnonzero((spells["started"] <= hi) & (ended >= lo))
+        if len(open_idx) == 0:  # only at a tiny scale: no open spell to pick from, no activities
+            c = 0
         day = lo + (rng.random(c) * grid.length[m]).astype(np.int64)
         pick = open_idx[rng.integers(0, len(open_idx), c)]
         on_benefit = rng.random(c) < 0.85
@@ -215,9 +217,11 @@ def _background_activities(rng: np.random.Generator, grid: Grid, spells: dict[st
 
 
 def draw_work_activities(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
-                     p: dict[str, np.ndarray], scale: int) -> dict[str, np.ndarray]:
+                     p: dict[str, np.ndarray], scale: float) -> dict[str, np.ndarray]:
     chain = _chain_activities(rng, p)
-    background = _background_activities(rng, grid, spells, int(p["person"].max()) + 1, scale)
+    # people outside social assistance get ids after every placed person (a tiny scale may place no one)
+    outside_from = max(int(spells["person"].max()), int(p["person"].max(initial=0))) + 1
+    background = _background_activities(rng, grid, spells, outside_from, scale)
     a = {k: np.concatenate([chain[k], background[k]]) for k in chain}
     keep = (a["day"] >= grid.start[0]) & (a["day"] <= grid.cutoff)
     a = {k: v[keep] for k, v in a.items()}

@@ -23,14 +23,17 @@ from monitor.sample.work import (
 )
 
 
-def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None, scale: int = 1) -> list[Path]:
+def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,
+                 scale: float = 1) -> list[Path]:
     """Write the six extracts <name>.parquet into out_dir (created if missing).
 
     until = 'YYYY-MM' last month included; default: the last complete month before today.
-    Returns the written paths. Same arguments, same bytes.
+    scale = any positive number multiplying every volume (households, signals, cases, spells,
+    placements, activities): 0.2 gives sparse data with many small cells, 10 a benchmark load;
+    10.0 is the same as 10. Returns the written paths. Same arguments, same bytes.
     """
     until = until or default_until()
-    check_args(until, scale)
+    scale = check_args(until, scale)
     frames = generate(seed=seed, until=until, scale=scale)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -38,9 +41,9 @@ def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None, s
     return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta) for name in CONTRACT]
 
 
-def generate(*, seed: int = 2026, until: str, scale: int = 1) -> dict[str, pl.DataFrame]:
+def generate(*, seed: int = 2026, until: str, scale: float = 1) -> dict[str, pl.DataFrame]:
     """All six extracts as frames, in contract order; the draw order is fixed for reproducibility."""
-    check_args(until, scale)
+    scale = check_args(until, scale)
     rng = np.random.Generator(np.random.PCG64(seed))
     grid = month_grid(FIRST_MONTH, until)
     areas = areas_frame(grid)
