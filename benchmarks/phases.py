@@ -99,7 +99,7 @@ def phase_rollups(settings: Settings, repeats: int) -> dict[str, Any]:
         first[ind_id] = _stats_ms([_first_rollup(eng, frame, ind) for _ in range(repeats)])
         eng.series(ind_id)  # the cached frame's joint suppression, so the views below time a view switch
         for grain in _grains(eng):
-            for level in LEVELS:
+            for level in rollup.plan.levels_for(grain, LEVELS):
                 view = rollup.View(grain=grain, level=level)
                 times, rows = _timed(lambda v=view, i=ind_id: eng.series(i, v), repeats)
                 views.append({"indicator": ind_id, "measure": ind.measure, "grain": grain, "level": level,
@@ -148,7 +148,7 @@ def phase_naive(settings: Settings, repeats: int, rollup_repeats: int) -> dict[s
             continue
         ind = eng.indicator(ind_id)
         for grain in _grains(eng):
-            for level in LEVELS:
+            for level in rollup.plan.levels_for(grain, LEVELS):
                 args = (frames[ind_id], ind.measure, ind.is_percentage, wijken, grain, level, eng.terms,
                         settings.municipality)
                 times, out = _timed_naive(args, rollup_repeats)

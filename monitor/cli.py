@@ -145,7 +145,7 @@ def cmd_series(args: argparse.Namespace) -> int:
                        areas=tuple(args.area or ()))
     try:
         series = engine.series(args.id, view)
-    except IndicatorError as exc:
+    except (IndicatorError, ValueError) as exc:  # a view outside the publication plan: say which
         _err(str(exc))
         return 2
     # a hidden cell: an empty value and suppressed = true (a column of its own, so spreadsheets read numbers)

@@ -102,8 +102,13 @@ def suppress_linked(
     measure: Measure,
     numerator_is_people: bool,
     order_by: Sequence[str] | None = None,
+    links: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """`suppress` for cells tied by equations "total = sum of its parts", all in one frame.
+
+    `links`: cells that are never shown (they only tie shown cells together). They
+    count as unknowns in every set, but a set whose one unknown is a link reveals
+    nothing anybody protects, so it asks for no complementary cell.
 
     Each family is a frame of memberships: `cell` (row number in `df`), `set` (any id
     of one equation) and `total` (whether the cell is that equation's total). In a
@@ -121,7 +126,8 @@ def suppress_linked(
         start = start | pl.col("suppressed").fill_null(False)
     out = df.with_columns(start.alias("suppressed"))
     if out.height and families:
-        out = out.with_columns(pl.Series("suppressed", _complementary(out, measure, families, order_by)))
+        hidden = _complementary(out, measure, families, order_by, links)
+        out = out.with_columns(pl.Series("suppressed", hidden))
     numbers = ["value", "denominator"] if "denominator" in out.columns else ["value"]
     return out.with_columns(
         [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in numbers]
@@ -129,7 +135,8 @@ def suppress_linked(
 
 
 def _complementary(
-    df: pl.DataFrame, measure: Measure, families: Sequence[pl.DataFrame], order_by: Sequence[str] | None
+    df: pl.DataFrame, measure: Measure, families: Sequence[pl.DataFrame], order_by: Sequence[str] | None,
+    links: np.ndarray | None = None,
 ) -> np.ndarray:
     """The `suppressed` column after the complementary rule, in the rows' original order."""
     rank = _pick_rank(df, measure, order_by)  # row -> position in pick order
@@ -140,7 +147,11 @@ def _complementary(
     ]
     hidden = np.zeros(df.height, dtype=bool)
     hidden[rank] = df["suppressed"].to_numpy().astype(bool)
-    hidden = _fixpoint(hidden, [f for f in prepared if f is not None])
+    link = np.zeros(df.height, dtype=bool)
+    if links is not None:
+        link[rank] = links
+        hidden |= link
+    hidden = _fixpoint(hidden, [f for f in prepared if f is not None], link)
     return hidden[rank]
 
 
@@ -176,7 +187,7 @@ def _prepare(cells: np.ndarray, sets: np.ndarray, total: np.ndarray, prefer_tota
     return ids, cells, total, np.bincount(ids, minlength=n), n, prefer_total
 
 
-def _fixpoint(hidden: np.ndarray, families: list[_Family]) -> np.ndarray:
+def _fixpoint(hidden: np.ndarray, families: list[_Family], link: np.ndarray) -> np.ndarray:
     """Until nothing changes: in each set with exactly one hidden member, hide its first shown part.
 
     Members are sorted by set and pick order, so a set's first shown part is its
@@ -188,13 +199,13 @@ def _fixpoint(hidden: np.ndarray, families: list[_Family]) -> np.ndarray:
         for ids, cells, total, size, n, prefer_total in families:
             hid = hidden[cells]
             part = ~hid & ~total
-            lone = (np.bincount(ids, weights=hid, minlength=n) == 1) & (size >= 2)
+            lone = _lone(ids, hid, link[cells], n, size)
             if prefer_total:  # a lone hidden part: hide the set's total instead of a sibling
                 lone_part = np.bincount(ids, weights=hid & ~total, minlength=n) == 1
                 hidden[cells[total & ~hid & (lone & lone_part)[ids]]] = True
                 hid = hidden[cells]
                 part = ~hid & ~total
-                lone = (np.bincount(ids, weights=hid, minlength=n) == 1) & (size >= 2)
+                lone = _lone(ids, hid, link[cells], n, size)
             shown_parts = np.bincount(ids, weights=part, minlength=n)
             candidates = np.flatnonzero(part & lone[ids])
             if candidates.size:  # the first candidate of each set
@@ -203,3 +214,9 @@ def _fixpoint(hidden: np.ndarray, families: list[_Family]) -> np.ndarray:
             hidden[cells[total & ~hid & lone[ids] & (shown_parts[ids] == 0)]] = True
         if int(hidden.sum()) == before:
             return hidden
+
+
+def _lone(ids: np.ndarray, hid: np.ndarray, link: np.ndarray, n: int, size: np.ndarray) -> np.ndarray:
+    """Sets with exactly one unknown, and that one a cell somebody sees the rest of (not a link)."""
+    unknowns = np.bincount(ids, weights=hid, minlength=n)
+    return (unknowns == 1) & (np.bincount(ids, weights=hid & ~link, minlength=n) == 1) & (size >= 2)

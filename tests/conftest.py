@@ -92,6 +92,28 @@ def demo_settings(demo_extracts: Path):
     return settings
 
 
+@pytest.fixture(scope="session")
+def sparse_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Sparse demo data (scale 0.2: small cells everywhere) with a built catalog, in its own folder.
+
+    Settings are read with MONITOR_DATA_DIR pointing there only while they are made; the
+    session's data folder stays the environment's.
+    """
+    from monitor import catalog, sample
+    from monitor.settings import get_settings
+
+    data = tmp_path_factory.mktemp("sparse")
+    sample.write_sample(data, seed=DEMO_SEED, until=DEMO_UNTIL, scale=0.2)
+    old = os.environ["MONITOR_DATA_DIR"]
+    os.environ["MONITOR_DATA_DIR"] = str(data)
+    try:
+        settings = get_settings()
+    finally:
+        os.environ["MONITOR_DATA_DIR"] = old
+    catalog.build(settings)
+    return settings
+
+
 @pytest.fixture
 def data_copy(demo_extracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A private data folder with the demo extracts, selected through the environment."""

@@ -1,64 +1,157 @@
-"""The disclosure audit: hidden cells worked out by hand, a safe pattern, and the demo data."""
+"""The disclosure attack and its repair: the worked example of docs/disclosure.md, a safe table,
+and the demo data (every series indicator, every number column, dense and sparse)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
-from monitor.audit import audit, audit_indicator
-from monitor.rollup.linked import linked_cells, suppressed_cells
+from monitor.audit import audit, audit_indicator, audit_pattern
+from monitor.rollup import attack
+from monitor.rollup.linked import first_pattern, linked_cells, suppressed_cells
+from monitor.rollup.periods import Term
 from tests.test_rollup import indicator, make_areas, series_frame
 
-J, F, M = dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)
+J23, J24 = dt.date(2023, 1, 1), dt.date(2024, 1, 1)
 AREAS = make_areas({"Noord": ["WK01", "WK02", "WK03"]})
+# a term that is exactly 2023 and 2024, so a wijk's term is the sum of its two years
+TERM = Term("t", "2023-2024", dt.date(2023, 1, 1), dt.date(2024, 12, 31))
 
 
-def _audit(rows):
+def _frame(b2023: float):
+    """docs/disclosure.md's table: each wijk's year counted in January, every other month 0.
+
+                 2023   2024   term
+        WK01        3     20     23
+        WK02    b2023     25
+        WK03       50     40     90
+    """
+    rows = [(J23, "WK01", 3), (J24, "WK01", 20), (J23, "WK02", b2023), (J24, "WK02", 25),
+            (J23, "WK03", 50), (J24, "WK03", 40), (dt.date(2024, 12, 1), "WK03", 0)]
+    return series_frame(rows)
+
+
+def _cell(linked, grain: str, period: str, area: str) -> int:
+    names = linked.cells.with_row_index("_row").join(linked.periods, on="_pid").join(
+        linked.places, on="_area")
+    row = names.filter((names["_grain"] == grain) & (names["period"] == period) & (names["area"] == area))
+    assert row.height == 1
+    return int(row["_row"][0])
+
+
+def _first(b2023: float, terms=()):
     ind = indicator("count")
-    frame = series_frame(rows)
-    cells = suppressed_cells(frame, ind, AREAS, k=10, municipality="Stad", terms=())
-    true = linked_cells(frame, ind, AREAS, municipality="Stad", terms=())
-    (result,) = audit(cells, true, ind)
-    return result
+    linked = linked_cells(_frame(b2023), ind, AREAS, municipality="Stad", terms=terms)
+    return ind, linked, first_pattern(linked, ind, 10)
 
 
-def test_a_hidden_cell_recovered_by_hand_is_exact() -> None:
-    # month x wijk (one stadsdeel Noord, one quarter):   Jan  Feb  Mar
-    #                                            WK01     3   20   30
-    #                                            WK02     0    0   35
-    #                                            WK03    40   45   50
-    # WK01-Jan (3) is primary. The suppression hides WK02-Jan (0, the smallest sibling in
-    # Noord-Jan), then WK02-Feb (0, in WK02's quarter) and WK01-Feb (20, in Noord-Feb).
-    # Published: WK02's quarter is 35 and its March 35, so Jan + Feb = 0 for WK02: both
-    # are 0 (no count is negative). Noord-Jan is 43 and WK03-Jan 40, so
-    # WK01-Jan = 43 - 40 - 0 = 3, exactly.
-    r = _audit([(J, "WK01", 3), (F, "WK01", 20), (M, "WK01", 30), (J, "WK02", 0), (F, "WK02", 0),
-                (M, "WK02", 35), (J, "WK03", 40), (F, "WK03", 45), (M, "WK03", 50)])
-    month = [e for e in r.worst if e.grain == "month"]
-    assert r.exact >= 1 and month
-    assert (month[0].period, month[0].area) == ("2024-01", "WK01")
-    assert month[0].low == pytest.approx(3) and month[0].high == pytest.approx(3)
-    assert month[0].exposed_by
+def test_an_empty_partner_leaves_a_small_cell_proven_small() -> None:
+    # Years only. WK01-2023 (3) is primary; the per-equation rule hides the smallest sibling in
+    # Noord 2023, WK02-2023 (0). Noord 2023 (53) and WK03-2023 (50) are published, so
+    # WK01 + WK02 = 3, and no count is negative: WK01-2023 lies in [0, 3], narrower than k = 10.
+    ind, linked, hidden = _first(0)
+    a, b = _cell(linked, "year", "2023", "WK01"), _cell(linked, "year", "2023", "WK02")
+    assert hidden[a] and hidden[b]
+    (result,) = audit_pattern(linked, ind, hidden, k=10)
+    worst = [e for e in result.worst if (e.grain, e.period, e.area) == ("year", "2023", "WK01")]
+    assert result.narrow >= 1 and worst
+    assert worst[0].low == pytest.approx(0) and worst[0].high == pytest.approx(3)
+    assert any("Noord" in label for label in worst[0].exposed_by)
 
 
-def test_two_hidden_cells_in_every_relation_with_room_is_safe() -> None:
-    # As above but WK02 has 15 in January and 25 in February. Hidden: WK01-Jan (3),
-    # WK02-Jan (15), WK01-Feb (20), WK02-Feb (25). With t = WK01-Jan: WK02-Jan = 18 - t,
-    # WK01-Feb = 23 - t, WK02-Feb = 22 + t, all >= 0, so t lies anywhere in [0, 18].
-    r = _audit([(J, "WK01", 3), (F, "WK01", 20), (M, "WK01", 30), (J, "WK02", 15), (F, "WK02", 25),
-                (M, "WK02", 35), (J, "WK03", 40), (F, "WK03", 45), (M, "WK03", 50)])
-    assert r.primary >= 1 and r.exact == 0 and r.narrow == 0 and r.worst == ()
+def test_two_views_give_a_small_cell_away_exactly() -> None:
+    # With the term (2023-2024) published too: WK01's term is 23 and its 2024 is 20, both shown,
+    # so WK01-2023 = 23 - 20 = 3 exactly, although Noord 2023 has two hidden wijken (WK02: 15).
+    ind, linked, hidden = _first(15, terms=(TERM,))
+    (result,) = audit_pattern(linked, ind, hidden, k=10)
+    worst = [e for e in result.worst if (e.grain, e.period, e.area) == ("year", "2023", "WK01")]
+    assert result.exact >= 1 and worst
+    assert worst[0].low == pytest.approx(3) and worst[0].high == pytest.approx(3)
 
 
-@pytest.mark.parametrize("ind_id", ["bijstand_personen"])
-def test_the_demo_audit_runs_with_consistent_counts(demo_settings, ind_id: str) -> None:
+@pytest.mark.parametrize(("b2023", "terms"), [(0, ()), (15, (TERM,)), (0, (TERM,))])
+def test_the_repair_leaves_every_small_cell_at_least_k_wide(b2023, terms) -> None:
+    ind, linked, hidden = _first(b2023, terms)
+    done = attack.protect(linked, ind, hidden, k=10, width=10)
+    assert done.rounds >= 1 and done.added >= 1
+    assert (done.hidden & hidden).sum() == hidden.sum()  # the repair only adds
+    (result,) = audit_pattern(linked, ind, done.hidden, k=10)
+    assert result.primary >= 1 and result.exact == result.narrow == 0
+    # the roll-up's own road gives a pattern that holds as well
+    cells = suppressed_cells(_frame(b2023), ind, AREAS, k=10, municipality="Stad", terms=terms)
+    (again,) = audit(cells, linked, ind)
+    assert again.exact == again.narrow == 0
+
+
+def test_a_partner_with_room_is_safe_without_repair() -> None:
+    # Years only, WK02-2023 = 15: WK01 + WK02 = 18, so WK01-2023 lies anywhere in [0, 18] >= k.
+    ind, linked, hidden = _first(15)
+    (result,) = audit_pattern(linked, ind, hidden, k=10)
+    assert result.primary >= 1 and result.exact == result.narrow == 0
+    assert attack.protect(linked, ind, hidden, k=10, width=10).added == 0
+
+
+def test_a_wider_protection_width_asks_for_more() -> None:
+    # with width 20 the [0, 18] of the safe table is too narrow, so the repair must act
+    ind, linked, hidden = _first(15)
+    (result,) = audit_pattern(linked, ind, hidden, k=10, width=20)
+    assert result.narrow >= 1
+    done = attack.protect(linked, ind, hidden, k=10, width=20)
+    assert done.added >= 1
+    (after,) = audit_pattern(linked, ind, done.hidden, k=10, width=20)
+    assert after.exact == after.narrow == 0
+
+
+def _series_ids(settings) -> list[str]:
     from monitor.engine import get_engine
 
-    results = audit_indicator(get_engine(demo_settings), ind_id)
-    assert results
-    for r in results:
-        assert r.hidden >= r.primary >= r.exact + r.narrow >= 0
-        assert all(e.high - e.low < r.width for e in r.worst)
-        print(f"{ind_id} {r.column}: hidden {r.hidden}, primary {r.primary}, exact {r.exact}, "
-              f"narrow {r.narrow}")
+    return sorted(i.id for i in get_engine(settings).registry.indicators.values() if i.shape == "series")
+
+
+def _assert_nothing_exposed(settings) -> None:
+    from monitor.engine import get_engine
+
+    engine = get_engine(settings)
+    ids = _series_ids(settings)
+    assert len(ids) >= 19
+    for ind_id in ids:
+        results = audit_indicator(engine, ind_id)
+        assert {r.column for r in results} == (
+            {"value", "denominator"} if engine.indicator(ind_id).measure == "ratio" else {"value"})
+        for r in results:
+            assert r.hidden >= r.primary
+            assert r.exact == 0 and r.narrow == 0, (ind_id, r.column, r.worst[:2])
+
+
+def test_the_demo_data_exposes_no_small_cell(demo_settings) -> None:
+    _assert_nothing_exposed(demo_settings)
+
+
+def test_sparse_data_exposes_no_small_cell(sparse_settings) -> None:
+    from monitor.engine import get_engine
+
+    _assert_nothing_exposed(sparse_settings)
+    # sparse data really is sparse: many small cells to protect
+    primary = sum(r.primary for i in _series_ids(sparse_settings)
+                  for r in audit_indicator(get_engine(sparse_settings), i)[:1])
+    assert primary > 5000
+
+
+def test_a_stored_pattern_that_misses_a_small_cell_is_not_used(demo_settings) -> None:
+    from monitor.engine import get_engine
+
+    engine = get_engine(demo_settings)
+    ind_id = "hulp_geaccepteerd"
+    cells = engine.cells(ind_id)
+    stored = list((demo_settings.catalog_dir / "protection").rglob(f"{ind_id}-*.npy"))
+    assert len(stored) == 1
+    pattern = np.load(stored[0])
+    np.save(stored[0], np.zeros_like(pattern))  # a tampered or broken file: shows everything
+    engine._cells.clear()
+    again = engine.cells(ind_id)
+    assert again is not None and cells is not None
+    # computed afresh: as many cells hidden as the first time, not none
+    assert again.cells["suppressed"].sum() == cells.cells["suppressed"].sum() > 0
+    assert np.load(stored[0]).sum() == pattern.sum()  # and the broken file replaced

@@ -68,11 +68,11 @@ def test_series_csv_equals_the_library(demo_settings, capsys) -> None:
 
 
 def test_series_ratio_has_denominator_and_suppression(demo_settings, capsys) -> None:
-    assert cli.main(["series", "vroegsignalen_bereikt_pct", "--grain", "month", "--by", "wijk",
-                     "--from", "2026-01", "--to", "2026-03"]) == 0
+    assert cli.main(["series", "vroegsignalen_bereikt_pct", "--grain", "year", "--by", "wijk",
+                     "--from", "2024-01", "--to", "2026-03"]) == 0
     rows = _rows(capsys.readouterr().out)
     assert list(rows[0]) == ["period", "area", "value", "denominator", "suppressed"]
-    assert {r["period"] for r in rows} == {"2026-01", "2026-02", "2026-03"}
+    assert {r["period"] for r in rows} == {"2024", "2025", "2026"}
     assert all(r["area"].startswith("WK0518") for r in rows)
     shown = [r for r in rows if r["suppressed"] == "false"]
     assert all(float(r["denominator"]) == 0 or float(r["denominator"]) >= 10 for r in shown)
@@ -80,6 +80,13 @@ def test_series_ratio_has_denominator_and_suppression(demo_settings, capsys) -> 
     assert hidden, "small wijken must be suppressed"
     assert all(r["value"] == "" and r["denominator"] == "" for r in hidden)  # empty, not text
     assert not any(re.match(r"<\s*\d", v) for r in rows for v in r.values())
+
+
+def test_series_refuses_a_view_outside_the_publication_plan(demo_settings, capsys) -> None:
+    # wijk figures are published per year and per term only (docs/disclosure.md)
+    assert cli.main(["series", "vroegsignalen_bereikt_pct", "--grain", "month", "--by", "wijk"]) == 2
+    err = capsys.readouterr().err
+    assert "wijk" in err and "year, term" in err and "docs/disclosure.md" in err
 
 
 def test_series_unknown_indicator(demo_settings, capsys) -> None:

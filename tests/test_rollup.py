@@ -1,7 +1,8 @@
 """Roll-ups: the same numbers as an independent DuckDB computation, and never a disclosive cell.
 
-The reference for every grain and level is plain SQL over the raw indicator frame
-(GROUP BY date_trunc), written here without any code from monitor.rollup.
+The reference for every published grain and level is plain SQL over the raw indicator frame
+(GROUP BY date_trunc), written here without any code from monitor.rollup. Views outside the
+publication plan (`monitor.rollup.plan`, e.g. wijk x month) are refused, and tested as such.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from monitor import rollup
 from monitor.indicators import Indicator
-from monitor.rollup import Term, View
+from monitor.rollup import Term, View, plan
 
 CITY = "Gemeente"
 GRAINS = ("month", "quarter", "year")
@@ -179,7 +180,7 @@ def test_rollups_equal_an_independent_duckdb_computation(case) -> None:
     lo, hi = frame["month"].min(), frame["month"].max()
     con = connect(frame=frame, areas=areas)
     for grain in GRAINS:
-        for level in LEVELS:
+        for level in plan.levels_for(grain, LEVELS):  # published views only (wijk: year)
             ref = reference(con, measure, grain, level)
             for kk in (0, k):
                 out = roll(
@@ -238,7 +239,7 @@ def parent_of(level: str, grain: str):
         )
     if grain == "month":
         relations.append((View(grain="term", level=level), {"_term_start": "period_start", "area": "area"}))
-    return relations
+    return [(v, tie) for v, tie in relations if plan.published(v.level, v.grain)]
 
 
 def term_start(month_col: str) -> pl.Expr:
@@ -264,7 +265,7 @@ def test_no_cell_is_disclosive_or_recoverable(case) -> None:
     ind = indicator(measure, people=True)
     hi = frame["month"].max()
     for grain in (*GRAINS, "term"):
-        for level in LEVELS:
+        for level in plan.levels_for(grain, LEVELS):  # every published view
             out = view_of(frame, ind, areas, View(grain=grain, level=level), k)
             full = view_of(frame, ind, areas, View(grain=grain, level=level), 0)
             # primary: every cell with 0 < people < k is hidden, at every level and grain
@@ -273,10 +274,12 @@ def test_no_cell_is_disclosive_or_recoverable(case) -> None:
             assert not (small & ~out["suppressed"]).any()
             shown = out.filter(~pl.col("suppressed"))
             assert not ((people(shown, measure) > 0) & (people(shown, measure) < k)).any()
-            if measure == "stock":
+            if measure == "stock" and plan.published(level, "month"):
                 stock_periods_follow_their_month(frame, ind, areas, out, level, k, hi)
-            if measure == "stock" and grain != "month":
-                continue  # a stock's longer periods are copies of a month, checked above
+                if grain != "month":
+                    continue  # a stock's longer periods are copies of a month, checked above
+            # (a wijk publishes no months: its stock years and terms are checked against their
+            # stadsdeel below, since wijken still sum to their stadsdeel at a reference month)
             # complementary: in every equation "total = sum of parts" shown across views, no single
             # unknown: not one hidden part beside a shown total, nor a hidden total beside shown parts
             child = out.with_columns(
@@ -320,23 +323,46 @@ def stock_periods_follow_their_month(frame, ind, areas, out, level, k, hi) -> No
     assert (tied["suppressed"] == tied["month_hidden"]).all()
 
 
+def summed_into(child: pl.DataFrame, parent: pl.DataFrame, key: pl.Expr, area: str) -> None:
+    """The child cells, summed per parent period (`key`) and parent area (`area`), equal the parent."""
+    summed = child.group_by(key.alias("period_start"), pl.col(area).alias("area")).agg(pl.col("value").sum())
+    joined = summed.join(parent, on=["period_start", "area"], how="full", coalesce=True)
+    assert joined.height == parent.height == summed.height
+    assert (joined["value"] - joined["value_right"]).abs().max() == pytest.approx(0)
+
+
 @SETTINGS
 @given(scenarios(measure="count"))
 def test_children_add_up_to_their_parents(case) -> None:
-    """The sibling relations protected above are real: wijken sum to stadsdelen, months to quarters."""
+    """The sibling relations protected above are real: wijken sum to stadsdelen, months to quarters.
+
+    Both over published views: wijk x year into stadsdeel x year (a wijk publishes no months),
+    and stadsdeel x month into stadsdeel x quarter.
+    """
     frame, areas, _, _ = case
     ind = indicator("count")
-    wijk = roll(frame, ind, areas, View(grain="month", level="wijk"), k=0, municipality=CITY)
+    wijk = roll(frame, ind, areas, View(grain="year", level="wijk"), k=0, municipality=CITY)
+    sd_years = roll(frame, ind, areas, View(grain="year", level="stadsdeel"), k=0, municipality=CITY)
+    summed_into(wijk, sd_years, pl.col("period_start"), "stadsdeel")
     sd = roll(frame, ind, areas, View(grain="month", level="stadsdeel"), k=0, municipality=CITY)
-    summed = wijk.group_by("period_start", "stadsdeel").agg(pl.col("value").sum())
-    assert summed.join(sd, left_on=["period_start", "stadsdeel"], right_on=["period_start", "area"]).select(
-        (pl.col("value") - pl.col("value_right")).abs().max()
-    ).item() == pytest.approx(0)
-    quarters = roll(frame, ind, areas, View(grain="quarter", level="wijk"), k=0, municipality=CITY)
-    by_q = wijk.group_by(pl.col("period_start").dt.truncate("1q"), "area").agg(pl.col("value").sum())
-    joined = by_q.join(quarters, on=["period_start", "area"])
-    assert joined.height == quarters.height
-    assert (joined["value"] - joined["value_right"]).abs().max() == pytest.approx(0)
+    quarters = roll(frame, ind, areas, View(grain="quarter", level="stadsdeel"), k=0, municipality=CITY)
+    summed_into(sd, quarters, pl.col("period_start").dt.truncate("1q"), "area")
+
+
+def test_every_view_outside_the_plan_is_refused() -> None:
+    """Each level refuses the grains the plan does not publish there, naming what it offers."""
+    ind = indicator("count")
+    refused = [(lv, g) for lv in rollup.LEVELS for g in rollup.GRAINS if not plan.published(lv, g)]
+    assert ("wijk", "month") in refused and ("stadsdeel", "rolling") in refused
+    for level, grain in refused:
+        with pytest.raises(ValueError) as err:
+            rollup.check_view(ind, View(grain=grain, level=level), TERMS)
+        msg = str(err.value)
+        assert f"'{grain}' figures are not published at {level} level" in msg
+        assert f"choose {', '.join(plan.PLAN[level])}" in msg
+    for level in rollup.LEVELS:  # and every published view passes
+        for grain in plan.grains_for(level, rollup.GRAINS):
+            rollup.check_view(ind, View(grain=grain, level=level), TERMS)
 
 
 # ---------------------------------------------------------------- unit tests
@@ -384,10 +410,18 @@ def test_per_thousand_is_suppressed_with_its_count() -> None:
         [(month(2020, 1), "WK0001", 4.0), (month(2020, 1), "WK0002", 40.0), (month(2020, 1), "WK0003", 400.0)]
     )
     out = roll(
-        frame, indicator("count"), areas, View(level="wijk", per="inhabitants"), k=10, municipality=CITY
+        frame,
+        indicator("count"),
+        areas,
+        View(grain="year", level="wijk", per="inhabitants"),
+        k=10,
+        municipality=CITY,
     )
+    # 2020 (one month of data): WK0001 = 4 < k; WK0002 is its complement in Centrum (44 is shown,
+    # so 44 - 40 would give WK0001 away). The attack then knows only WK0001 + WK0002 = 44: each in
+    # [0, 44], wider than k, so nothing more is hidden. Noord = WK0003 = 400 is safe.
     hidden = dict(zip(out["area"], out["suppressed"], strict=True))
-    assert hidden == {"WK0001": True, "WK0002": True, "WK0003": False}  # WK0002: complement in Centrum
+    assert hidden == {"WK0001": True, "WK0002": True, "WK0003": False}
     assert out.filter(pl.col("suppressed"))["result"].null_count() == 2
 
 
@@ -400,10 +434,10 @@ def test_compare_gives_the_same_period_a_year_earlier() -> None:
         for w in ("WK0001", "WK0002", "WK0003")
     ]
     frame = series_frame(rows)
-    for grain in GRAINS:
-        plain = roll(frame, indicator("count"), areas, View(grain=grain, level="wijk"), k=0)
+    for grain, level in [(g, lv) for g in GRAINS for lv in plan.levels_for(g, ("stadsdeel", "wijk"))]:
+        plain = roll(frame, indicator("count"), areas, View(grain=grain, level=level), k=0)
         cmp = roll(
-            frame, indicator("count"), areas, View(grain=grain, level="wijk", compare=True), k=0
+            frame, indicator("count"), areas, View(grain=grain, level=level, compare=True), k=0
         )
         assert cmp.drop("result_prev", "change").equals(plain)
         earlier = plain.select(
@@ -420,12 +454,19 @@ def test_compare_gives_the_same_period_a_year_earlier() -> None:
 
 def test_compare_hides_a_suppressed_earlier_cell() -> None:
     areas = make_areas(LAYOUT)
+    # 2020: WK0003 = Noord = 3 < k. The city's 73 = Centrum + Noord, so Centrum (70) is hidden
+    # too, and then one of its wijken: the smallest, WK0002 (20). The attack then knows
+    # Centrum = 50 + WK0002 >= 50, so Noord = 73 - Centrum lies in [0, 23], wider than k: WK0001
+    # stays shown. (Without WK0002, the complement would be an empty WK0002 = 0, pinning Noord
+    # to [0, 3]; the attack would then hide WK0001 as well, and nothing earlier would be shown.)
     frame = series_frame(
         [
             (month(2020, 1), "WK0003", 3.0),
             (month(2021, 1), "WK0003", 30.0),
             (month(2020, 1), "WK0001", 50.0),
             (month(2021, 1), "WK0001", 60.0),
+            (month(2020, 1), "WK0002", 20.0),
+            (month(2021, 1), "WK0002", 25.0),
         ]
     )
     out = roll(
@@ -435,6 +476,8 @@ def test_compare_hides_a_suppressed_earlier_cell() -> None:
     assert row["result"] == 30.0 and row["result_prev"] is None and row["change"] is None
     row = out.filter((pl.col("period") == "2021") & (pl.col("area") == "WK0001")).row(0, named=True)
     assert row["result_prev"] == 50.0 and row["change"] == 10.0
+    hidden = out.filter(pl.col("suppressed")).select("period", "area").rows()
+    assert sorted(hidden) == [("2020", "WK0002"), ("2020", "WK0003")]
 
 
 def test_term_grain_sums_the_months_whose_first_day_is_in_the_term() -> None:
@@ -476,19 +519,22 @@ def test_term_grain_without_terms_is_an_error() -> None:
 
 def test_area_filter_keeps_the_chosen_areas_and_their_suppression() -> None:
     areas = make_areas(LAYOUT)
+    # wijk figures are yearly; in 2020 WK0002 rests on 4 people (January only), so it is hidden
     frame = series_frame(
         [
-            (month(2020, m), w, float(m * int(w[2:]) % 13))
+            (month(y, m), w, 4.0 * (m == 1) if (y, w) == (2020, "WK0002") else float(m * int(w[2:]) % 13))
+            for y in (2019, 2020)
             for m in range(1, 13)
             for w in ("WK0001", "WK0002", "WK0003")
         ]
     )
     ind = indicator("count")
-    all_wijken = roll(frame, ind, areas, View(grain="quarter", level="wijk"), k=10)
-    chosen = roll(frame, ind, areas, View(grain="quarter", level="wijk", areas=("WK0002",)), k=10)
+    all_wijken = roll(frame, ind, areas, View(grain="year", level="wijk"), k=10)
+    chosen = roll(frame, ind, areas, View(grain="year", level="wijk", areas=("WK0002",)), k=10)
     assert set(chosen["area"]) == {"WK0002"}
     assert chosen.equals(all_wijken.filter(pl.col("area") == "WK0002"))  # filtering never unhides a cell
-    by_sd = roll(frame, ind, areas, View(grain="quarter", level="wijk", areas=("Centrum",)), k=10)
+    assert chosen.filter(pl.col("suppressed"))["period"].to_list() == ["2020"]
+    by_sd = roll(frame, ind, areas, View(grain="year", level="wijk", areas=("Centrum",)), k=10)
     assert set(by_sd["area"]) == {"WK0001", "WK0002"}
     sd = roll(frame, ind, areas, View(grain="quarter", level="stadsdeel", areas=("Noord",)), k=10)
     assert set(sd["area"]) == {"Noord"} and sd["stadsdeel"].null_count() == sd.height

@@ -155,7 +155,8 @@ def _complete_pattern(linked, ind, hidden: np.ndarray, extra: np.ndarray, k: int
     start[extra] = True
     out = disclosure.suppress_linked(
         linked.cells.with_columns(pl.Series("suppressed", start)), linked.families, k=k,
-        measure=ind.measure, numerator_is_people=ind.numerator_is_people, order_by=["_pid", "_area"])
+        measure=ind.measure, numerator_is_people=ind.numerator_is_people, order_by=["_pid", "_area"],
+        links=~linked.shown)
     return out["suppressed"].to_numpy().astype(bool)
 
 

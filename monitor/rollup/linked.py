@@ -134,12 +134,13 @@ def cells_from(linked: Linked, hidden: np.ndarray, k: int) -> Cells:
 def first_pattern(linked: Linked, ind: Indicator, k: int) -> np.ndarray:
     """The complementary rule's pattern: primary cells and, per equation, no lone hidden cell."""
     cells = disclosure.suppress_linked(
-        linked.cells.with_columns(pl.Series("suppressed", ~linked.shown)),  # a link cell is never shown
+        linked.cells,
         linked.families,
         k=k,
         measure=ind.measure,
         numerator_is_people=ind.numerator_is_people,
         order_by=["_pid", "_area"],
+        links=~linked.shown,
     )
     return cells["suppressed"].to_numpy().astype(bool)
 
