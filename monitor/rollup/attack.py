@@ -190,7 +190,7 @@ def intervals(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np
         if not eqs.size:  # in no equation: anything from 0 up
             low[cells], high[cells] = 0.0, np.inf
             continue
-        lp = _Component(a[eqs][:, variables], rhs[eqs], true[unknown[variables]], wanted)
+        lp = _Component(a[eqs][:, variables], rhs[eqs], true[unknown[variables]], wanted, width)
         for i, v in enumerate(wanted):
             low[cells[i]], high[cells[i]], duals = lp.interval(v, width)
             used[int(cells[i])] = [int(e) for e in eqs[np.argsort(-duals)][: int((duals > 1e-9).sum())]]
@@ -208,7 +208,8 @@ class _Component:
     Its reported interval is then that seen range, a lower bound on the true one.
     """
 
-    def __init__(self, a: sp.csr_matrix, b: np.ndarray, true: np.ndarray, wanted: np.ndarray):
+    def __init__(self, a: sp.csr_matrix, b: np.ndarray, true: np.ndarray, wanted: np.ndarray,
+                 width: float = 0.0):
         self.n_rows, self.n_cols = a.shape
         self.seen_low, self.seen_high = true.copy(), true.copy()
         csc = a.tocsc()
@@ -223,10 +224,25 @@ class _Component:
         self.h = _quiet_highs()
         self.h.passModel(lp)
         self.cols = np.arange(self.n_cols, dtype=np.int32)
+        self._spread(wanted, width)
+
+    def _spread(self, wanted: np.ndarray, width: float = 0.0, tries: int = 8) -> None:
+        """A few programmes that move many unknowns at once: all wanted down, then, while it
+        pays, the sum of those not yet seen `width` apart up. Each point found certifies
+        every unknown it moves far enough, so most need no programme of their own."""
         weights = np.zeros(self.n_cols)
         weights[wanted] = 1.0
-        for sign in (1.0, -1.0):  # two cheap programmes that move many unknowns at once
-            self._run(sign * weights)
+        self._run(weights)
+        for _ in range(tries):
+            open_ = wanted[self.seen_high[wanted] - self.seen_low[wanted] < max(width, 1e-9)]
+            if open_.size < 2:
+                return
+            weights = np.zeros(self.n_cols)
+            weights[open_] = -1.0
+            self._run(weights)
+            still = (self.seen_high[open_] - self.seen_low[open_] < max(width, 1e-9)).sum()
+            if still > 0.9 * open_.size:
+                return
 
     def _run(self, c: np.ndarray) -> tuple[float, np.ndarray]:
         """Minimise c @ x from the last basis: the optimum (-inf when unbounded) and |row duals|."""
@@ -252,16 +268,21 @@ class _Component:
             return self.seen_low[v], self.seen_high[v], duals
         c = np.zeros(self.n_cols)
         c[v] = 1.0
-        low, d = self._run(c)
+        top, d = self._run(-c)  # the largest value first: a small cell usually has room upwards
+        high = np.inf if top == -np.inf else -top
         duals = np.maximum(duals, d)
-        if self.seen_high[v] - self.seen_low[v] >= width:
-            return low, self.seen_high[v], duals
-        high, d = self._run(-c)
-        return low, (np.inf if high == -np.inf else -high), np.maximum(duals, d)
+        if high - self.seen_low[v] >= width:
+            return self.seen_low[v], high, duals
+        low, d = self._run(c)
+        return low, high, np.maximum(duals, d)
 
 
 def _quiet_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing (its banner would land in the CLI's output)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # Only the objective changes between solves, so the last basis stays primal feasible:
+    # the primal simplex goes on from it (the dual simplex, HiGHS's default, starts over).
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("simplex_strategy", 4)
     return h

@@ -207,6 +207,9 @@ def _atoms(rows: list[dict], pairs: list[tuple[dt.date, int]], months: list[dt.d
     That is all an attacker can learn about a wijk's months: given the atom sums,
     any split of them over the months fits the stadsdeel's monthly figures
     (a transportation problem with equal totals is always solvable).
+
+    A run that is a whole year (of the data) is no atom: the year's own cell takes its
+    place in a term's equation, so the complementary rule sees the year it ties to.
     """
     starts = {months[0]} | {m for m in months if m.month == 1}
     for row in [r for r in rows if r["_grain"] == "term"]:
@@ -216,6 +219,9 @@ def _atoms(rows: list[dict], pairs: list[tuple[dt.date, int]], months: list[dt.d
     bounds = sorted(m for m in starts if m <= months[-1])
     for first, nxt in zip(bounds, [*bounds[1:], add_months(months[-1], 1)], strict=True):
         last = add_months(nxt, -1)
+        year = [m for m in months if m.year == first.year]
+        if first == year[0] and last == year[-1]:
+            continue
         pid = len(rows)
         rows.append(_period(pid, ATOM, f"{first:%Y-%m}/{last:%Y-%m}", first, month_end(last), lo, hi))
         pairs.extend((m, pid) for m in months if first <= m <= last)
@@ -347,16 +353,22 @@ def _equations(
         family = _members(parts["_cell"].to_numpy(), set_ids, wholes, own[wholes])
         families.append(family.with_columns(pl.lit(True).alias(disclosure.PREFER_TOTAL)) if prefer_total
                         else family)
-    atom_first = periods.filter(pl.col("_grain") == ATOM).select(
-        "_pid", pl.col("period_start").alias("month"))
-    for name in ("year", "term"):  # a wijk's year and term: sums of its atoms
+    atoms = periods.filter(pl.col("_grain") == ATOM)
+    atom_first = atoms.select("_pid", pl.col("period_start").alias("month"))
+    split = month_map.join(atoms.select("_pid"), on="_pid")["month"]
+    whole_years = (month_map.join(periods.filter(pl.col("_grain") == "year").select("_pid"), on="_pid")
+                   .filter(~pl.col("month").is_in(split.implode())).group_by("_pid").agg(pl.col("month").min()))
+    # a year's or term's atoms (and a term's whole years), where atoms exist: below the city
+    has_atoms = cell_rows.filter(pl.Series(level > 0))
+    for name in ("year", "term"):
         wholes_of = month_map.join(periods.filter(pl.col("_grain") == name).select("_pid"), on="_pid")
-        links = atom_first.join(wholes_of.rename({"_pid": "_sum"}), on="month").select("_pid", "_sum")
-        parts = cell_rows.join(links, on="_pid")
+        firsts = pl.concat([atom_first, whole_years]) if name == "term" else atom_first
+        links = firsts.join(wholes_of.rename({"_pid": "_sum"}), on="month").select("_pid", "_sum")
+        parts = has_atoms.join(links, on="_pid")
         if parts.is_empty():
             continue
         set_ids = parts["_sum"].to_numpy() * n_areas + parts["_area"].to_numpy()
-        wholes = np.flatnonzero(grain == _CODES.index(name))
+        wholes = np.flatnonzero((grain == _CODES.index(name)) & (level > 0))
         families.append(_members(parts["_cell"].to_numpy(), set_ids, wholes, own[wholes]))
     return [_complete(f) for f in families]
 
