@@ -1,4 +1,5 @@
-"""`python -m monitor check`: every input a person delivers, checked in one pass.
+"""`python -m monitor check`: every input a person delivers, checked in one pass; then, when
+those are sound, the disclosure attack on everything the monitor publishes.
 
 Each problem is one line naming the file (and column or line) and what to fix.
 """
@@ -61,4 +62,31 @@ def check_all(settings: Settings) -> list[str]:
     problems += staging.indicator_problems(
         settings.queries_dir, ((display_path(i.path), i.sql, i.sources) for i in registry))
     problems += check_programme(settings, set(registry.indicators))
+    if not problems and catalog.has_extracts(settings):
+        problems += check_disclosure(settings)
+    return problems
+
+
+def check_disclosure(settings: Settings) -> list[str]:
+    """The disclosure attack on every series indicator as published: a line per exposed column.
+
+    The roll-up repairs its pattern until the attack finds nothing, so a line here means
+    the protection itself is broken; the line says how to see the details.
+    """
+    from monitor import audit
+    from monitor.engine import get_engine
+
+    engine = get_engine(settings)
+    problems = []
+    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
+        if ind.shape != "series":
+            continue
+        for r in audit.audit_indicator(engine, ind.id):
+            if r.exposed:
+                e = r.worst[0]
+                problems.append(
+                    f"{display_path(ind.path)}: {r.exposed} hidden small cell(s) of '{r.column}' can be "
+                    f"worked out to within {r.width:g} from the published views (e.g. {e.grain} {e.period} "
+                    f"{e.level} {e.area}: between {e.low:g} and {e.high:g}); see `python -m monitor "
+                    f"audit-disclosure {ind.id}` and docs/disclosure.md")
     return problems

@@ -69,7 +69,31 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"{s.name:16} {s.status:8} {s.rows:>10} rows  {s.file}")
         for p in s.problems:
             _err(f"  - {p}")
+    if report.ok:
+        _protect_all(settings)
     return 0 if report.ok else 1
+
+
+def _protect_all(settings) -> None:
+    """Compute and store every series indicator's protected pattern now, so no page waits for it."""
+    import time
+
+    from monitor.engine import get_engine
+    from monitor.indicators import IndicatorError
+
+    engine = get_engine(settings)
+    _err("Disclosure protection (per indicator, stored with the catalog):")
+    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
+        if ind.shape != "series":
+            continue
+        started = time.perf_counter()
+        try:
+            cells = engine.cells(ind.id)
+        except (IndicatorError, ValueError) as exc:
+            _err(f"  {ind.id:32} not computed: {exc}")
+            continue
+        hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
+        _err(f"  {ind.id:32} {time.perf_counter() - started:6.1f} s  {hidden:>6} hidden cells")
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -32,6 +33,23 @@ def _rows(text: str) -> list[dict[str, str]]:
 def test_check_passes_on_demo(demo_settings, capsys) -> None:
     assert cli.main(["check"]) == 0
     assert "All checks passed" in capsys.readouterr().err
+
+
+def test_check_fails_when_the_protection_does_not_hold(demo_settings, tmp_path, monkeypatch, capsys) -> None:
+    # The roll-up's repair switched off (the per-equation rule only), with patterns computed
+    # afresh: the attack must find the leaks and `check` must fail, naming the file and the
+    # command that shows the details.
+    from monitor.rollup import attack, stored
+
+    queries = tmp_path / "queries"
+    shutil.copytree(ROOT / "queries", queries)
+    monkeypatch.setenv("MONITOR_QUERIES_DIR", str(queries))
+    monkeypatch.setattr(stored.attack, "protect", lambda linked, ind, hidden, **kw: attack.Protection(
+        hidden, 0, 0, 0, 0.0))
+    monkeypatch.setattr(stored, "PATTERN_VERSION", -1)  # not the stored, protected pattern
+    assert cli.main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "schuldhulp_aanmeldingen.sql" in out and "audit-disclosure schuldhulp_aanmeldingen" in out
 
 
 def test_check_names_a_broken_query_file(demo_settings, tmp_path, monkeypatch, capsys) -> None:
@@ -80,6 +98,20 @@ def test_series_ratio_has_denominator_and_suppression(demo_settings, capsys) -> 
     assert hidden, "small wijken must be suppressed"
     assert all(r["value"] == "" and r["denominator"] == "" for r in hidden)  # empty, not text
     assert not any(re.match(r"<\s*\d", v) for r in rows for v in r.values())
+
+
+def test_series_output_is_only_csv_when_the_protection_is_computed(data_copy) -> None:
+    # a fresh data folder: the catalog and the protected pattern are computed in this process,
+    # and nothing (HiGHS prints a banner on fd 1) may land in the CSV on stdout
+    env = {**os.environ, "MONITOR_DATA_DIR": str(data_copy.data_dir)}
+    command = ["series", "hulp_geaccepteerd", "--grain", "year", "--by", "stadsdeel"]
+    out = subprocess.run([sys.executable, "-m", "monitor", *command], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "period,area,value,suppressed"
+    assert all(line.count(",") == 3 for line in lines)
+    assert list((data_copy.catalog_dir / "protection").rglob("hulp_geaccepteerd-*.npy"))
 
 
 def test_series_refuses_a_view_outside_the_publication_plan(demo_settings, capsys) -> None:

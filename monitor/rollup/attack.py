@@ -18,6 +18,8 @@ that were still exposed. Each round hides at least one cell, so it ends.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -275,6 +277,23 @@ class _Component:
             return self.seen_low[v], high, duals
         low, d = self._run(c)
         return low, high, np.maximum(duals, d)
+
+
+def _swallow_banner() -> None:
+    """HiGHS prints a banner on the first instance of a process, on file descriptor 1, whatever
+    its options; `monitor series` writes CSV there. Make that first instance here, muted."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_swallow_banner()
 
 
 def _quiet_highs() -> highspy.Highs:
