@@ -28,12 +28,14 @@ def data_env(folder: Path) -> Iterator[None]:
 
 
 def prepare_demo_data(folder: Path) -> Path:
-    """Demo extracts (the tests' seed and cut-off) and a built catalog in `folder`."""
+    """Demo extracts (the tests' seed and cut-off), a built catalog and its disclosure patterns."""
     from monitor import catalog, sample
+    from monitor.engine import protect_all
     from monitor.settings import get_settings
 
     folder.mkdir(parents=True, exist_ok=True)
     sample.write_sample(folder, seed=DEMO_SEED, until=DEMO_UNTIL)
     with data_env(folder):
         catalog.build(get_settings())
+        protect_all(get_settings())  # as `monitor build` does: pages read the stored patterns
     return folder

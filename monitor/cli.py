@@ -76,24 +76,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _protect_all(settings) -> None:
     """Compute and store every series indicator's protected pattern now, so no page waits for it."""
-    import time
+    from monitor.engine import protect_all
 
-    from monitor.engine import get_engine
-    from monitor.indicators import IndicatorError
-
-    engine = get_engine(settings)
     _err("Disclosure protection (per indicator, stored with the catalog):")
-    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
-        if ind.shape != "series":
-            continue
-        started = time.perf_counter()
-        try:
-            cells = engine.cells(ind.id)
-        except (IndicatorError, ValueError) as exc:
-            _err(f"  {ind.id:32} not computed: {exc}")
-            continue
-        hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
-        _err(f"  {ind.id:32} {time.perf_counter() - started:6.1f} s  {hidden:>6} hidden cells")
+    for ind_id, seconds, hidden, problem in protect_all(settings):
+        _err(f"  {ind_id:32} not computed: {problem}" if problem else
+             f"  {ind_id:32} {seconds:6.1f} s  {hidden:>6} hidden cells")
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -205,3 +205,24 @@ def get_engine(settings: Settings | None = None, progress: Callable[[str], None]
             engine = Engine(settings, cat, cat.report)
             _ENGINES[key] = engine  # the old engine (frames, cells, connection) goes with the last page run
         return engine
+
+
+def protect_all(settings: Settings | None = None) -> list[tuple[str, float, int | None, str | None]]:
+    """Compute and store every series indicator's protected pattern (`monitor build` does this after
+    a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator."""
+    import time
+
+    engine = get_engine(settings)
+    out: list[tuple[str, float, int | None, str | None]] = []
+    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
+        if ind.shape != "series":
+            continue
+        started = time.perf_counter()
+        try:
+            cells = engine.cells(ind.id)
+        except (IndicatorError, ValueError) as exc:
+            out.append((ind.id, time.perf_counter() - started, None, str(exc)))
+            continue
+        hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
+        out.append((ind.id, time.perf_counter() - started, hidden, None))
+    return out

@@ -184,3 +184,15 @@ def test_a_stored_pattern_that_misses_a_small_cell_is_not_used(demo_settings) ->
     # computed afresh: as many cells hidden as the first time, not none
     assert again.cells["suppressed"].sum() == cells.cells["suppressed"].sum() > 0
     assert np.load(stored[0]).sum() == pattern.sum()  # and the broken file replaced
+
+
+def test_the_protected_pattern_is_the_same_every_run() -> None:
+    # Views are answered from one pattern, and a pattern is stored per catalog version, so a
+    # recomputation (another process, another server) must give the same one. Polars' group_by
+    # orders rows differently from run to run; the solver's path must not follow that.
+    rows = [(dt.date(2020, 6, 1), "WK01", 0), (dt.date(2020, 8, 1), "WK02", 14), (dt.date(2020, 9, 1), "WK01", 14),
+            (dt.date(2020, 11, 1), "WK02", 2), (dt.date(2021, 9, 1), "WK01", 8), (dt.date(2021, 3, 1), "WK03", 5)]
+    ind = indicator("count")
+    patterns = {tuple(suppressed_cells(series_frame(rows), ind, AREAS, k=9, municipality="Stad",
+                                       terms=(TERM,)).cells["suppressed"].to_list()) for _ in range(8)}
+    assert len(patterns) == 1

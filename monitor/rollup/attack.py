@@ -57,7 +57,11 @@ def equations(families: list[pl.DataFrame]) -> tuple[np.ndarray, np.ndarray, np.
         offset += int(ids.max()) + 1 if ids.size else 0
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(rows), np.concatenate(members), np.concatenate(coef)
+    r, m, c = np.concatenate(rows), np.concatenate(members), np.concatenate(coef)
+    # one order whatever order the joins gave the memberships in: the solver's path (and on a
+    # tie, which of several optimal points it returns) must not change from run to run
+    order = np.lexsort((m, r))
+    return r[order], m[order], c[order]
 
 
 def known_cells(cells: pl.DataFrame, periods: pl.DataFrame, measure: str, hidden: np.ndarray) -> np.ndarray:
@@ -215,6 +219,7 @@ class _Component:
         self.n_rows, self.n_cols = a.shape
         self.seen_low, self.seen_high = true.copy(), true.copy()
         csc = a.tocsc()
+        csc.sort_indices()
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.n_cols, self.n_rows
         lp.col_cost_ = np.zeros(self.n_cols)

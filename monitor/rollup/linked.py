@@ -72,7 +72,8 @@ def linked_cells(
     months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
     periods, month_map = _periods(months, terms, atoms=ind.measure != "stock")
     places = _places(wijken, municipality)
-    cells = _all_levels(grid, month_map, periods, ind, wijken)
+    # one row order every run (group_by's is not): the attack's solver path depends on it
+    cells = _all_levels(grid, month_map, periods, ind, wijken).sort("_level", "_pid", "_area")
     shown, link = _in_plan(cells, periods, stock=ind.measure == "stock")
     cells = cells.filter(pl.Series(shown | link))
     shown = shown[shown | link]

@@ -33,7 +33,11 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 @pytest.fixture(scope="session")
 def browser_data(demo_settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Demo extracts plus the built catalog, copied (modification times kept, so no rebuild)."""
+    """Demo extracts plus the built catalog and its stored disclosure patterns (as `monitor build`
+    leaves them), copied (modification times kept, so no rebuild)."""
+    from monitor.engine import protect_all
+
+    protect_all(demo_settings)
     dst = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(demo_settings.data_dir, dst, copy_function=shutil.copy2,
                     ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
