@@ -190,8 +190,9 @@ def test_the_protected_pattern_is_the_same_every_run() -> None:
     # Views are answered from one pattern, and a pattern is stored per catalog version, so a
     # recomputation (another process, another server) must give the same one. Polars' group_by
     # orders rows differently from run to run; the solver's path must not follow that.
-    rows = [(dt.date(2020, 6, 1), "WK01", 0), (dt.date(2020, 8, 1), "WK02", 14), (dt.date(2020, 9, 1), "WK01", 14),
-            (dt.date(2020, 11, 1), "WK02", 2), (dt.date(2021, 9, 1), "WK01", 8), (dt.date(2021, 3, 1), "WK03", 5)]
+    d = dt.date
+    rows = [(d(2020, 6, 1), "WK01", 0), (d(2020, 8, 1), "WK02", 14), (d(2020, 9, 1), "WK01", 14),
+            (d(2020, 11, 1), "WK02", 2), (d(2021, 9, 1), "WK01", 8), (d(2021, 3, 1), "WK03", 5)]
     ind = indicator("count")
     patterns = {tuple(suppressed_cells(series_frame(rows), ind, AREAS, k=9, municipality="Stad",
                                        terms=(TERM,)).cells["suppressed"].to_list()) for _ in range(8)}
