@@ -439,7 +439,7 @@ def test_compare_gives_the_same_period_a_year_earlier() -> None:
         cmp = roll(
             frame, indicator("count"), areas, View(grain=grain, level=level, compare=True), k=0
         )
-        assert cmp.drop("result_prev", "change").equals(plain)
+        assert cmp.drop("result_prev", "prev_suppressed", "change").equals(plain)
         earlier = plain.select(
             pl.col("period_start").dt.offset_by("1y"), "area", pl.col("result").alias("want")
         )
@@ -474,8 +474,9 @@ def test_compare_hides_a_suppressed_earlier_cell() -> None:
     )
     row = out.filter((pl.col("period") == "2021") & (pl.col("area") == "WK0003")).row(0, named=True)
     assert row["result"] == 30.0 and row["result_prev"] is None and row["change"] is None
+    assert row["prev_suppressed"] is True  # a surface shows the mark there, not a dash
     row = out.filter((pl.col("period") == "2021") & (pl.col("area") == "WK0001")).row(0, named=True)
-    assert row["result_prev"] == 50.0 and row["change"] == 10.0
+    assert row["result_prev"] == 50.0 and row["change"] == 10.0 and row["prev_suppressed"] is False
     hidden = out.filter(pl.col("suppressed")).select("period", "area").rows()
     assert sorted(hidden) == [("2020", "WK0002"), ("2020", "WK0003")]
 

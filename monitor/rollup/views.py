@@ -45,6 +45,7 @@ COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
 
 COMPARE_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
     "result_prev": pl.Float64,
+    "prev_suppressed": pl.Boolean,
     "change": pl.Float64,
 }
 
@@ -131,9 +132,12 @@ def _with_result(
     return cells.with_columns(per_1000.alias("result")).drop("_pop")
 
 def _with_comparison(cells: pl.DataFrame) -> pl.DataFrame:
-    """result_prev: the same area's cell a year earlier, and change; null when either is hidden or missing."""
-    prev = cells.select(pl.col("_pid").alias("_prev_pid"), "_area", pl.col("result").alias("result_prev"))
+    """result_prev: the same area's cell a year earlier, and change; null when either is hidden or missing.
+    prev_suppressed: the earlier cell is hidden (a surface shows the mark there, not a dash)."""
+    prev = cells.select(pl.col("_pid").alias("_prev_pid"), "_area", pl.col("result").alias("result_prev"),
+                        pl.col("suppressed").alias("prev_suppressed"))
     out = cells.join(prev, on=["_prev_pid", "_area"], how="left")
+    out = out.with_columns(pl.col("prev_suppressed").fill_null(False))  # no earlier cell: nothing hidden
     hidden = pl.col("suppressed") | pl.col("result").is_null()
     out = out.with_columns(pl.when(hidden).then(None).otherwise(pl.col("result_prev")).alias("result_prev"))
     return out.with_columns((pl.col("result") - pl.col("result_prev")).alias("change"))

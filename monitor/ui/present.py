@@ -76,7 +76,8 @@ def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFram
         dens = zip(frame["denominator"].to_list(), hidden, strict=True)
         cols.append(column("col_denominator", [t.value(v, "", suppressed=s) for v, s in dens]))
     if "result_prev" in frame.columns:
-        cols.append(column("col_prev", [t.value(v, ind.unit) for v in frame["result_prev"]]))
+        prev = zip(frame["result_prev"].to_list(), frame["prev_suppressed"].to_list(), strict=True)
+        cols.append(column("col_prev", [t.value(v, ind.unit, suppressed=s) for v, s in prev]))
         cols.append(column("col_change", [t.signed(v, ind.unit) for v in frame["change"]]))
     return pl.DataFrame(cols)
 
