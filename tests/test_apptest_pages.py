@@ -131,8 +131,8 @@ def test_home_one_heading_and_status_per_ambition(engine: Engine) -> None:
 
 
 def _suppressed_count_indicator(engine: Engine) -> str | None:
-    """A count indicator whose month x wijk roll-up has a suppressed cell."""
-    view = rollup.View(grain="month", level="wijk")
+    """A count indicator whose year x wijk roll-up has a suppressed cell."""
+    view = rollup.View(grain="year", level="wijk")
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
         if ind.shape != "series" or ind.measure != "count":
             continue
@@ -143,8 +143,8 @@ def _suppressed_count_indicator(engine: Engine) -> str | None:
 
 def test_indicator_shows_suppressed_cells_and_downloads(engine: Engine) -> None:
     ind_id = _suppressed_count_indicator(engine)
-    assert ind_id is not None, "no count indicator has a suppressed month x wijk cell in the demo data"
-    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="month")
+    assert ind_id is not None, "no count indicator has a suppressed year x wijk cell in the demo data"
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="year")
     frame = table(at)
     assert (frame == i18n.hidden("nl")).to_numpy().any(), f"no hidden-cell mark in the table of {ind_id}"
     assert len(at.get("download_button")) == 2
@@ -159,7 +159,7 @@ def test_no_surface_shows_less_than_k_and_the_legend_explains_the_mark(engine: E
     ind_id = _suppressed_count_indicator(engine)
     assert ind_id is not None
     params = {"lang": "en"} if lang == "en" else {}
-    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="month", **params)
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, level="wijk", grain="year", **params)
     frame = table(at)
     cells = [str(v) for v in frame.to_numpy().ravel()]
     assert i18n.hidden(lang) in cells
@@ -171,6 +171,22 @@ def test_no_surface_shows_less_than_k_and_the_legend_explains_the_mark(engine: E
     charts = [c.proto.spec for c in at.get("plotly_chart")]
     assert charts and any(i18n.hidden(lang, explained=True) in spec for spec in charts)
     assert not [spec for spec in charts if LESS_THAN_A_NUMBER.search(spec)]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_link_to_monthly_wijk_figures_shows_the_city_and_says_why(engine: Engine, lang: str) -> None:
+    # wijk figures are published per year and term only (docs/disclosure.md); an old link that asks
+    # for months per wijk gets the page's default level (the city), and the filter says why wijk is
+    # not offered
+    params = {"lang": "en"} if lang == "en" else {}
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id="hulp_geaccepteerd", level="wijk", grain="month",
+                  **params)
+    assert not at.exception
+    level = by_label(at.segmented_control, t("level", lang))
+    assert level.value == "city" and "wijk" not in level.options
+    assert t("plan_note", lang) in [str(c.value) for c in at.caption]
+    periods = table(at)[t("col_period", lang)].astype(str).tolist()
+    assert periods and all(re.fullmatch(r"\d{4}-\d{2}|[a-z]{3}\.? \d{4}|\w+ \d{4}", p) for p in periods[:3])
 
 
 def test_indicator_deep_link_year_stadsdeel(engine: Engine) -> None:
