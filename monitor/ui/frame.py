@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from monitor import catalog, i18n
-from monitor.engine import Engine, get_engine
+from monitor.engine import Engine, get_engine, protect_all
 from monitor.settings import ROOT, Settings, get_settings
 from monitor.ui.filters import url_choice
 
@@ -114,6 +114,8 @@ def _load_engine(tr: i18n.Translator, settings: Settings) -> Engine:
     with st.status(tr("building"), expanded=True) as status:
         try:
             engine = get_engine(settings, progress=status.write)
+            status.write(tr("protecting"))
+            protect_all(settings)  # as `monitor build` does, so the first page does not wait per indicator
         except Exception as exc:
             fatal(tr, exc)
         status.update(label=tr("ready"), state="complete", expanded=False)
