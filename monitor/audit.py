@@ -88,7 +88,7 @@ def audit_pattern(linked: Linked, ind: Indicator, hidden: np.ndarray, *, k: int,
         true = linked.cells[column].to_numpy().astype(float)
         low, high, used = attack.intervals(rows, members, coef, known, true, np.flatnonzero(primary), width)
         span = high - low
-        exact, narrow = span < EXACT, (span >= EXACT) & (span < width)
+        exact, narrow = span < EXACT, (span >= EXACT) & (span < width - attack.TOLERANCE)
         worst = np.flatnonzero(exact | narrow)
         worst = worst[np.argsort(span[worst], kind="stable")][:examples]
         shown = tuple(

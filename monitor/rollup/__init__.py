@@ -7,7 +7,8 @@ disclosure control applied (`views.select`, `cohorts.rollup_cohort`).
 from monitor.rollup import plan
 from monitor.rollup.areas import UNKNOWN_STADSDEEL, wijk_map
 from monitor.rollup.cohorts import rollup_cohort
-from monitor.rollup.linked import GRAINS, LEVELS, Cells, suppressed_cells
+from monitor.rollup.equations import GRAINS
+from monitor.rollup.linked import LEVELS, Cells, suppressed_cells
 from monitor.rollup.periods import Term
 from monitor.rollup.published import Published, require
 from monitor.rollup.stored import protected_cells

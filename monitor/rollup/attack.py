@@ -32,6 +32,8 @@ from scipy.sparse.csgraph import connected_components
 from monitor import disclosure
 
 EXACT = 1e-6
+# a solver's floating-point noise: an interval counts as `width` wide when it is within this of it
+TOLERANCE = 1e-6
 MAX_ROUNDS = 60  # then every published cell in the pinning equations goes at once
 
 
@@ -104,7 +106,7 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protect
         exposed: dict[int, list[int]] = {}
         for true in trues.values():
             low, high, used = intervals(rows, members, coef, known, true, targets, width)
-            for c in np.flatnonzero((high - low) < width):
+            for c in np.flatnonzero((high - low) < width - TOLERANCE):
                 exposed.setdefault(int(c), []).extend(used.get(int(c), []))
         if not exposed:
             break
@@ -193,7 +195,9 @@ def intervals(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np
         eqs = eq_order[eq_bounds[comp]:eq_bounds[comp + 1]]
         wanted = np.flatnonzero(np.isin(unknown[variables], targets))
         cells = unknown[variables[wanted]]
-        if not eqs.size:  # in no equation: anything from 0 up
+        if not eqs.size or not rhs[eqs].any():
+            # in no equation, or in equations between hidden cells only: those solutions form a
+            # cone (any multiple of one is one), so a cell that is not 0 can be anything from 0 up
             low[cells], high[cells] = 0.0, np.inf
             continue
         lp = _Component(a[eqs][:, variables], rhs[eqs], true[unknown[variables]], wanted, width)
@@ -271,14 +275,14 @@ class _Component:
         """min and max of unknown v (or the seen range when that already proves it safe), and
         each equation's largest |dual| (the equations that pin it)."""
         duals = np.zeros(self.n_rows)
-        if self.seen_high[v] - self.seen_low[v] >= width:
+        if self.seen_high[v] - self.seen_low[v] >= width - TOLERANCE:
             return self.seen_low[v], self.seen_high[v], duals
         c = np.zeros(self.n_cols)
         c[v] = 1.0
         top, d = self._run(-c)  # the largest value first: a small cell usually has room upwards
         high = np.inf if top == -np.inf else -top
         duals = np.maximum(duals, d)
-        if high - self.seen_low[v] >= width:
+        if high - self.seen_low[v] >= width - TOLERANCE:
             return self.seen_low[v], high, duals
         low, d = self._run(c)
         return low, high, np.maximum(duals, d)

@@ -21,7 +21,8 @@ import polars as pl
 from monitor.indicators import Indicator
 from monitor.rollup import plan
 from monitor.rollup.areas import _population
-from monitor.rollup.linked import GRAINS, LEVELS, Cells, suppressed_cells
+from monitor.rollup.equations import GRAINS
+from monitor.rollup.linked import LEVELS, Cells, suppressed_cells
 from monitor.rollup.periods import Term
 from monitor.rollup.published import Published
 
