@@ -29,7 +29,7 @@ from monitor.rollup import attack
 from monitor.rollup.linked import Cells, Linked, cells_from, first_pattern, linked_cells
 from monitor.rollup.periods import Term
 
-PATTERN_VERSION = 1  # raise when the plan, the equations or the repair change
+PATTERN_VERSION = 2  # raise when the plan, the equations or the repair change
 
 
 def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, k: int, width: float,
