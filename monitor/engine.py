@@ -112,7 +112,15 @@ class Engine:
         return self._cached(self._cells, key, lambda: rollup.protected_cells(
             self._frame_of(ind), ind, self.areas, k=self.settings.min_cell,
             width=self.settings.protection_width, municipality=self.settings.municipality, terms=terms,
-            store=self.settings.catalog_dir / "protection", version=self.report.version))
+            store=self.settings.catalog_dir / "protection", version=self.report.version,
+            twins=self._twins_of(ind)))
+
+    def _twins_of(self, ind: Indicator) -> dict[str, tuple[Indicator, pl.DataFrame]]:
+        """Indicators publishing a number `ind` publishes too (rollup.shared), with their frames."""
+        near = {i.id: i for i in self.registry.indicators.values()
+                if i.shape == "series" and (i.id == ind.id or set(i.sources) & set(ind.sources))}
+        frames = {i: self._frame_of(near[i]) for i in near}
+        return {i: (near[i], frames[i]) for i in rollup.shared.twins(ind, frames, near)}
 
     def memo(self, key: tuple, compute: Callable[[], object]) -> object:
         """Cache a derived result for this catalog version, keyed also on the query files.

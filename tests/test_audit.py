@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import polars as pl
 import pytest
 
 from monitor.audit import audit, audit_indicator, audit_pattern
@@ -197,3 +198,32 @@ def test_the_protected_pattern_is_the_same_every_run() -> None:
     patterns = {tuple(suppressed_cells(series_frame(rows), ind, AREAS, k=9, municipality="Stad",
                                        terms=(TERM,)).cells["suppressed"].to_list()) for _ in range(8)}
     assert len(patterns) == 1
+
+
+def _keyed(cells):
+    return (cells.cells.join(cells.periods.select("_pid", "_grain", "period", "_aux"), on="_pid")
+            .join(cells.places.select("_area", "area"), on="_area")
+            .select("_level", "_grain", "period", "_aux", "area", "suppressed"))
+
+
+def test_indicators_that_publish_the_same_number_hide_the_same_cells(demo_settings) -> None:
+    # The early-warning reach ratio's denominator is the count of signals received, per month and
+    # wijk. An attacker reads both, so a cell one hides and the other shows would be read off, and
+    # each one's complementary cells could pin a cell in the other: they get one pattern.
+    from monitor.engine import get_engine
+
+    engine = get_engine(demo_settings)
+    ratio = engine.indicator("vroegsignalen_bereikt_pct")
+    count = engine.frame("vroegsignalen_ontvangen")
+    by_cell = engine.frame(ratio.id).group_by("month", "wijk_code").agg(pl.col("denominator").sum())
+    same = by_cell.join(count.group_by("month", "wijk_code").agg(pl.col("value").sum()),
+                        on=["month", "wijk_code"], how="full", coalesce=True).fill_null(0)
+    assert (same["denominator"] == same["value"]).all()  # the data really share the number
+    assert "vroegsignalen_ontvangen" in engine._twins_of(ratio)
+    pairs = {(i.id, t) for i in engine.registry.indicators.values() if i.shape == "series"
+             for t in engine._twins_of(i)}
+    for a, b in sorted(pairs):
+        both = _keyed(engine.cells(a)).join(_keyed(engine.cells(b)),
+                                            on=["_level", "_grain", "period", "_aux", "area"])
+        assert both.height > 0
+        assert (both["suppressed"] == both["suppressed_right"]).all(), (a, b)

@@ -4,7 +4,7 @@ Everything a surface shows leaves the library here, as a `Published` frame with
 disclosure control applied (`views.select`, `cohorts.rollup_cohort`).
 """
 
-from monitor.rollup import plan
+from monitor.rollup import plan, shared
 from monitor.rollup.areas import UNKNOWN_STADSDEEL, wijk_map
 from monitor.rollup.cohorts import rollup_cohort
 from monitor.rollup.equations import GRAINS
@@ -34,6 +34,7 @@ __all__ = [
     "rollup",
     "rollup_cohort",
     "select",
+    "shared",
     "suppressed_cells",
     "wijk_map",
 ]

@@ -114,7 +114,7 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protect
         extra = _partners(exposed, rows, members, known, trues, width, everything=rounds > MAX_ROUNDS)
         if not extra.size:  # nothing published pins it any more: cannot happen, but never loop forever
             break
-        hidden = _complete_pattern(linked, ind, hidden, extra, k)
+        hidden = complete_pattern(linked, ind, hidden, extra, k)
         targets = np.array(sorted(exposed), dtype=np.int64)
     return Protection(hidden, int(primary.sum()), int((hidden & ~start).sum()), rounds,
                       time.perf_counter() - t0)
@@ -157,7 +157,7 @@ def _partners(exposed: dict[int, list[int]], rows: np.ndarray, members: np.ndarr
     return np.array(sorted(picks), dtype=np.int64)
 
 
-def _complete_pattern(linked, ind, hidden: np.ndarray, extra: np.ndarray, k: int) -> np.ndarray:
+def complete_pattern(linked, ind, hidden: np.ndarray, extra: np.ndarray, k: int) -> np.ndarray:
     """`hidden` plus `extra`, closed under the complementary rule again."""
     start = hidden.copy()
     start[extra] = True

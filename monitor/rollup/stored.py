@@ -18,41 +18,52 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from monitor.indicators import Indicator
-from monitor.rollup import attack
-from monitor.rollup.linked import Cells, Linked, cells_from, first_pattern, linked_cells
+from monitor.rollup import attack, shared
+from monitor.rollup.linked import Cells, Linked, cells_from, linked_cells
 from monitor.rollup.periods import Term
 
-PATTERN_VERSION = 2  # raise when the plan, the equations or the repair change
+PATTERN_VERSION = 3  # raise when the plan, the equations or the repair change
 
 
 def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, k: int, width: float,
                     municipality: str, terms: Sequence[Term], store: Path | None = None,
-                    version: str = "") -> Cells | None:
-    """`linked.suppressed_cells`, reading and writing the pattern in `store`/`version` when given."""
+                    version: str = "", twins: Mapping[str, tuple[Indicator, pl.DataFrame]] | None = None,
+                    ) -> Cells | None:
+    """`linked.suppressed_cells`, reading and writing the pattern in `store`/`version` when given.
+
+    `twins`: indicators publishing a number this one publishes too (`shared.twins`), by id:
+    protected together with it (`shared.protect_together`).
+    """
     linked = linked_cells(frame, ind, areas, municipality=municipality, terms=terms)
     if linked is None:
         return None
-    name = f"{ind.id}-{_digest(ind, linked, k, width, terms)}.npy"
+    twins = twins or {}
+    name = f"{ind.id}-{_digest(ind, linked, k, width, terms, [t for t, _ in twins.values()])}.npy"
     path = None if store is None else store / version / name
     hidden = _read(path, linked, ind, k)
     if hidden is None:
-        done = attack.protect(linked, ind, first_pattern(linked, ind, k), k=k, width=width)
-        hidden = done.hidden
+        others = {i: linked_cells(f, t, areas, municipality=municipality, terms=terms)
+                  for i, (t, f) in twins.items()}
+        group = {i: lk for i, lk in others.items() if lk is not None} | {ind.id: linked}
+        inds = {i: t for i, (t, _) in twins.items()} | {ind.id: ind}
+        hidden = shared.protect_together(group, inds, k=k, width=width)[ind.id]
         if path is not None:
             _write(path, hidden)
     return cells_from(linked, hidden, k)
 
 
-def _digest(ind: Indicator, linked: Linked, k: int, width: float, terms: Sequence[Term]) -> str:
+def _digest(ind: Indicator, linked: Linked, k: int, width: float, terms: Sequence[Term],
+            twins: Sequence[Indicator] = ()) -> str:
     parts = [PATTERN_VERSION, ind.sql, ind.measure, ind.numerator_is_people, k, width,
-             [(t.id, t.start.isoformat(), t.end.isoformat()) for t in terms], linked.cells.height]
+             [(t.id, t.start.isoformat(), t.end.isoformat()) for t in terms], linked.cells.height,
+             sorted((t.id, t.sql) for t in twins)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
