@@ -580,7 +580,7 @@ def test_stock_takes_the_last_month_of_a_period_or_of_the_data() -> None:
 def test_output_columns_and_an_empty_frame() -> None:
     frame = series_frame([(month(2020, 1), "WK0001", 3.0, 9.0)], ratio=True)
     out = roll(frame, indicator("ratio", "%"), make_areas(LAYOUT), View(compare=True), k=0)
-    assert out.columns == [*rollup.COLUMNS, "result_prev", "change"]
+    assert out.columns == [*rollup.COLUMNS, *rollup.COMPARE_COLUMNS]
     assert out["result"].to_list() == [pytest.approx(100 * 3 / 9)]
     empty = roll(frame.clear(), indicator("ratio", "%"), make_areas(LAYOUT), View(), k=10)
     assert empty.is_empty() and empty.columns == list(rollup.COLUMNS)
