@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import polars as pl
 
 from monitor.indicators import Indicator
 from monitor.rollup import attack
 from monitor.rollup.attack import EXACT
-from monitor.rollup.linked import LEVELS, Cells, Linked, linked_cells
+from monitor.rollup.linked import LEVELS, Cells, Linked, cell_keys, linked_cells
 
 
 @dataclass(frozen=True)
@@ -113,18 +112,10 @@ def audit_indicator(engine, ind_id: str, *, width: float | None = None) -> list[
     return audit(cells, linked, ind, width=width)
 
 
-def _names(cells: Cells | Linked) -> list[tuple[str, str, str, str]]:
+def _names(linked: Linked) -> list[tuple[str, str, str, str]]:
     """(grain, level, period, area) of every cell; a comparison-only term is marked as such."""
-    p = cells.periods.select(
-        "_pid", "_grain",
-        pl.when(pl.col("_aux")).then(pl.format("{} (a year earlier)", "period")).otherwise("period")
-        .alias("period"))
-    named = (cells.cells.select("_level", "_pid", "_area").with_row_index("_row")
-             .join(p, on="_pid", how="left")
-             .join(cells.places.select("_area", "area"), on="_area", how="left")
-             .sort("_row"))
-    levels = [LEVELS[i] for i in named["_level"]]
-    return list(zip(named["_grain"], levels, named["period"], named["area"], strict=True))
+    return [(grain, LEVELS[level], f"{period} (a year earlier)" if aux else period, area)
+            for level, grain, period, aux, area in cell_keys(linked)]
 
 
 def _exposer_labels(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np.ndarray,

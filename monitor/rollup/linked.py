@@ -129,6 +129,16 @@ def cells_from(linked: Linked, hidden: np.ndarray, k: int) -> Cells:
     return Cells(cells.filter(pl.Series(linked.shown)), linked.periods, linked.places.drop("_up"), k)
 
 
+def cell_keys(linked: Linked) -> list[tuple[int, str, str, bool, str]]:
+    """(level, grain, period, a year earlier?, area) of every cell, in row order: the same cell
+    in any indicator (the audit names cells by it, `shared` matches twins' cells by it)."""
+    named = (linked.cells.select("_level", "_pid", "_area").with_row_index("_row")
+             .join(linked.periods.select("_pid", "_grain", "period", "_aux"), on="_pid", how="left")
+             .join(linked.places.select("_area", "area"), on="_area", how="left").sort("_row"))
+    return list(zip(named["_level"], named["_grain"], named["period"], named["_aux"], named["area"],
+                    strict=True))
+
+
 def first_pattern(linked: Linked, ind: Indicator, k: int) -> np.ndarray:
     """The complementary rule's pattern: primary cells and, per equation, no lone hidden cell."""
     cells = disclosure.suppress_linked(

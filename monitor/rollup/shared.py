@@ -22,7 +22,7 @@ import polars as pl
 
 from monitor.indicators import Indicator
 from monitor.rollup import attack
-from monitor.rollup.linked import Linked, first_pattern
+from monitor.rollup.linked import Linked, cell_keys, first_pattern
 
 
 def twins(ind: Indicator, frames: Mapping[str, pl.DataFrame], inds: Mapping[str, Indicator]) -> list[str]:
@@ -58,7 +58,7 @@ def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator]
                      width: float) -> dict[str, np.ndarray]:
     """Each twin's pattern: protected on its own, and hiding every cell any twin hides."""
     ids = sorted(linked)
-    keys = {i: _keys(linked[i]) for i in ids}
+    keys = {i: cell_keys(linked[i]) for i in ids}
     rows = {i: {key: n for n, key in enumerate(keys[i])} for i in ids}
     hidden = {i: attack.protect(linked[i], inds[i], first_pattern(linked[i], inds[i], k), k=k,
                                 width=width).hidden for i in ids}
@@ -79,12 +79,3 @@ def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator]
                 hidden[i] = attack.protect(linked[i], inds[i], closed, k=k, width=width).hidden
                 changed = True
     return hidden
-
-
-def _keys(linked: Linked) -> list[tuple]:
-    """(level, grain, period, a year earlier?, area) of every cell: the same cell in any indicator."""
-    named = (linked.cells.select("_level", "_pid", "_area").with_row_index("_row")
-             .join(linked.periods.select("_pid", "_grain", "period", "_aux"), on="_pid", how="left")
-             .join(linked.places.select("_area", "area"), on="_area", how="left").sort("_row"))
-    return list(zip(named["_level"], named["_grain"], named["period"], named["_aux"], named["area"],
-                    strict=True))
