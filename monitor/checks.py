@@ -33,11 +33,17 @@ def load_programme_ids(settings: Settings) -> set[str] | None:
 
 
 def check_programme(settings: Settings, indicator_ids: set[str] | None) -> list[str]:
-    from monitor import programme
+    """The file's own problems; when it is sound and there are data, the baselines the data cannot give."""
+    from monitor import catalog, programme
 
     if not settings.programme_file.is_file():
         return [f"{settings.programme_file.name}: missing; copy the example from the README"]
-    return programme.check_programme(settings.programme_file, indicator_ids)
+    problems = programme.check_programme(settings.programme_file, indicator_ids)
+    if problems or not catalog.has_extracts(settings):
+        return problems
+    from monitor.engine import get_engine
+
+    return list(get_engine(settings).programme.problems)
 
 
 def check_staging(settings: Settings) -> list[str]:

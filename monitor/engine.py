@@ -48,6 +48,7 @@ class Engine:
 
     @property
     def programme_or_none(self) -> programme.ProgrammeFile | None:
+        """programme.yaml as written (baselines not computed): for its ids and titles only."""
         try:
             return _programme_cached(self.settings.programme_file)
         except (programme.ProgrammeError, FileNotFoundError):
@@ -55,7 +56,23 @@ class Engine:
 
     @property
     def programme(self) -> programme.ProgrammeFile:
-        return _programme_cached(self.settings.programme_file)
+        """programme.yaml with its `from_data` baselines computed from this catalog's published
+        twelve-month city values, the ones the scorecard shows (problems in `.problems`)."""
+        pf = _programme_cached(self.settings.programme_file)
+        if not any(a.baseline.from_data for a in pf.ambitions.values()):
+            return pf
+
+        def value_at(ind_id: str, month: dt.date) -> float | None:
+            ind = self.registry.indicators.get(ind_id)
+            if ind is None or ind.shape != "series":
+                return None
+            try:
+                return programme.twelve_month_value(self.twelve_months(ind_id).frame, ind.measure, month)
+            except IndicatorError:
+                return None
+
+        return self.memo(("programme", _stamp(self.settings.programme_file)),
+                         lambda: programme.resolve_baselines(pf, value_at))
 
     @property
     def terms(self) -> tuple[rollup.Term, ...]:

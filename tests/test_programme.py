@@ -430,7 +430,7 @@ def test_target_year_outside_the_term(tmp_path):
 
 
 def test_missing_baseline(tmp_path):
-    fragment = '    baseline: {date: 2021-12-31, value: 734,'
+    fragment = '    baseline: {from_data: "2021-12"}'
     start = TEXT.index(fragment)
     broken = TEXT[:start] + TEXT[TEXT.index("\n", start) + 1:]
     msg = one_problem(problems_for(tmp_path, broken), "missing key 'baseline'")
@@ -450,9 +450,9 @@ def test_duplicate_key_names_both_lines(tmp_path):
 
 
 def test_unparsable_date(tmp_path):
-    broken = TEXT.replace("{date: 2025-12-31, value: 1114,", "{date: 2025-13-31, value: 1114,", 1)
-    msg = one_problem(problems_for(tmp_path, broken), "cannot read '2025-13-31' as a date")
-    assert f"programme.yaml:{line_of(broken, '2025-13-31')}:" in msg and "YYYY-MM-DD" in msg
+    broken = TEXT.replace("start: 2026-06-01", "start: 2026-13-01", 1)
+    msg = one_problem(problems_for(tmp_path, broken), "cannot read '2026-13-01' as a date")
+    assert f"programme.yaml:{line_of(broken, '2026-13-01')}:" in msg and "YYYY-MM-DD" in msg
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

@@ -1,13 +1,16 @@
 """programme.yaml: the coalition programme, its ambitions and targets; status and projection.
 
-`model` holds the dataclasses, `loader` reads and checks the file, `status` compares
+`model` holds the dataclasses, `loader` reads and checks the file, `baselines` computes the
+`from_data` baselines from the published twelve-month values, `status` compares
 the current value with the trajectory, `projection` extends the recent trend. The
 functions `status` and `projection` are re-exported here under their modules' names:
 `programme.status(...)` and `programme.projection(...)` are the functions.
 """
 
+from monitor.programme.baselines import resolve_baselines, twelve_month_value, unresolved
 from monitor.programme.loader import check_programme, load_programme
 from monitor.programme.model import (
+    PAGE_UNVERIFIED,
     Ambition,
     Baseline,
     Event,
@@ -29,8 +32,9 @@ from monitor.programme.status import (
 from monitor.rollup import Term
 
 __all__ = [
-    "METHODS", "Ambition", "Baseline", "Event", "Programme", "ProgrammeError", "ProgrammeFile", "Projection",
+    "METHODS", "PAGE_UNVERIFIED", "Ambition", "Baseline", "Event", "Programme", "ProgrammeError",
+    "ProgrammeFile", "Projection",
     "Status", "Target", "Term", "Texts", "ambitions_for", "check_programme", "current_term",
-    "expected_at", "load_programme", "projection", "projection_path", "status", "trajectory",
-    "will_reach",
+    "expected_at", "load_programme", "projection", "projection_path", "resolve_baselines", "status",
+    "trajectory", "twelve_month_value", "unresolved", "will_reach",
 ]

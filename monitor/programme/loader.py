@@ -13,9 +13,10 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
-from monitor.problems import Collector, YamlSyntaxError, did_you_mean, join, read_yaml
+from monitor.problems import Collector, Problem, YamlSyntaxError, did_you_mean, join, read_yaml
 from monitor.programme.model import (
     DEFAULT_TOLERANCE,
+    PAGE_UNVERIFIED,
     Ambition,
     Baseline,
     Event,
@@ -36,9 +37,10 @@ _KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "programme": (("id", "title", "funnel"), ("description",)),
     "ambition": (("id", "programme", "term", "title", "indicator", "baseline", "targets"),
                  ("description", "outputs", "tolerance")),
-    "baseline": (("date", "value", "source"), ()),
-    "target": (("year", "value", "source"), ("illustrative",)),
-    "event": (("date", "title"), ("programmes",)),
+    # a baseline is either adopted (date, value, source) or computed (from_data); checked in _baseline
+    "baseline": ((), ("date", "value", "source", "page", "from_data")),
+    "target": (("year", "value", "source"), ("illustrative", "page", "definition")),
+    "event": (("date", "title"), ("programmes", "break")),
 }
 
 # Keys that used to be allowed, and where their setting went.
@@ -48,7 +50,7 @@ _MOVED = {
 }
 
 _HINTS = {
-    "baseline": "a mapping with date, value and source",
+    "baseline": "a mapping with date, value and source, or with from_data: YYYY-MM",
     "targets": "a list of {year, value, source, illustrative}",
     "title": "a mapping {nl: ..., en: ...}",
     "label": "a mapping {nl: ..., en: ...}",
@@ -192,18 +194,81 @@ def _targets(c: _Checker, raw: Any, path: str, term: Term | None) -> tuple[Targe
         if any(t.year == year for t in out):
             c.add(f"{tpath}.year", f"a second target for {year}; keep one target per year")
             continue
+        page = _target_page(c, m, tpath, illustrative is True)
+        definition = c.texts(m.get("definition"), f"{tpath}.definition", required=False)
         if value is not None:
-            out.append(Target(year, value, source, bool(illustrative)))
+            out.append(Target(year, value, source, bool(illustrative), page, definition))
     return tuple(sorted(out, key=lambda t: t.year))
 
 
+def _page(c: _Checker, value: Any, path: str) -> str | None:
+    """A page number (45 or "45-46"), the address of an online document's page, or `unverified`."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    text = str(value).strip() if isinstance(value, str) else ""
+    if text == PAGE_UNVERIFIED or text.startswith(("https://", "http://")) or (
+            text.replace("-", "").isdigit() and not text.startswith("-")):
+        return text
+    c.add(path, f"cannot read '{value}' as a page; write the page number (45), the address of the online "
+                f"page (https://...), or '{PAGE_UNVERIFIED}' while nobody has checked it")
+    return None
+
+
+def _target_page(c: _Checker, m: dict, path: str, illustrative: bool) -> str | None:
+    """Where a real target stands in its document: required, so a council member can look it up."""
+    if "page" not in m:
+        if not illustrative:
+            c.add(path, "a target from a council document needs `page:` (the page number, the address of "
+                        f"the online page, or '{PAGE_UNVERIFIED}' until someone has checked it); add it, or "
+                        "mark the target `illustrative: true`")
+        return None
+    if illustrative:
+        c.add(f"{path}.page", "an illustrative target has no document to point into; drop `page`")
+        return None
+    return _page(c, m["page"], f"{path}.page")
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _from_data(c: _Checker, value: Any, path: str) -> dt.date | None:
+    """`from_data: 2025-12`: the month (its last day) whose twelve-month value is the baseline."""
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        if len(text) != 7 or text[4] != "-":
+            raise ValueError(text)
+        return _month_end(dt.date(int(text[:4]), int(text[5:]), 1))
+    except ValueError:
+        c.add(path, f"cannot read '{value}' as a month; write it as YYYY-MM (for example 2025-12): the "
+                    "baseline is the twelve-month value up to and including that month")
+        return None
+
+
 def _baseline(c: _Checker, raw: Any, path: str) -> Baseline | None:
+    """Adopted (date, value, source: the council's nulmeting) or from_data (computed from the extracts)."""
     m = c.mapping(raw, path, "baseline")
-    if m is None or not {"date", "value", "source"} <= m.keys():
+    if m is None:
+        return None
+    where = str(Problem(c.path, c.line(path), path, c.name))
+    if "from_data" in m:
+        if "date" in m or "value" in m:
+            c.add(path, "give either from_data (computed from the extracts) or date and value (an adopted "
+                        "nulmeting), not both")
+            return None
+        when = _from_data(c, m["from_data"], f"{path}.from_data")
+        source = c.string(m["source"], f"{path}.source") if "source" in m else ""
+        page = _page(c, m["page"], f"{path}.page") if "page" in m else None
+        return None if when is None else Baseline(when, None, source, True, page, where=f"{where}.from_data")
+    missing = [k for k in ("date", "value", "source") if k not in m]
+    if missing:
+        c.add(path, f"missing key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} "
+                    f"({_HINTS['baseline']}); add {'them' if len(missing) > 1 else 'it'}")
         return None
     when, value = c.date(m["date"], f"{path}.date"), c.number(m["value"], f"{path}.value")
     source = c.string(m["source"], f"{path}.source")
-    return None if when is None or value is None else Baseline(when, value, source)
+    page = _page(c, m["page"], f"{path}.page") if "page" in m else None
+    return None if when is None or value is None else Baseline(when, value, source, False, page, where=where)
 
 
 def _tolerance(c: _Checker, value: Any, path: str) -> float | None:
@@ -294,8 +359,13 @@ def _events(c: _Checker, raw: Any, programmes: Collection[str]) -> tuple[Event, 
         when = c.date(m["date"], f"{path}.date")
         title = c.texts(m["title"], f"{path}.title")
         progs = _ids(c, m.get("programmes"), f"{path}.programmes", programmes, "programme")
+        is_break = m.get("break", False)
+        if not isinstance(is_break, bool):
+            c.add(f"{path}.break", f"expected true or false; found '{is_break}' (true: the series changes "
+                                   "meaning or level here, and a projection fits only the months after it)")
+            continue
         if when is not None:
-            out.append(Event(when, title, progs))
+            out.append(Event(when, title, progs, is_break))
     return tuple(sorted(out, key=lambda e: e.date))
 
 

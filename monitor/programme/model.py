@@ -6,7 +6,7 @@ Texts are {nl, en} mappings; the library never picks a language.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.rollup import Term
 
@@ -20,26 +20,56 @@ class Texts(dict):
         return hash(tuple(sorted(self.items())))
 
 
+# A target's `page` when nobody has checked where in the document it stands yet.
+PAGE_UNVERIFIED = "unverified"
+
+
 @dataclass(frozen=True)
 class Target:
+    """A streefwaarde for the end of `year`.
+
+    A real one (not illustrative) names its document (`source`) and where in it (`page`: a
+    page number, the address of the online document's page, or PAGE_UNVERIFIED), so a council
+    member can look it up; `definition` says how the document counts when that differs from
+    the indicator (the scorecard shows it beside the number).
+    """
+
     year: int
     value: float
     source: str
     illustrative: bool = False
+    page: str | None = None
+    definition: Texts = field(default_factory=Texts)
 
 
 @dataclass(frozen=True)
 class Baseline:
-    date: dt.date
-    value: float
+    """The nulmeting: where the trajectory starts.
+
+    Either adopted by the council (a literal value with its source), or `from_data`: the
+    twelve-month city value of the ambition's indicator in the month of `date`, computed from
+    the extracts (`resolve_baselines`), so the demo's baselines cannot drift from the demo data.
+    `value` is None until a from_data baseline is resolved, and stays None when the data have
+    no (published) value for that month.
+    """
+
+    date: dt.date  # the last day of the baseline month
+    value: float | None
     source: str
+    from_data: bool = False
+    page: str | None = None
+    where: str = field(default="", compare=False)  # "programme.yaml:LINE: ambitions[i].baseline" for messages
 
 
 @dataclass(frozen=True)
 class Event:
+    """A dated event on the charts. `is_break`: the series changes meaning or level here (a new
+    rule, a new system), so a projection fits only the months after the last break."""
+
     date: dt.date
     title: Texts
     programmes: tuple[str, ...] = ()  # empty: applies to every programme
+    is_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +105,9 @@ class ProgrammeFile:
     events: tuple[Event, ...]
     note: Texts
     tolerance: float = DEFAULT_TOLERANCE
+    # What resolving the baselines against the data found wrong (one line each, for `monitor check`);
+    # empty for a file as read, which has not met the data yet.
+    problems: tuple[str, ...] = ()
 
 
 class ProgrammeError(Exception):
