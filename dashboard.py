@@ -37,6 +37,7 @@ for prog_id, title, prog_cards in programmes:
                                                  label=ui.sparkline_label(ctx, card)),
                             unsafe_allow_html=True)
                 ui.card_projection(ctx, card)
+                ui.definition_note(ctx, card)
             with right:
                 ui.card_outputs(ctx, card)
 

@@ -42,6 +42,7 @@ with tab_outcomes:
         st.plotly_chart(charts.programme_chart(outcome, outputs, events=events, t=t),
                         key=f"prog_{card.ambition.id}")
         ui.card_projection(ctx, card)
+        ui.definition_note(ctx, card)
 
 with tab_funnel:
     st.caption(t("funnel_help"))

@@ -319,3 +319,44 @@ def test_monitor_check_names_an_unresolvable_baseline(engine, demo_settings, tmp
     (msg,) = problems
     assert msg.startswith(f"programme.yaml:{line_of(before_data, '2001-12')}: ")
     assert "2001-12" in msg and "'schuldenvrij_2026'" in msg
+
+
+# ---------------------------------------------------------------- the scorecard shows it
+
+
+def run_page(path: Path, **params: str):
+    from streamlit.testing.v1 import AppTest
+
+    from monitor import ui
+
+    at = AppTest.from_file(str(ui.HOME), default_timeout=180)
+    if path != ui.HOME:
+        at.switch_page(str(path.relative_to(ui.HOME.parent)))
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
+    return at
+
+
+@pytest.mark.parametrize("page", ["home", "programma"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_scorecard_shows_the_budget_definition_and_the_baseline(engine, lang, page):
+    from monitor import i18n, ui
+
+    a = engine.programme.ambitions["uitstroom_2026"]
+    real = next(t for t in a.targets if not t.illustrative)
+    ind = engine.indicator(a.indicator)
+    params = {"lang": lang} if lang == "en" else {}
+    if page == "home":
+        at = run_page(ui.HOME, **params)
+    else:
+        at = run_page(next(p for p in ui.page_files() if ui.page_slug(p) == "programma"),
+                      programma="werk", term="2026-2030", **params)
+    captions = "\n".join(str(c.value) for c in at.caption)
+    assert i18n.pick(real.definition, lang) in captions
+    assert i18n.t("target_source", lang, year=2026, value=i18n.value(1500, ind.unit, lang),
+                  source=real.source, page=f"[{i18n.t('target_page_online', lang)}]({real.page})") in captions
+    assert i18n.t("baseline_line", lang, month=i18n.month(a.baseline.date, lang),
+                  value=i18n.value(a.baseline.value, ind.unit, lang),
+                  source=i18n.t("baseline_from_data", lang)) in captions

@@ -19,6 +19,7 @@ from monitor.ui.cards import (
     card_outputs,
     card_projection,
     card_status_line,
+    definition_note,
     figure_text,
     sparkline_label,
     status_badge,
@@ -73,7 +74,8 @@ from monitor.ui.present import (
 __all__ = [
     "HOME", "PAGES_DIR", "STATUS_ORDER", "Ctx", "ambition_title", "area_filter", "at_period",
     "card_heading", "card_numbers", "card_outputs", "card_projection", "card_status_line", "cards",
-    "catalogue_table", "cohort_table", "cohorts", "definition", "display_table", "downloads",
+    "catalogue_table", "cohort_table", "cohorts", "definition", "definition_note", "display_table",
+    "downloads",
     "events", "explanation", "extracts_table", "fatal", "figure_text", "file_problems", "funnel",
     "indicator_facts", "indicator_picker", "indicator_url", "latest_areas", "latest_by_stadsdeel",
     "month_options", "page", "page_files", "page_slug", "period_label", "period_picker", "periods",

@@ -146,3 +146,36 @@ def card_outputs(ctx: Ctx, card: Card) -> None:
     if any(line.current.suppressed for line in card.outputs):
         suppression_legend(ctx)
 
+
+
+def definition_note(ctx: Ctx, card: Card) -> None:
+    """The nulmeting and the council's own targets with their document, page and definition.
+
+    What a council member asks before trusting the number beside it: where the baseline comes
+    from, where the target stands in the budget, and whether the budget counts the same thing as
+    the indicator (Begroting 2026 counts part-time exits pro rata; the indicator counts persons).
+    A baseline the data could not give is said here, since the card then has no status.
+    """
+    from monitor.programme import PAGE_UNVERIFIED, unresolved
+
+    t, unit, baseline = ctx.t, card.indicator.unit, card.ambition.baseline
+    lines = []
+    if unresolved(card.ambition):
+        lines.append(t("baseline_unresolved", month=t.month(baseline.date)))
+    elif baseline.value is not None:
+        source = t("baseline_from_data") if baseline.from_data else baseline.source
+        key = "baseline_line_stock" if card.indicator.measure == "stock" else "baseline_line"
+        lines.append(t(key, month=t.month(baseline.date), value=t.value(baseline.value, unit), source=source))
+    for target in card.ambition.targets:
+        if target.illustrative:
+            continue
+        page = (t("target_page_unverified") if target.page in (None, PAGE_UNVERIFIED)
+                else f"[{t('target_page_online')}]({target.page})" if target.page.startswith("http")
+                else t("target_page_number", page=target.page))
+        line = t("target_source", year=target.year, value=t.value(target.value, unit), source=target.source,
+                 page=page)
+        if target.definition:
+            line += " " + t("target_definition", text=t.pick(target.definition))
+        lines.append(line)
+    if lines:
+        st.caption("  \n".join(lines))
