@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from monitor.problems import Collector, Problem, YamlSyntaxError, did_you_mean, join, read_yaml
+from monitor.problems import Problem, YamlSyntaxError, read_yaml
+from monitor.programme.checker import HINTS, KEYS, Checker
 from monitor.programme.model import (
     DEFAULT_TOLERANCE,
     PAGE_UNVERIFIED,
@@ -24,125 +24,13 @@ from monitor.programme.model import (
     ProgrammeError,
     ProgrammeFile,
     Target,
-    Texts,
     target_date,
 )
 from monitor.rollup import Term
 from monitor.rollup.periods import month_index
 
-_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # section: (required keys, optional keys)
-    "top": (("terms", "programmes", "ambitions"), ("note", "tolerance", "events")),
-    "term": (("id", "label", "start", "end"), ()),
-    "programme": (("id", "title", "funnel"), ("description",)),
-    "ambition": (("id", "programme", "term", "title", "indicator", "baseline", "targets"),
-                 ("description", "outputs", "tolerance")),
-    # a baseline is either adopted (date, value, source) or computed (from_data); checked in _baseline
-    "baseline": ((), ("date", "value", "source", "page", "from_data")),
-    "target": (("year", "value", "source"), ("illustrative", "page", "definition")),
-    "event": (("date", "title"), ("programmes", "break")),
-}
 
-# Keys that used to be allowed, and where their setting went.
-_MOVED = {
-    "municipality": "the municipality's name is a setting of the deployment now: set MONITOR_MUNICIPALITY "
-                    "and remove this key",
-}
-
-_HINTS = {
-    "baseline": "a mapping with date, value and source, or with from_data: YYYY-MM",
-    "targets": "a list of {year, value, source, illustrative}",
-    "title": "a mapping {nl: ..., en: ...}",
-    "label": "a mapping {nl: ..., en: ...}",
-    "indicator": "an outcome indicator id (a file queries/<id>.sql)",
-    "term": "a term id from `terms`",
-    "programme": "a programme id from `programmes`",
-    "date": "a date written as YYYY-MM-DD",
-    "start": "a date written as YYYY-MM-DD",
-    "end": "a date written as YYYY-MM-DD",
-    "year": "a year such as 2027",
-}
-
-
-class _Checker(Collector):
-    """The problems of programme.yaml, each at its line, with the place in the file."""
-
-    def __init__(self, path: Path, lines: dict[str, int]):
-        super().__init__(path, lines, name=path.name, show_path=True)
-
-    def mapping(self, value: Any, path: str, section: str) -> dict | None:
-        """Check a mapping's keys against the section's schema; None when it is not a mapping."""
-        required, optional = _KEYS[section]
-        if not isinstance(value, dict):
-            self.add(path, f"expected a mapping with the keys {', '.join(required)}; "
-                           f"found {type(value).__name__}")
-            return None
-        allowed = required + optional
-        for key in value:
-            if section == "top" and key in _MOVED:
-                self.add(join(path, key), _MOVED[key])
-            elif key not in allowed:
-                self.add(join(path, key), f"unknown key '{key}'{did_you_mean(str(key), allowed)}; "
-                                          f"allowed keys: {', '.join(allowed)}")
-        for key in required:
-            if key not in value:
-                hint = f" ({_HINTS[key]})" if key in _HINTS else ""
-                self.add(path, f"missing key '{key}'{hint}; add it")
-        return value
-
-    def items(self, value: Any, path: str, what: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.add(path, f"expected a list of {what}; found {type(value).__name__}")
-            return []
-        return value
-
-    def texts(self, value: Any, path: str, required: bool = True) -> Texts:
-        if value is None and not required:
-            return Texts()
-        if isinstance(value, str):
-            return Texts(nl=value)
-        if (isinstance(value, dict) and value.get("nl") and all(isinstance(k, str) for k in value)
-                and all(isinstance(v, str) for v in value.values())):
-            return Texts(value)
-        self.add(path, "expected a text mapping {nl: ..., en: ...} with at least the Dutch text (nl); "
-                       "put a text with a comma or colon in quotes")
-        return Texts()
-
-    def date(self, value: Any, path: str) -> dt.date | None:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.add(path, f"cannot read '{value}' as a date; write YYYY-MM-DD (for example 2026-06-01)")
-            return None
-
-    def number(self, value: Any, path: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.add(path, f"expected a number; found '{value}' (write 1500 or 64.5, no thousands separator)")
-            return None
-        return float(value)
-
-    def string(self, value: Any, path: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.add(path, f"expected a text; found '{value}'")
-            return ""
-        return value
-
-    def known(self, value: Any, path: str, known: Iterable[str], what: str) -> bool:
-        known = sorted(set(known))
-        if value in known:
-            return True
-        self.add(path, f"unknown {what} '{value}'{did_you_mean(str(value), known)}; "
-                       f"known: {', '.join(known)}")
-        return False
-
-
-def _term(c: _Checker, raw: Any, path: str) -> Term | None:
+def _term(c: Checker, raw: Any, path: str) -> Term | None:
     m = c.mapping(raw, path, "term")
     if m is None or not {"id", "start", "end"} <= m.keys():
         return None
@@ -156,7 +44,7 @@ def _term(c: _Checker, raw: Any, path: str) -> Term | None:
     return Term(id=str(m["id"]), label=label, start=start, end=end)
 
 
-def _check_terms(c: _Checker, terms: list[Term], path: str) -> None:
+def _check_terms(c: Checker, terms: list[Term], path: str) -> None:
     """Terms must not overlap: 'the current term' has to be one term."""
     ordered = sorted(terms, key=lambda t: t.start)
     for before, after in itertools.pairwise(ordered):
@@ -164,7 +52,7 @@ def _check_terms(c: _Checker, terms: list[Term], path: str) -> None:
             c.add(path, f"terms '{before.id}' and '{after.id}' overlap; let one end before the next starts")
 
 
-def _ids(c: _Checker, values: Any, path: str, known: Collection[str] | None, what: str) -> tuple[str, ...]:
+def _ids(c: Checker, values: Any, path: str, known: Collection[str] | None, what: str) -> tuple[str, ...]:
     out = []
     for i, value in enumerate(c.items(values, path, f"{what} ids")):
         if known is None or c.known(value, f"{path}[{i}]", known, what):
@@ -172,7 +60,7 @@ def _ids(c: _Checker, values: Any, path: str, known: Collection[str] | None, wha
     return tuple(out)
 
 
-def _targets(c: _Checker, raw: Any, path: str, term: Term | None) -> tuple[Target, ...]:
+def _targets(c: Checker, raw: Any, path: str, term: Term | None) -> tuple[Target, ...]:
     out: list[Target] = []
     for i, item in enumerate(c.items(raw, path, "targets")):
         tpath = f"{path}[{i}]"
@@ -201,7 +89,7 @@ def _targets(c: _Checker, raw: Any, path: str, term: Term | None) -> tuple[Targe
     return tuple(sorted(out, key=lambda t: t.year))
 
 
-def _page(c: _Checker, value: Any, path: str) -> str | None:
+def _page(c: Checker, value: Any, path: str) -> str | None:
     """A page number (45 or "45-46"), the address of an online document's page, or `unverified`."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return str(value)
@@ -214,7 +102,7 @@ def _page(c: _Checker, value: Any, path: str) -> str | None:
     return None
 
 
-def _target_page(c: _Checker, m: dict, path: str, illustrative: bool) -> str | None:
+def _target_page(c: Checker, m: dict, path: str, illustrative: bool) -> str | None:
     """Where a real target stands in its document: required, so a council member can look it up."""
     if "page" not in m:
         if not illustrative:
@@ -232,7 +120,7 @@ def _month_end(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _from_data(c: _Checker, value: Any, path: str) -> dt.date | None:
+def _from_data(c: Checker, value: Any, path: str) -> dt.date | None:
     """`from_data: 2025-12`: the month (its last day) whose twelve-month value is the baseline."""
     text = value.strip() if isinstance(value, str) else ""
     try:
@@ -245,7 +133,7 @@ def _from_data(c: _Checker, value: Any, path: str) -> dt.date | None:
         return None
 
 
-def _baseline(c: _Checker, raw: Any, path: str) -> Baseline | None:
+def _baseline(c: Checker, raw: Any, path: str) -> Baseline | None:
     """Adopted (date, value, source: the council's nulmeting) or from_data (computed from the extracts)."""
     m = c.mapping(raw, path, "baseline")
     if m is None:
@@ -263,7 +151,7 @@ def _baseline(c: _Checker, raw: Any, path: str) -> Baseline | None:
     missing = [k for k in ("date", "value", "source") if k not in m]
     if missing:
         c.add(path, f"missing key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} "
-                    f"({_HINTS['baseline']}); add {'them' if len(missing) > 1 else 'it'}")
+                    f"({HINTS['baseline']}); add {'them' if len(missing) > 1 else 'it'}")
         return None
     when, value = c.date(m["date"], f"{path}.date"), c.number(m["value"], f"{path}.value")
     source = c.string(m["source"], f"{path}.source")
@@ -271,7 +159,7 @@ def _baseline(c: _Checker, raw: Any, path: str) -> Baseline | None:
     return None if when is None or value is None else Baseline(when, value, source, False, page, where=where)
 
 
-def _tolerance(c: _Checker, value: Any, path: str) -> float | None:
+def _tolerance(c: Checker, value: Any, path: str) -> float | None:
     number = c.number(value, path)
     if number is not None and not 0 <= number < 1:
         c.add(path, f"tolerance {number} is a share of the trajectory value; use a number such as 0.05 (5%)")
@@ -279,10 +167,10 @@ def _tolerance(c: _Checker, value: Any, path: str) -> float | None:
     return number
 
 
-def _ambition(c: _Checker, raw: Any, path: str, terms: dict[str, Term], programmes: Collection[str],
+def _ambition(c: Checker, raw: Any, path: str, terms: dict[str, Term], programmes: Collection[str],
               indicator_ids: Collection[str] | None, default_tol: float) -> Ambition | None:
     m = c.mapping(raw, path, "ambition")
-    if m is None or not set(_KEYS["ambition"][0]) <= m.keys():
+    if m is None or not set(KEYS["ambition"][0]) <= m.keys():
         return None
     term_ok = c.known(m["term"], f"{path}.term", terms, "term")
     prog_ok = c.known(m["programme"], f"{path}.programme", programmes, "programme")
@@ -305,7 +193,7 @@ def _ambition(c: _Checker, raw: Any, path: str, terms: dict[str, Term], programm
                     str(m["indicator"]), baseline, targets, outputs, tol)
 
 
-def _unique_ids(c: _Checker, items: list, path: str, what: str) -> None:
+def _unique_ids(c: Checker, items: list, path: str, what: str) -> None:
     seen: set[str] = set()
     for i, item in enumerate(items):
         if isinstance(item, dict) and "id" in item:
@@ -314,7 +202,7 @@ def _unique_ids(c: _Checker, items: list, path: str, what: str) -> None:
             seen.add(item["id"])
 
 
-def _parse(c: _Checker, data: Any, indicator_ids: Collection[str] | None) -> ProgrammeFile | None:
+def _parse(c: Checker, data: Any, indicator_ids: Collection[str] | None) -> ProgrammeFile | None:
     top = c.mapping(data, "", "top")
     if top is None:
         return None
@@ -349,7 +237,7 @@ def _parse(c: _Checker, data: Any, indicator_ids: Collection[str] | None) -> Pro
                          {a.id: a for a in ambitions}, events, note, tol)
 
 
-def _events(c: _Checker, raw: Any, programmes: Collection[str]) -> tuple[Event, ...]:
+def _events(c: Checker, raw: Any, programmes: Collection[str]) -> tuple[Event, ...]:
     out = []
     for i, item in enumerate(c.items(raw, "events", "events")):
         path = f"events[{i}]"
@@ -384,7 +272,7 @@ def load_programme(path: Path, indicator_ids: Collection[str] | None = None) -> 
                               "and quoting on this line and the one before it"]) from None
     if parsed.data is None:
         raise ProgrammeError([f"{path.name}:1: the file is empty; start from the example in the README"])
-    checker = _Checker(path, parsed.lines)
+    checker = Checker(path, parsed.lines)
     checker.duplicates(parsed.duplicates)
     pf = _parse(checker, parsed.data, None if indicator_ids is None else set(indicator_ids))
     if checker.problems or pf is None:
