@@ -182,6 +182,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from monitor import i18n, scorecard
+    from monitor.engine import get_engine
+
+    engine = get_engine(progress=_err)
+    terms = [t.id for t in engine.terms]
+    if args.term and args.term not in terms:
+        _err(f"Unknown term '{args.term}'. Terms in programme.yaml: {', '.join(terms)}")
+        return 2
+    cards = scorecard.scorecard(engine, term_id=args.term)
+    titles = {c.ambition.id: i18n.pick(c.ambition.title, args.lang) for c in cards}
+    out = scorecard.table(cards).with_columns(
+        pl.col("ambition").replace_strict(titles),
+        pl.col("status").map_elements(lambda code: i18n.t(f"status_{code}", args.lang),
+                                      return_dtype=pl.String),
+        pl.col(pl.Float64).round(2),
+    )
+    sys.stdout.write(out.write_csv())
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from monitor import indicators
 
@@ -311,6 +334,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     p.add_argument("--out", default="voortgangsrapportage.html", help="file to write, or - for stdout")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("scorecard", help="the scorecard as CSV, one row per ambition, disclosure applied")
+    p.description = (
+        "One row per ambition of the term: ambition (its title in --lang), indicator (id), status (the word "
+        "shown on the card, in --lang), current and year_earlier (twelve-month values; empty when hidden or "
+        "missing), change, target, target_date, trajectory_now, projection with its 80%% band "
+        "(projection_low, projection_high) at target_date, reaches_target (true/false), as_of.")
+    p.add_argument("--term", help="term id from programme.yaml (default: the current term)")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of titles and status words")
+    p.set_defaults(func=cmd_scorecard)
 
     p = sub.add_parser("new", help="write a new query file queries/ID.sql from the template")
     p.add_argument("id", help="indicator id: lowercase letters, digits, underscores")

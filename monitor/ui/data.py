@@ -47,8 +47,8 @@ def programme_note(ctx: Ctx) -> str:
 
 
 def explanation(ctx: Ctx) -> str:
-    """How the scorecard is computed, in the page's language."""
-    return ctx.t("how_computed_text")
+    """How the scorecard is computed, in the page's language, with the backtest's figure."""
+    return ctx.t("how_computed_text") + "\n\n" + scorecard.calibration_words(ctx.engine, ctx.lang)
 
 
 def programme_description(ctx: Ctx, programme_id: str) -> str:
