@@ -71,6 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err(f"  - {p}")
     if report.ok:
         _protect_all(settings)
+        _calibrate(settings)
     return 0 if report.ok else 1
 
 
@@ -84,6 +85,23 @@ def _protect_all(settings) -> None:
              f"  {ind_id:32} {seconds:6.1f} s  {hidden:>6} hidden cells")
 
 
+def _calibrate(settings) -> None:
+    """The projection's backtest (monitor.calibration), stored with the catalog: no page waits for it."""
+    import time
+
+    from monitor import calibration
+    from monitor.engine import get_engine
+
+    engine = get_engine(settings)
+    if engine.programme_or_none is None:
+        return
+    started = time.perf_counter()
+    _err("Projection backtest: the realised twelve-month value 12 months after each origin, in the band?")
+    for line in calibration.lines(engine):
+        _err(line)
+    _err(f"  ({time.perf_counter() - started:.1f} s)")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from monitor import checks
 
@@ -94,6 +112,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         _err(f"{len(problems)} problem(s) found.")
         return 1
     _err("All checks passed: extracts, query files and programme.yaml.")
+    settings = get_settings()
+    from monitor import catalog
+
+    if catalog.has_extracts(settings):
+        _calibrate(settings)
     return 0
 
 

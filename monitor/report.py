@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from monitor import charts, i18n, programme, scorecard
+from monitor import calibration, charts, i18n, programme, scorecard
 from monitor.engine import Engine
 from monitor.i18n import t
 
@@ -119,6 +119,6 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))
-    parts.append(f"<p>{_md(scorecard.calibration_words(engine, lang))}</p>")
+    parts.append(f"<p>{_md(calibration.words(engine, lang))}</p>")
     parts.append(f"<p class='small'>{_md(i18n.suppression_legend(k, lang))}</p></body></html>")
     return "\n".join(parts)

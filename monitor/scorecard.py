@@ -151,22 +151,6 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
                 reaches, twelve, trajectory, path, tuple(outputs))
 
 
-def calibration(engine: Engine) -> dict[str, backtest.Calibration]:
-    """The rolling-origin backtest of every ambition's indicator (both terms), per indicator id.
-
-    Each indicator is tried with the breaks of the programme its ambitions belong to. Cached
-    like the scorecard: about a hundred and fifty fits, seconds, not for every page view.
-    """
-    def compute() -> dict[str, backtest.Calibration]:
-        out = {}
-        for a in engine.programme.ambitions.values():
-            if a.indicator in engine.registry.indicators and a.indicator not in out:
-                series = monthly(engine, engine.indicator(a.indicator))
-                out[a.indicator] = backtest.backtest(series, breaks(engine, a.programme))
-        return dict(sorted(out.items()))
-    return dict(engine.memo(("calibration",), compute))
-
-
 def scorecard(engine: Engine, term_id: str | None = None, programme_id: str | None = None) -> list[Card]:
     """One card per ambition of the term (default: the current term), in programme order.
 
@@ -190,19 +174,6 @@ def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | Non
             if term.id == term_id:
                 return term
     return programme.current_term(pf, as_of or dt.date.today())
-
-
-def calibration_words(engine: Engine, lang: str) -> str:
-    """The backtest's figure as the "how is this computed" paragraph (label `how_computed_backtest`)."""
-    from monitor import i18n
-
-    cals = list(calibration(engine).values())
-    trials = sum(len(c.trials) for c in cals)
-    if not trials:
-        return ""
-    hits = sum(c.hits for c in cals)
-    return i18n.t("how_computed_backtest", lang, origins=backtest.ORIGINS, hits=hits, trials=trials,
-                  coverage=i18n.percent(100 * hits / trials, lang, 0))
 
 
 TABLE_COLUMNS = ("ambition", "indicator", "status", "current", "year_earlier", "change", "target",
