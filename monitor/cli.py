@@ -87,23 +87,18 @@ def _protect_all(settings) -> None:
 
 def _calibrate(settings) -> None:
     """The projection's backtest (monitor.calibration), stored with the catalog: no page waits for it."""
-    import time
-
     from monitor import calibration
     from monitor.engine import get_engine
 
     engine = get_engine(settings)
-    if engine.programme_or_none is None:
-        return
-    started = time.perf_counter()
-    _err("Projection backtest: the realised twelve-month value 12 months after each origin, in the band?")
-    for line in calibration.lines(engine):
-        _err(line)
-    _err(f"  ({time.perf_counter() - started:.1f} s)")
+    if engine.programme_or_none is not None:
+        _err("Projection backtest: the realised twelve-month value 12 months after each origin, in the band?")
+        for line in calibration.lines(engine):
+            _err(line)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from monitor import checks
+    from monitor import catalog, checks
 
     problems = checks.check_all(get_settings())
     for p in problems:
@@ -112,10 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _err(f"{len(problems)} problem(s) found.")
         return 1
     _err("All checks passed: extracts, query files and programme.yaml.")
-    settings = get_settings()
-    from monitor import catalog
-
-    if catalog.has_extracts(settings):
+    if catalog.has_extracts(settings := get_settings()):
         _calibrate(settings)
     return 0
 
@@ -359,11 +351,10 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("scorecard", help="the scorecard as CSV, one row per ambition, disclosure applied")
-    p.description = (
-        "One row per ambition of the term: ambition (its title in --lang), indicator (id), status (the word "
-        "shown on the card, in --lang), current and year_earlier (twelve-month values; empty when hidden or "
-        "missing), change, target, target_date, trajectory_now, projection with its 80%% band "
-        "(projection_low, projection_high) at target_date, reaches_target (true/false), as_of.")
+    p.description = ("One row per ambition: ambition (title in --lang), indicator (id), status (the card's "
+                     "word in --lang), current, year_earlier (empty when hidden), change, target, "
+                     "target_date, trajectory_now, projection and its 80% band at target_date, "
+                     "reaches_target, as_of.")
     p.add_argument("--term", help="term id from programme.yaml (default: the current term)")
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of titles and status words")
     p.set_defaults(func=cmd_scorecard)
