@@ -1,7 +1,7 @@
 """The backtest of every ambition's projection, run once per catalog and stored beside it.
 
 Each of the ~170 fits takes a twentieth of a second (more on a busy machine), so the figure
-is computed by `python -m monitor build` (and by `check`, or the first surface that needs it)
+is computed by `python -m monitor build` and `check` (and the report), never by a page,
 and kept as JSON in the catalog folder, keyed on everything it depends on: the catalog
 version, k, programme.yaml, the indicators' SQL and the model's settings. A page then reads it.
 """
@@ -48,32 +48,46 @@ def _compute(engine: Engine, pairs: dict[str, str]) -> dict[str, backtest.Calibr
             for ind_id, prog in pairs.items()}
 
 
-def calibration(engine: Engine) -> dict[str, backtest.Calibration]:
-    """The rolling-origin backtest per ambition indicator (both terms), from the store or computed."""
-    def load_or_compute() -> dict[str, backtest.Calibration]:
-        pairs = _pairs(engine)
-        key = _key(engine, list(pairs))
-        path = engine.settings.catalog_dir / STORE
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("key") == key:
-                return {i: backtest.Calibration(tuple(
-                    backtest.Trial(dt.date.fromisoformat(o), lo, hi, r) for o, lo, hi, r in trials))
-                    for i, trials in stored["indicators"].items()}
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            pass  # absent or from an older version: compute afresh
+def _load(engine: Engine, key: str) -> dict[str, backtest.Calibration] | None:
+    try:
+        stored = json.loads((engine.settings.catalog_dir / STORE).read_text(encoding="utf-8"))
+        if stored.get("key") != key:
+            return None  # from another catalog, programme or model: computed afresh
+        return {i: backtest.Calibration(tuple(backtest.Trial(dt.date.fromisoformat(o), lo, hi, r)
+                                              for o, lo, hi, r in trials))
+                for i, trials in stored["indicators"].items()}
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+
+
+def calibration(engine: Engine, *, compute: bool = True) -> dict[str, backtest.Calibration] | None:
+    """The rolling-origin backtest per ambition indicator (both terms): from the store, else computed
+    and stored (`compute`), else None. A page passes compute=False: it never waits a minute for it."""
+    pairs = _pairs(engine)
+    key = _key(engine, list(pairs))
+    found = _load(engine, key)
+    if found is not None or not compute:
+        return found
+
+    def compute_and_store() -> dict[str, backtest.Calibration]:
         result = _compute(engine, pairs)
         data = {"key": key, "indicators": {i: [[t.origin.isoformat(), t.low, t.high, t.realised]
                                                for t in c.trials] for i, c in result.items()}}
         with contextlib.suppress(OSError):  # a read-only catalog folder: computed each run instead
-            path.write_text(json.dumps(data), encoding="utf-8")
+            (engine.settings.catalog_dir / STORE).write_text(json.dumps(data), encoding="utf-8")
         return result
-    return dict(engine.memo(("calibration",), load_or_compute))
+    return dict(engine.memo(("calibration", key), compute_and_store))
 
 
-def words(engine: Engine, lang: str) -> str:
-    """The backtest's figure as the "how is this computed" paragraph (label `how_computed_backtest`)."""
-    cals = list(calibration(engine).values())
+def words(engine: Engine, lang: str, *, compute: bool = True) -> str:
+    """The backtest's figure as the "how is this computed" paragraph (label `how_computed_backtest`).
+
+    Without a stored figure and with compute=False (a page): a line saying how to get it.
+    """
+    found = calibration(engine, compute=compute)
+    if found is None:
+        return i18n.t("how_computed_backtest_missing", lang)
+    cals = list(found.values())
     trials = sum(len(c.trials) for c in cals)
     if not trials:
         return ""
@@ -84,7 +98,7 @@ def words(engine: Engine, lang: str) -> str:
 
 def lines(engine: Engine) -> list[str]:
     """One line per ambition indicator and one overall: what `python -m monitor check` prints."""
-    cals = calibration(engine)
+    cals = calibration(engine) or {}
     out = [f"  {i:32} {c.hits:>3} of {len(c.trials):>3} inside the 80% band"
            + (f" ({c.coverage:.0%})" if c.coverage is not None else "") for i, c in cals.items()]
     total = backtest.overall(list(cals.values()))

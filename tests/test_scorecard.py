@@ -137,6 +137,9 @@ def test_backtest_coverage_on_the_demo_lies_between_65_and_95_percent(engine) ->
     assert 0.65 <= inside / len(trials) <= 0.95, f"{inside} of {len(trials)}"
     text = calibration.words(engine, "nl")
     assert f"{inside} van de {len(trials)}" in text
+    # stored beside the catalog: a page (compute=False) reads the same figure without fitting
+    assert calibration.calibration(engine, compute=False) == cals
+    assert calibration.words(engine, "en", compute=False) == calibration.words(engine, "en")
 
 
 def test_change_text_and_arrow_agree_on_every_card(engine) -> None:

@@ -48,7 +48,7 @@ def programme_note(ctx: Ctx) -> str:
 
 def explanation(ctx: Ctx) -> str:
     """How the scorecard is computed, in the page's language, with the backtest's figure."""
-    return ctx.t("how_computed_text") + "\n\n" + calibration.words(ctx.engine, ctx.lang)
+    return ctx.t("how_computed_text") + "\n\n" + calibration.words(ctx.engine, ctx.lang, compute=False)
 
 
 def programme_description(ctx: Ctx, programme_id: str) -> str:
