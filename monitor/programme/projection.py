@@ -136,7 +136,7 @@ def _back(series: Monthly, y: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-y)) if series.scale == 100.0 else np.exp(y)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=32)  # a card's paths are up to 50 x 1000 floats: keep a few dozen
 def _simulate(fit_on: Monthly, horizon: int) -> tuple[str, np.ndarray, np.ndarray] | None:
     """(method, point forecast (horizon,), simulated paths (horizon, PATHS)), on the measure's monthly scale.
 
