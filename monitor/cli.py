@@ -71,6 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err(f"  - {p}")
     if report.ok:
         _protect_all(settings)
+        _calibrate(settings)
     return 0 if report.ok else 1
 
 
@@ -84,8 +85,20 @@ def _protect_all(settings) -> None:
              f"  {ind_id:32} {seconds:6.1f} s  {hidden:>6} hidden cells")
 
 
+def _calibrate(settings) -> None:
+    """The projection's backtest (monitor.calibration), stored with the catalog: no page waits for it."""
+    from monitor import calibration
+    from monitor.engine import get_engine
+
+    engine = get_engine(settings)
+    if engine.programme_or_none is not None:
+        _err("Projection backtest: the realised twelve-month value 12 months after each origin, in the band?")
+        for line in calibration.lines(engine):
+            _err(line)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from monitor import checks
+    from monitor import catalog, checks
 
     problems = checks.check_all(get_settings())
     for p in problems:
@@ -94,6 +107,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _err(f"{len(problems)} problem(s) found.")
         return 1
     _err("All checks passed: extracts, query files and programme.yaml.")
+    if catalog.has_extracts(settings := get_settings()):
+        _calibrate(settings)
     return 0
 
 
@@ -179,6 +194,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         Path(args.out).write_text(html, encoding="utf-8")
         _err(f"wrote {args.out} ({len(html) // 1024} KiB, self-contained: open it in any browser)")
+    return 0
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from monitor import i18n, scorecard
+    from monitor.engine import get_engine
+
+    engine = get_engine(progress=_err)
+    terms = [t.id for t in engine.terms]
+    if args.term and args.term not in terms:
+        _err(f"Unknown term '{args.term}'. Terms in programme.yaml: {', '.join(terms)}")
+        return 2
+    cards = scorecard.scorecard(engine, term_id=args.term)
+    titles = {c.ambition.id: i18n.pick(c.ambition.title, args.lang) for c in cards}
+    out = scorecard.table(cards).with_columns(
+        pl.col("ambition").replace_strict(titles),
+        pl.col("status").map_elements(lambda code: i18n.t(f"status_{code}", args.lang),
+                                      return_dtype=pl.String),
+        pl.col(pl.Float64).round(2),
+    )
+    sys.stdout.write(out.write_csv())
     return 0
 
 
@@ -311,6 +349,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     p.add_argument("--out", default="voortgangsrapportage.html", help="file to write, or - for stdout")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("scorecard", help="the scorecard as CSV, one row per ambition, disclosure applied")
+    p.description = ("One row per ambition: ambition (title in --lang), indicator (id), status (the card's "
+                     "word in --lang), current, year_earlier (empty when hidden), change, target, "
+                     "target_date, trajectory_now, projection and its 80% band at target_date, "
+                     "reaches_target, as_of.")
+    p.add_argument("--term", help="term id from programme.yaml (default: the current term)")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of titles and status words")
+    p.set_defaults(func=cmd_scorecard)
 
     p = sub.add_parser("new", help="write a new query file queries/ID.sql from the template")
     p.add_argument("id", help="indicator id: lowercase letters, digits, underscores")

@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from monitor import charts, i18n, programme, scorecard
+from monitor import calibration, charts, i18n, programme, scorecard
 from monitor.engine import Engine
 from monitor.i18n import t
 
@@ -65,7 +65,8 @@ def _row(card: scorecard.Card, lang: str) -> str:
 
 
 def _icon(code: str) -> str:
-    return {"on_track": "✓", "attention": "⚠", "off_track": "✗", "no_target": "–"}[code]
+    return {"on_track": "✓", "behind_reaching": "↗", "on_path_missing": "↘", "off_track": "✗",
+            "no_projection": "?", "no_target": "–"}[code]
 
 
 def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> str:
@@ -118,5 +119,6 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))
+    parts.append(f"<p>{_md(calibration.words(engine, lang))}</p>")
     parts.append(f"<p class='small'>{_md(i18n.suppression_legend(k, lang))}</p></body></html>")
     return "\n".join(parts)

@@ -8,14 +8,15 @@ status, projection to the end of the term, and the outputs that drive it.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import polars as pl
 
 from monitor import programme
 from monitor.engine import Engine
 from monitor.indicators import Indicator
+from monitor.programme import backtest
+from monitor.programme.model import target_date
 from monitor.rollup import Published, Term, View
 from monitor.rollup.periods import year_earlier
 
@@ -102,37 +103,22 @@ def headline(engine: Engine, ind: Indicator) -> tuple[dt.date | None, Figure, Fi
     return as_of, _figure_at(rows, as_of), _figure_at(rows, year_earlier(as_of)), twelve
 
 
-def _shown(twelve: Published) -> pl.DataFrame:
-    """The published (not hidden) points of a twelve-month series: what a projection may use."""
-    return twelve.frame.filter(~pl.col("suppressed")).select("month", "current")
+def monthly(engine: Engine, ind: Indicator) -> programme.Monthly:
+    """The indicator's published monthly city values: what the projection is fitted on.
 
-
-def _project(twelve: pl.DataFrame, end: dt.date, percentage: bool
-             ) -> tuple[programme.Projection | None, pl.DataFrame | None]:
-    """The projection and its monthly path; a percentage is projected on the logit scale.
-
-    A straight line through a share runs past 100% within a few years; on the
-    logit scale the same trend bends towards 0 and 100 as shares really do.
+    The roll-up's suppressed monthly view, complete months only; a hidden month ends the run
+    the model sees (Monthly.from_frame), so no hidden number feeds a projection.
     """
-    if twelve.is_empty():
-        return None, None
-    if not percentage:
-        proj = programme.projection(twelve, end)
-        return proj, programme.projection_path(twelve, end) if proj is not None else None
-    share = pl.col("current").clip(0.5, 99.5) / 100
-    logit = twelve.with_columns(current=(share / (1 - share)).log())
-    proj = programme.projection(logit, end, bounds=(None, None))
-    if proj is None:
-        return None, None
-    back = lambda v: 100 / (1 + math.exp(-v))  # noqa: E731
-    if proj.method == "observed":
-        proj = programme.projection(twelve, end)
-    else:
-        proj = replace(proj, value=back(proj.value), low=back(proj.low), high=back(proj.high),
-                       on_logit=True)
-    path = programme.projection_path(logit, end, bounds=(None, None)).with_columns(
-        (100 / (1 + (-pl.col(c)).exp())).alias(c) for c in ("value", "low", "high"))
-    return proj, path
+    frame = engine.series(ind.id, View(grain="month", level="city")).frame
+    frame = frame.filter(pl.col("complete")).rename({"period_start": "month"})
+    return programme.Monthly.from_frame(frame, ind.measure, 100.0 if ind.is_percentage else 1.0)
+
+
+def breaks(engine: Engine, programme_id: str) -> tuple[dt.date, ...]:
+    """Dates of the events marked `break: true` that apply to the programme (an event without
+    programmes applies to all). Read with getattr: older programme files have no such field."""
+    return tuple(sorted(e.date for e in engine.programme.events if getattr(e, "is_break", False)
+                        and (not e.programmes or programme_id in e.programmes)))
 
 
 def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
@@ -140,16 +126,21 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     as_of, current, previous, twelve = headline(engine, ind)
     trajectory = programme.trajectory(ambition, term)
     target = max(ambition.targets, key=lambda t: t.year) if ambition.targets else None
-    if current.value is not None and as_of is not None:
-        status = programme.status(ambition, term, current.value, as_of, ind.direction)
-    else:
-        status = programme.Status("no_target", current.value, None, None, as_of)
-    proj, path = _project(_shown(twelve), term.end, ind.is_percentage)
+    series = monthly(engine, ind)
+    last = series.months[-1] if series.months else None
+    since = backtest.last_break(breaks(engine, ambition.programme), last) if last else None
+    end = target_date(target.year, term) if target is not None else term.end
+    proj = programme.projection(series, end, since=since)
+    path = programme.projection_path(series, end, since=since) if proj is not None else None
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"
         else None
     )
+    if current.value is not None and as_of is not None:
+        status = programme.status(ambition, term, current.value, as_of, ind.direction, reaches_target=reaches)
+    else:
+        status = programme.Status("no_target", current.value, None, None, as_of)
     outputs = []
     for out_id in ambition.outputs:
         if out_id not in engine.registry.indicators:
@@ -183,6 +174,30 @@ def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | Non
             if term.id == term_id:
                 return term
     return programme.current_term(pf, as_of or dt.date.today())
+
+
+TABLE_COLUMNS = ("ambition", "indicator", "status", "current", "year_earlier", "change", "target",
+                 "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
+                 "reaches_target", "as_of")
+
+
+def table(cards: list[Card]) -> pl.DataFrame:
+    """One row per card with TABLE_COLUMNS (`ambition` the id, `status` the code; the edge words both).
+
+    Disclosure: `current` and `year_earlier` are the cards' figures, None when hidden, and
+    `change` is None unless both are shown; the projection is fitted on published months only.
+    """
+    rows = []
+    for c in cards:
+        p = c.projection
+        rows.append((c.ambition.id, c.indicator.id, c.status.code, c.current.value, c.previous.value,
+                     c.change, c.target.value if c.target else None,
+                     target_date(c.target.year, c.term) if c.target else None, c.expected_now,
+                     p.value if p else None, p.low if p else None, p.high if p else None, c.reaches_target,
+                     c.as_of))
+    schema = dict(zip(TABLE_COLUMNS, (pl.String, pl.String, pl.String, *[pl.Float64] * 4, pl.Date,
+                                      *[pl.Float64] * 4, pl.Boolean, pl.Date), strict=True))
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def funnel(engine: Engine, programme_id: str) -> Published:

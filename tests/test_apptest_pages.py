@@ -127,6 +127,23 @@ def test_home_one_heading_and_status_per_ambition(engine: Engine) -> None:
     assert len(at.metric) == len(cards)
 
 
+def test_home_cards_show_the_two_facts_their_status_is_made_of(engine: Engine) -> None:
+    """Badge and text agree: the words of fact (a) and fact (b) beside each status are its own."""
+    at = run_page(ui.HOME)
+    blocks = [str(m.value) for m in at.markdown]
+    # the status the council reads, from the two facts (worked out here, not by the code)
+    table = {(True, True): "on_track", (False, True): "behind_reaching",
+             (True, False): "on_path_missing", (False, False): "off_track"}
+    for card in _home_cards(engine):
+        facts = next(b for b in blocks if f"{t('target', 'nl')} {card.target.year}:" in b
+                     and i18n.value(card.target.value, card.indicator.unit, "nl") in b)
+        on_path = t("fact_on_trajectory", "nl") in facts
+        assert on_path != (t("fact_behind_trajectory", "nl") in facts)
+        reaches = t("reaches_yes", "nl", year=card.target.year) in facts
+        assert reaches != (t("reaches_no", "nl", year=card.target.year) in facts)
+        assert card.status.code == table[(on_path, reaches)], card.ambition.id
+
+
 # ---------------------------------------------------------------- indicator page
 
 

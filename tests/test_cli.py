@@ -16,7 +16,8 @@ from monitor import cli, rollup
 from monitor.engine import get_engine
 from tests.conftest import ROOT
 
-COMMANDS = ["sample", "build", "check", "indicators", "series", "sql", "new", "report", "bench", "contract"]
+COMMANDS = ["sample", "build", "check", "indicators", "series", "sql", "new", "report", "bench", "contract",
+            "scorecard"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -32,7 +33,85 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 def test_check_passes_on_demo(demo_settings, capsys) -> None:
     assert cli.main(["check"]) == 0
-    assert "All checks passed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "All checks passed" in err
+    # the projection's backtest: a line per ambition indicator and one overall
+    from monitor import programme
+
+    pf = programme.load_programme(demo_settings.programme_file)
+    for ind_id in {a.indicator for a in pf.ambitions.values()}:
+        assert re.search(rf"^  {ind_id} +\d+ of +\d+ inside the 80% band", err, re.M), ind_id
+    assert re.search(r"^  overall +\d+ of +\d+ \(\d+%\)$", err, re.M)
+
+
+# ---------------------------------------------------------------- scorecard
+
+SCORECARD_COLUMNS = ["ambition", "indicator", "status", "current", "year_earlier", "change", "target",
+                     "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
+                     "reaches_target", "as_of"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_scorecard_csv_one_row_per_ambition_of_each_term(demo_settings, capsys, lang) -> None:
+    from monitor import i18n, programme
+
+    pf = programme.load_programme(demo_settings.programme_file)
+    for term in pf.terms:
+        assert cli.main(["scorecard", "--term", term.id, "--lang", lang]) == 0
+        out = capsys.readouterr().out
+        assert out.splitlines()[0] == ",".join(SCORECARD_COLUMNS)
+        rows = _rows(out)
+        mine = [a for a in pf.ambitions.values() if a.term == term.id]
+        assert sorted(r["indicator"] for r in rows) == sorted(a.indicator for a in mine)
+        assert sorted(r["ambition"] for r in rows) == sorted(i18n.pick(a.title, lang) for a in mine)
+        words = {i18n.t(f"status_{code}", lang) for code in programme.STATUS_CODES}
+        assert all(r["status"] in words for r in rows)
+
+
+def test_scorecard_status_never_contradicts_its_own_facts(demo_settings, capsys) -> None:
+    """Over every ambition of both terms: the status is the function of the two facts in the row."""
+    from monitor import i18n, programme
+
+    pf = programme.load_programme(demo_settings.programme_file)
+    # worked out here from the words the council reads, not from the code's verdict()
+    table = {(True, "true"): "status_on_track", (False, "true"): "status_behind_reaching",
+             (True, "false"): "status_on_path_missing", (False, "false"): "status_off_track",
+             (True, ""): "status_no_projection", (False, ""): "status_no_projection"}
+    directions = {i.id: i.direction for i in get_engine(demo_settings).registry.indicators.values()}
+    seen = 0
+    for term in pf.terms:
+        assert cli.main(["scorecard", "--term", term.id, "--lang", "en"]) == 0
+        for r in _rows(capsys.readouterr().out):
+            if r["trajectory_now"] == "" or r["current"] == "":
+                assert r["status"] == i18n.t("status_no_target", "en")
+                continue
+            current, expected = float(r["current"]), float(r["trajectory_now"])
+            tolerance = next(a.tolerance for a in pf.ambitions.values()
+                             if a.term == term.id and a.indicator == r["indicator"])
+            # fact (a), from the row's own numbers: short of the trajectory by at most the tolerance
+            short = expected - current if directions[r["indicator"]] == "up" else current - expected
+            on_path = short <= abs(expected) * tolerance + 0.01  # the CSV rounds to 2 decimals
+            # fact (b), from the row's own projection and target
+            if r["projection"]:
+                value, target = float(r["projection"]), float(r["target"])
+                reaches = value >= target if directions[r["indicator"]] == "up" else value <= target
+                assert r["reaches_target"] == str(reaches).lower()
+                assert float(r["projection_low"]) <= value <= float(r["projection_high"])
+            assert r["status"] == i18n.t(table[(on_path, r["reaches_target"])], "en"), r
+            seen += 1
+    assert seen >= 10
+
+
+def test_scorecard_leaves_a_hidden_figure_empty(demo_settings, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("MONITOR_MIN_CELL", str(10**9))
+    assert cli.main(["scorecard"]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert rows and all(r["current"] == r["year_earlier"] == r["change"] == "" for r in rows)
+
+
+def test_scorecard_refuses_an_unknown_term(demo_settings, capsys) -> None:
+    assert cli.main(["scorecard", "--term", "1999-2003"]) == 2
+    assert "2022-2026" in capsys.readouterr().err
 
 
 def test_check_fails_when_the_protection_does_not_hold(demo_settings, tmp_path, monkeypatch, capsys) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import i18n, indicators, rollup
+from monitor import i18n, indicators, programme, rollup
 from monitor.indicators import model
 from tests.conftest import ROOT
 
@@ -69,7 +69,7 @@ def _enumerations() -> dict[str, set[str]]:
         "extract_": set(catalog.EXTRACT_STATUSES),
         "wb_": set(workbench.OUTCOMES) - {"ok"},
         "export_": set(rollup.COLUMNS) | set(rollup.COMPARE_COLUMNS) | {"cohort", "months_since"},
-        "projection_method_": {"linear_trend", "observed"},
+        "projection_method_": set(programme.METHODS),
         "tab_": {"chart", "table", "definition"},
         "rep_": set(report.HEADERS),
         "err_": set(catalog.ERROR_CODES),

@@ -20,21 +20,32 @@ from monitor.programme.model import (
     Target,
     Texts,
 )
-from monitor.programme.projection import METHODS, Projection, projection, projection_path, will_reach
+from monitor.programme.projection import (
+    METHODS,
+    MIN_TREND,
+    Monthly,
+    Projection,
+    method_for,
+    projection,
+    projection_path,
+    will_reach,
+)
 from monitor.programme.status import (
+    STATUS_CODES,
     Status,
     ambitions_for,
     current_term,
     expected_at,
     status,
     trajectory,
+    verdict,
 )
 from monitor.rollup import Term
 
 __all__ = [
-    "METHODS", "PAGE_UNVERIFIED", "Ambition", "Baseline", "Event", "Programme", "ProgrammeError",
-    "ProgrammeFile", "Projection",
-    "Status", "Target", "Term", "Texts", "ambitions_for", "check_programme", "current_term",
-    "expected_at", "load_programme", "projection", "projection_path", "resolve_baselines", "status",
-    "trajectory", "twelve_month_value", "unresolved", "will_reach",
+    "METHODS", "MIN_TREND", "PAGE_UNVERIFIED", "STATUS_CODES", "Ambition", "Baseline", "Event", "Monthly",
+    "Programme", "ProgrammeError", "ProgrammeFile", "Projection", "Status", "Target", "Term", "Texts",
+    "ambitions_for", "check_programme", "current_term", "expected_at", "load_programme", "method_for",
+    "projection", "projection_path", "resolve_baselines", "status", "trajectory", "twelve_month_value",
+    "unresolved", "verdict", "will_reach",
 ]

@@ -1,7 +1,9 @@
-"""Where an ambition stands: its trajectory, the current value and the status against the trajectory.
+"""Where an ambition stands: its trajectory, and one status from two facts shown beside it.
 
-Plain arithmetic on the city-level monthly series, so that the scorecard, the report
-and the tests agree; the interface explains it (label `how_computed_text`).
+Fact (a): is the current value on the trajectory? Fact (b): does the projection reach the
+term's target? The status is a function of those two only (`verdict`), so a card can never
+say *off track* beside *the trend reaches the target*. Plain arithmetic, so the scorecard,
+the report, the CLI and the tests agree; the interface explains it (label `how_computed_text`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from monitor.programme.model import Ambition, ProgrammeError, ProgrammeFile, tar
 from monitor.rollup import Term
 from monitor.rollup.periods import from_index, month_index
 
-StatusCode = Literal["on_track", "attention", "off_track", "no_target"]
+StatusCode = Literal["on_track", "behind_reaching", "on_path_missing", "off_track", "no_projection",
+                     "no_target"]
+STATUS_CODES: tuple[StatusCode, ...] = ("on_track", "behind_reaching", "on_path_missing", "off_track",
+                                       "no_projection", "no_target")
 
 
 # ---------------------------------------------------------------- lookups
@@ -79,33 +84,47 @@ def expected_at(ambition: Ambition, term: Term, when: dt.date) -> float | None:
 
 @dataclass(frozen=True)
 class Status:
+    """The status and the two facts it is made of, so a surface shows them together."""
+
     code: StatusCode
     current: float | None
     expected: float | None  # the trajectory at the as-of month
     gap: float | None  # current - expected (negative: below the trajectory)
     as_of: dt.date | None
+    on_trajectory: bool | None = None  # fact (a): on the trajectory, or within tolerance of it
+    reaches_target: bool | None = None  # fact (b): the projection reaches the term's target
+
+
+def verdict(on_trajectory: bool | None, reaches_target: bool | None) -> StatusCode:
+    """The status as a function of the two facts, and of nothing else: badge and facts cannot disagree.
+
+    Without a trajectory there is no target to be on course for; without a projection (too few
+    months since the last break) the status says so rather than guess the second fact.
+    """
+    if on_trajectory is None:
+        return "no_target"
+    if reaches_target is None:
+        return "no_projection"
+    if on_trajectory:
+        return "on_track" if reaches_target else "on_path_missing"
+    return "behind_reaching" if reaches_target else "off_track"
+
+
+def on_trajectory(expected: float, current: float, direction: str, tolerance: float) -> bool:
+    """On the trajectory: on its better side, or short of it by at most `tolerance` x the expected value."""
+    shortfall = expected - current if direction == "up" else current - expected
+    return shortfall <= abs(expected) * tolerance
 
 
 def status(ambition: Ambition, term: Term, current: float, as_of: dt.date, direction: str,
-           tolerance: float | None = None) -> Status:
-    """Compare the current value with the trajectory at the same month, in the direction that is better.
-
-    Within `tolerance` (a share of the expected value) on the wrong side counts as attention.
+           tolerance: float | None = None, reaches_target: bool | None = None) -> Status:
+    """Fact (a) from the current value and the trajectory in the same month, in the better direction;
+    fact (b) is the caller's (`will_reach` on the projection); the code is `verdict` of the two.
     """
     expected = expected_at(ambition, term, as_of)
     if direction not in ("up", "down") or expected is None:
         return Status("no_target", current, expected, None, as_of)
     tol = ambition.tolerance if tolerance is None else tolerance
-    band = abs(expected) * tol
-    shortfall = expected - current if direction == "up" else current - expected
-    code: StatusCode = "on_track" if shortfall <= 0 else "attention" if shortfall <= band else "off_track"
-    return Status(code, current, expected, current - expected, as_of)
-
-
-# ---------------------------------------------------------------- current value
-
-
-
-
-
-
+    on_path = on_trajectory(expected, current, direction, tol)
+    return Status(verdict(on_path, reaches_target), current, expected, current - expected, as_of,
+                  on_path, reaches_target)

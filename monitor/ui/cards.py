@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from monitor.programme import MIN_TREND, STATUS_CODES
 from monitor.scorecard import Card, Figure
 from monitor.ui.present import indicator_url, suppression_legend
 
 if TYPE_CHECKING:
     from monitor.ui.frame import Ctx
 
-STATUS_ORDER = ("on_track", "attention", "off_track", "no_target")
+STATUS_ORDER = STATUS_CODES
 # Material Symbols ship with Streamlit (no web font fetched). Text colour stays the default
 # (contrast); shape and the word beside it carry the meaning, not colour.
-_STATUS_ICON = {"on_track": ":material/check_circle:", "attention": ":material/warning:",
-                "off_track": ":material/cancel:", "no_target": ":material/remove:"}
+_STATUS_ICON = {"on_track": ":material/check_circle:", "behind_reaching": ":material/trending_up:",
+                "on_path_missing": ":material/trending_down:", "off_track": ":material/cancel:",
+                "no_projection": ":material/help:", "no_target": ":material/remove:"}
 
 
 def status_badge(ctx: Ctx, code: str) -> str:
@@ -91,6 +93,11 @@ def card_numbers(ctx: Ctx, card: Card) -> None:
 
 
 def card_projection(ctx: Ctx, card: Card) -> None:
+    """The target and the two facts the status is made of, each on its own line.
+
+    The status badge is `programme.verdict(on_trajectory, reaches_target)`, and these lines
+    word the same two facts, so badge and text cannot disagree.
+    """
     t, unit = ctx.t, card.indicator.unit
     lines = []
     if card.target is not None:
@@ -102,36 +109,26 @@ def card_projection(ctx: Ctx, card: Card) -> None:
             side = "gap_above" if card.status.gap >= 0 else "gap_below"
             line += f" ({t(side, gap=t.value(abs(card.status.gap), unit))})"
         lines.append(line)
+    if card.status.on_trajectory is not None:
+        lines.append(t("fact_on_trajectory" if card.status.on_trajectory else "fact_behind_trajectory"))
     if card.projection is not None:
         p = card.projection
         lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit)}** "
                      f"({t.value(p.low, unit)} – {t.value(p.high, unit)})")
-    if card.reaches_target is not None and card.target is not None:
-        lines.append(t(_reaches_key(card), months=(card.projection.months or 0) if card.projection else 0,
-                       year=card.target.year))
+    if card.status.reaches_target is not None and card.target is not None:
+        lines.append(t("reaches_yes" if card.status.reaches_target else "reaches_no", year=card.target.year))
+    elif card.status.code == "no_projection":
+        lines.append(t("no_projection_line", months=MIN_TREND))
     st.markdown("  \n".join(lines))
     if card.projection is not None:
         st.caption(projection_method(ctx, card.projection))
 
 
-def _reaches_key(card: Card) -> str:
-    """Whether the trend reaches the term's target, said against the status beside it.
-
-    The status compares today's value with today's point on the path; the projection
-    looks at the end of the term. When they disagree (behind the path, yet the trend
-    reaches the target; or on the path, yet the trend falls short), the sentence says
-    so ("still", "after all"), so a reader does not see two opposite messages.
-    """
-    on_path = card.status.code == "on_track"
-    if card.reaches_target:
-        return "reaches_yes" if on_path else "reaches_yes_despite"
-    return "reaches_no_despite" if on_path else "reaches_no"
-
-
 def projection_method(ctx: Ctx, p) -> str:
     """How the projection was made, worded: the method code and its parameters come from the library."""
     text = ctx.t(f"projection_method_{p.method}", months=p.months or 0)
-    return f"{ctx.t('projection')}: {text}" + (f", {ctx.t('projection_on_logit')}" if p.on_logit else "")
+    since = f", {ctx.t('projection_since', month=ctx.t.month(p.since))}" if p.since else ""
+    return f"{ctx.t('projection')}: {text}{since}"
 
 
 def card_outputs(ctx: Ctx, card: Card) -> None:

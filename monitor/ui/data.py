@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import streamlit as st
 
-from monitor import checks, geo, rollup, scorecard
+from monitor import calibration, checks, geo, rollup, scorecard
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published
 from monitor.scorecard import Card
@@ -47,8 +47,8 @@ def programme_note(ctx: Ctx) -> str:
 
 
 def explanation(ctx: Ctx) -> str:
-    """How the scorecard is computed, in the page's language."""
-    return ctx.t("how_computed_text")
+    """How the scorecard is computed, in the page's language, with the backtest's figure."""
+    return ctx.t("how_computed_text") + "\n\n" + calibration.words(ctx.engine, ctx.lang, compute=False)
 
 
 def programme_description(ctx: Ctx, programme_id: str) -> str:

@@ -1,0 +1,108 @@
+"""The backtest of every ambition's projection, run once per catalog and stored beside it.
+
+Each of the ~170 fits takes a twentieth of a second (more on a busy machine), so the figure
+is computed by `python -m monitor build` and `check` (and the report), never by a page,
+and kept as JSON in the catalog folder, keyed on everything it depends on: the catalog
+version, k, programme.yaml, the indicators' SQL and the model's settings. A page then reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+from importlib.metadata import version
+
+from monitor import i18n, scorecard
+from monitor.engine import Engine
+from monitor.programme import backtest
+from monitor.programme.projection import PATHS, SEED
+
+STORE = "calibration.json"
+
+
+def _key(engine: Engine, ids: list[str]) -> str:
+    parts = [engine.report.version, str(engine.settings.min_cell), version("statsmodels"),
+             f"{backtest.ORIGINS}/{backtest.HORIZON}/{PATHS}/{SEED}"]
+    try:
+        parts.append(engine.settings.programme_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        parts.append("")
+    parts += [engine.indicator(i).sql for i in ids]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _pairs(engine: Engine) -> dict[str, str]:
+    """indicator id -> the programme of its (first) ambition, whose breaks apply."""
+    out: dict[str, str] = {}
+    for a in engine.programme.ambitions.values():
+        if a.indicator in engine.registry.indicators:
+            out.setdefault(a.indicator, a.programme)
+    return dict(sorted(out.items()))
+
+
+def _compute(engine: Engine, pairs: dict[str, str]) -> dict[str, backtest.Calibration]:
+    return {ind_id: backtest.backtest(scorecard.monthly(engine, engine.indicator(ind_id)),
+                                      scorecard.breaks(engine, prog))
+            for ind_id, prog in pairs.items()}
+
+
+def _load(engine: Engine, key: str) -> dict[str, backtest.Calibration] | None:
+    try:
+        stored = json.loads((engine.settings.catalog_dir / STORE).read_text(encoding="utf-8"))
+        if stored.get("key") != key:
+            return None  # from another catalog, programme or model: computed afresh
+        return {i: backtest.Calibration(tuple(backtest.Trial(dt.date.fromisoformat(o), lo, hi, r)
+                                              for o, lo, hi, r in trials))
+                for i, trials in stored["indicators"].items()}
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+
+
+def calibration(engine: Engine, *, compute: bool = True) -> dict[str, backtest.Calibration] | None:
+    """The rolling-origin backtest per ambition indicator (both terms): from the store, else computed
+    and stored (`compute`), else None. A page passes compute=False: it never waits a minute for it."""
+    pairs = _pairs(engine)
+    key = _key(engine, list(pairs))
+    found = _load(engine, key)
+    if found is not None or not compute:
+        return found
+
+    def compute_and_store() -> dict[str, backtest.Calibration]:
+        result = _compute(engine, pairs)
+        data = {"key": key, "indicators": {i: [[t.origin.isoformat(), t.low, t.high, t.realised]
+                                               for t in c.trials] for i, c in result.items()}}
+        with contextlib.suppress(OSError):  # a read-only catalog folder: computed each run instead
+            (engine.settings.catalog_dir / STORE).write_text(json.dumps(data), encoding="utf-8")
+        return result
+    return dict(engine.memo(("calibration", key), compute_and_store))
+
+
+def words(engine: Engine, lang: str, *, compute: bool = True) -> str:
+    """The backtest's figure as the "how is this computed" paragraph (label `how_computed_backtest`).
+
+    Without a stored figure and with compute=False (a page): a line saying how to get it.
+    """
+    found = calibration(engine, compute=compute)
+    if found is None:
+        return i18n.t("how_computed_backtest_missing", lang)
+    cals = list(found.values())
+    trials = sum(len(c.trials) for c in cals)
+    if not trials:
+        return ""
+    hits = sum(c.hits for c in cals)
+    return i18n.t("how_computed_backtest", lang, origins=backtest.ORIGINS, hits=hits, trials=trials,
+                  coverage=i18n.percent(100 * hits / trials, lang, 0))
+
+
+def lines(engine: Engine) -> list[str]:
+    """One line per ambition indicator and one overall: what `python -m monitor check` prints."""
+    cals = calibration(engine) or {}
+    out = [f"  {i:32} {c.hits:>3} of {len(c.trials):>3} inside the 80% band"
+           + (f" ({c.coverage:.0%})" if c.coverage is not None else "") for i, c in cals.items()]
+    total = backtest.overall(list(cals.values()))
+    hits, trials = sum(c.hits for c in cals.values()), sum(len(c.trials) for c in cals.values())
+    share = f" ({total:.0%})" if total is not None else ""
+    out.append(f"  {'overall':32} {hits:>3} of {trials:>3}{share}")
+    return out
