@@ -77,7 +77,7 @@ def audit_pattern(linked: Linked, ind: Indicator, hidden: np.ndarray, *, k: int,
                   examples: int = 5) -> list[Audit]:
     """The attack on one suppression pattern (`hidden`, per cell of `linked.cells`)."""
     width = float(k if width is None else width)
-    known = attack.known_cells(linked.cells, linked.periods, ind.measure, hidden)
+    known = attack.known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
     primary = attack.primary_cells(linked, ind, k)
     rows, members, coef = attack.equations(linked.families)
     names = _names(linked)

@@ -85,13 +85,13 @@ def primary_cells(linked, ind, k: int) -> np.ndarray:
     """Published cells resting on fewer than k people (what the rule protects); a term a year
     earlier counts too (a surface shows it beside this term)."""
     small = linked.cells.select(
-        disclosure.primary(k=k, measure=ind.measure, numerator_is_people=ind.numerator_is_people)
+        disclosure.primary(k=k, measure=ind.behaves_as, numerator_is_people=ind.numerator_is_people)
     ).to_series().to_numpy()
     return small & linked.shown
 
 
 def number_columns(ind) -> list[str]:
-    return ["value", "denominator"] if ind.measure == "ratio" else ["value"]
+    return ["value", "denominator"] if ind.is_ratio else ["value"]
 
 
 def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protection:
@@ -102,7 +102,7 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protect
     start, targets, rounds = hidden.copy(), np.flatnonzero(primary), 0
     trues = {c: linked.cells[c].to_numpy().astype(float) for c in number_columns(ind)}
     while targets.size:
-        known = known_cells(linked.cells, linked.periods, ind.measure, hidden)
+        known = known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
         exposed: dict[int, list[int]] = {}
         for true in trues.values():
             low, high, used = intervals(rows, members, coef, known, true, targets, width)
@@ -163,7 +163,7 @@ def complete_pattern(linked, ind, hidden: np.ndarray, extra: np.ndarray, k: int)
     start[extra] = True
     out = disclosure.suppress_linked(
         linked.cells.with_columns(pl.Series("suppressed", start)), linked.families, k=k,
-        measure=ind.measure, numerator_is_people=ind.numerator_is_people, order_by=["_pid", "_area"],
+        measure=ind.behaves_as, numerator_is_people=ind.numerator_is_people, order_by=["_pid", "_area"],
         links=~linked.shown)
     return out["suppressed"].to_numpy().astype(bool)
 
