@@ -4,9 +4,7 @@ A count's periods are sums of its months, so the roll-up adds up a month x wijk
 grid. A distinct count is not additive in time: a household seen in three months
 of a year is 1 + 1 + 1 in the months and 1 in the year. So every period of every
 grain (month, quarter, year, term, the rolling twelve months) is counted from the
-events themselves: each (key, month) is joined to the periods that hold that
-month (a month's twelve rolling windows among them), and the keys are counted per
-period.
+events themselves.
 
 It is additive over areas within one period, which is what the disclosure
 equations need: a key is assigned to exactly one wijk per period, the wijk of its
@@ -19,6 +17,18 @@ distinct measure).
 `distinct_ratio`: the denominator is the keys as above; the value is those of
 them with `numerator = true` in any of their rows in the period (still counted in
 the area of their latest row).
+
+How, and why this way: the events collapse to one row per key and month (its wijk
+and whether any row that month is a numerator), sorted by key and month. A row
+*places* its key in a period when it is the key's last row in that period, that
+is when the key's next row lies after the period's end; and the key is in the
+numerator when its last numerator month up to that row lies at or after the
+period's start. Then counting is a filter and a group-by on (period, wijk), a
+handful of groups. A rolling window is no fixed partition, but the windows a row
+places its key in are a run of consecutive window ends (from its own month until
+the key's next row or twelve months on), so they are added up as a difference
+array over the months. A plain group-by on (period, key) over every key-month
+times its periods gave the same numbers ten times slower on the demo's size.
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ import polars as pl
 
 from monitor.indicators import Indicator
 
+_MONTH = pl.col("month").dt.year().cast(pl.Int64) * 12 + pl.col("month").dt.month().cast(pl.Int64) - 1
+
 
 def wijk_counts(frame: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame, month_map: pl.DataFrame,
                 periods: pl.DataFrame) -> pl.DataFrame:
@@ -34,33 +46,83 @@ def wijk_counts(frame: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame, month
 
     `wijken` is `areas._wijk_table` (sorted by wijk_code, so the greatest code has the
     greatest `_w`); `month_map` maps each month to the `_pid` of every period holding it.
-    The work is two group-bys on (key, month) and (period, key): a rolling window
-    multiplies the key-months by twelve, nothing multiplies the events.
     """
-    n_w = wijken.height
     ratio = ind.is_ratio
+    rows = _key_months(frame, wijken, ratio)
+    bounds = periods.select("_pid", "_grain", _index("period_start").alias("_s"),
+                            _index("period_end").alias("_e"))
+    fixed = _fixed(rows, month_map, bounds.filter(pl.col("_grain") != "rolling"))
+    rolling = _rolling(rows, bounds.filter(pl.col("_grain") == "rolling"), wijken.height)
+    counts = pl.concat([fixed, rolling])
+    cols = ["value", "denominator"] if ratio else ["value"]
+    if ratio:
+        counts = counts.rename({"_n": "value", "_d": "denominator"})
+    else:
+        counts = counts.drop("_n").rename({"_d": "value"})
+    grid = periods.select("_pid").join(wijken.select("_w", "_s"), how="cross")
+    return grid.join(counts, on=["_pid", "_w"], how="left").with_columns(
+        [pl.col(c).fill_null(0).cast(pl.Float64) for c in cols])
+
+
+def _index(col: str) -> pl.Expr:
+    """A date's month number (year * 12 + month - 1), as `periods.month_index`."""
+    return pl.col(col).dt.year().cast(pl.Int64) * 12 + pl.col(col).dt.month().cast(pl.Int64) - 1
+
+
+def _key_months(frame: pl.DataFrame, wijken: pl.DataFrame, ratio: bool) -> pl.DataFrame:
+    """One row per key and month, sorted by key and month: `_t` (month number), `_w` (the greatest
+    wijk that month), `_next` (the key's next month, null at its last), `_u` (its last numerator
+    month up to this one, null when none yet)."""
     events = frame.lazy().select(
         pl.col("month").cast(pl.Date),
         pl.col("wijk_code").cast(pl.String),
         pl.col("key").cast(pl.String),
-        *([pl.col("numerator").cast(pl.Boolean)] if ratio else []),
+        (pl.col("numerator").cast(pl.Boolean) if ratio else pl.lit(False)).alias("_num"),
     ).join(wijken.lazy().select("wijk_code", "_w"), on="wijk_code")
-    # "latest row, then greatest wijk_code" as one number: the maximum of month * n_w + _w
-    order = (pl.col("month").dt.year().cast(pl.Int64) * 12 + pl.col("month").dt.month().cast(pl.Int64)) \
-        * n_w + pl.col("_w")
-    latest = [order.max().alias("_r")] + ([pl.col("numerator").any().alias("_n")] if ratio else [])
-    key_months = events.group_by("key", "month").agg(latest)  # repeats of a key in a month collapse here
-    per_key = (key_months.join(month_map.lazy(), on="month")
-               .group_by("_pid", "key")
-               .agg(pl.col("_r").max(), *([pl.col("_n").any()] if ratio else []))
-               .with_columns((pl.col("_r") % n_w).alias("_w")))
-    if ratio:
-        numbers = [pl.col("_n").sum().cast(pl.Float64).alias("value"),
-                   pl.len().cast(pl.Float64).alias("denominator")]
-    else:
-        numbers = [pl.len().cast(pl.Float64).alias("value")]
-    counts = per_key.group_by("_pid", "_w").agg(numbers).collect()
-    cols = ["value", "denominator"] if ratio else ["value"]
-    grid = periods.select("_pid").join(wijken.select("_w", "_s"), how="cross")
-    return grid.join(counts, on=["_pid", "_w"], how="left").with_columns(
-        [pl.col(c).fill_null(0.0) for c in cols])
+    rows = (events.group_by("key", _MONTH.alias("_t"))
+            .agg(pl.col("_w").max(), pl.col("_num").any())
+            .sort("key", "_t"))
+    same = pl.col("key") == pl.col("key").shift(-1)
+    return rows.with_columns(
+        pl.when(same).then(pl.col("_t").shift(-1)).alias("_next"),
+        pl.when(pl.col("_num")).then(pl.col("_t")).forward_fill().over("key").alias("_u"),
+    ).select("_t", "_w", "_next", "_u").collect()
+
+
+def _fixed(rows: pl.DataFrame, month_map: pl.DataFrame, bounds: pl.DataFrame) -> pl.DataFrame:
+    """Months, quarters, years and terms: a row places its key where the key's next row is later."""
+    fixed_map = month_map.join(bounds, on="_pid").select(_index("month").alias("_t"), "_pid", "_s", "_e")
+    last_in_period = pl.col("_next").is_null() | (pl.col("_next") > pl.col("_e"))
+    placed = rows.join(fixed_map, on="_t").filter(last_in_period)
+    return placed.group_by("_pid", "_w").agg(
+        pl.len().cast(pl.Int64).alias("_d"),
+        (pl.col("_u") >= pl.col("_s")).fill_null(False).sum().cast(pl.Int64).alias("_n"))
+
+
+def _rolling(rows: pl.DataFrame, bounds: pl.DataFrame, n_w: int) -> pl.DataFrame:
+    """The twelve months ending in each month: a row places its key in the windows ending from its
+    own month to the month before the key's next row, at most eleven months on (a difference array)."""
+    if bounds.is_empty() or rows.is_empty():
+        return pl.DataFrame(schema={"_pid": pl.Int64, "_w": pl.Int64, "_d": pl.Int64, "_n": pl.Int64})
+    last = int(bounds["_e"].max())
+    end = pl.min_horizontal(pl.col("_next").fill_null(last + 1) - 1, pl.col("_t") + 11, pl.lit(last))
+    # the last window still holding its numerator month (none without one: min_horizontal skips nulls)
+    end_n = pl.when(pl.col("_u").is_not_null()).then(pl.min_horizontal(end, pl.col("_u") + 11))
+    spans = rows.select("_t", "_w", end.alias("_end"), end_n.alias("_end_n"))
+    steps = pl.concat([
+        spans.select(pl.col("_t").alias("_m"), "_w", pl.lit(1).alias("_d"), pl.lit(0).alias("_n")),
+        spans.select((pl.col("_end") + 1).alias("_m"), "_w", pl.lit(-1).alias("_d"), pl.lit(0).alias("_n")),
+        spans.filter((pl.col("_end_n") >= pl.col("_t")).fill_null(False)).select(
+            pl.col("_t").alias("_m"), "_w", pl.lit(0).alias("_d"), pl.lit(1).alias("_n")),
+        spans.filter((pl.col("_end_n") >= pl.col("_t")).fill_null(False)).select(
+            (pl.col("_end_n") + 1).alias("_m"), "_w", pl.lit(0).alias("_d"), pl.lit(-1).alias("_n")),
+    ]).group_by("_m", "_w").agg(pl.col("_d").sum(), pl.col("_n").sum())
+    first = min(int(rows["_t"].min()), int(bounds["_e"].min()))
+    grid = pl.DataFrame({"_m": pl.int_range(first, last + 1, eager=True, dtype=pl.Int64)}).join(
+        pl.DataFrame({"_w": pl.int_range(0, n_w, eager=True, dtype=pl.Int64)}), how="cross")
+    running = (grid.join(steps.with_columns(pl.col("_m").cast(pl.Int64), pl.col("_w").cast(pl.Int64)),
+                         on=["_m", "_w"], how="left")
+               .fill_null(0).sort("_w", "_m")
+               .with_columns(pl.col("_d").cum_sum().over("_w"), pl.col("_n").cum_sum().over("_w")))
+    return bounds.select("_pid", pl.col("_e").alias("_m")).join(running, on="_m").select(
+        "_pid", "_w", pl.col("_d").cast(pl.Int64), pl.col("_n").cast(pl.Int64))

@@ -1,0 +1,224 @@
+"""Distinct counts (`measure: distinct`, `distinct_ratio`): hand-built households, answers worked out here.
+
+Every expected number below is counted by hand from the records in the test (the comments
+show the count); one property test compares with plain DuckDB SQL written without any code
+from monitor.rollup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor import rollup
+from monitor.audit import audit, audit_pattern
+from monitor.rollup import Term, View
+from monitor.rollup.linked import linked_cells, suppressed_cells
+from tests.test_rollup import indicator, make_areas
+
+CITY = "Stad"
+AREAS = make_areas({"Noord": ["WK01", "WK02"], "Zuid": ["WK03"]})  # 1000 inhabitants, 500 households each
+TERM = Term("t", "2023-2024", dt.date(2023, 1, 1), dt.date(2024, 12, 31))
+d = dt.date
+
+
+def keys(rows, numerator: bool = False) -> pl.DataFrame:
+    """(month, wijk_code, key[, numerator]) rows as the query returns them."""
+    schema = {"month": pl.Date, "wijk_code": pl.String, "key": pl.String}
+    if numerator:
+        schema["numerator"] = pl.Boolean
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+# H1: WK01 in Jan, Feb, Mar 2023 (numerator in Jan), and WK03 in Feb 2024 (it moved to Zuid).
+# H2: WK01 in Feb 2023 (numerator), WK02 in Jun 2023: moved within the year.
+# H3: WK03 in Jun 2023, twice (a repeated row).
+# H4: WK01 and WK02 both in Sep 2023: a tie in its latest month goes to the greatest code, WK02.
+EVENTS = [
+    (d(2023, 1, 1), "WK01", "H1", True), (d(2023, 2, 1), "WK01", "H1", False),
+    (d(2023, 3, 1), "WK01", "H1", False), (d(2023, 2, 1), "WK01", "H2", True),
+    (d(2023, 6, 1), "WK02", "H2", False), (d(2023, 6, 1), "WK03", "H3", False),
+    (d(2023, 6, 1), "WK03", "H3", False), (d(2023, 9, 1), "WK02", "H4", False),
+    (d(2023, 9, 1), "WK01", "H4", False), (d(2024, 2, 1), "WK03", "H1", False),
+]
+
+
+def roll(measure: str, grain: str, level: str, *, k: int = 0, per=None, compare=False) -> pl.DataFrame:
+    ratio = measure == "distinct_ratio"
+    frame = keys(EVENTS, numerator=True)
+    ind = indicator(measure, "%" if ratio else "huishoudens")
+    out = rollup.rollup(frame if ratio else frame.drop("numerator"), ind, AREAS,
+                        View(grain=grain, level=level, per=per, compare=compare), k=k, municipality=CITY,
+                        terms=[TERM])
+    return out.frame
+
+
+def values(frame: pl.DataFrame, column: str = "value") -> dict[tuple[str, str], float]:
+    return {(p, a): v for p, a, v in frame.select("period", "area", column).iter_rows()}
+
+
+def test_a_household_in_three_months_counts_once_in_the_year_and_in_each_month() -> None:
+    months = values(roll("distinct", "month", "city"))
+    # H1 alone in Jan and Mar; H1 and H2 in Feb
+    assert (months[("2023-01", CITY)], months[("2023-02", CITY)], months[("2023-03", CITY)]) == (1, 2, 1)
+    quarters = values(roll("distinct", "quarter", "city"))
+    assert quarters[("2023-Q1", CITY)] == 2  # H1 and H2: H1's three months are one household
+    years = values(roll("distinct", "year", "city"))
+    assert years[("2023", CITY)] == 4  # H1, H2, H3, H4; the months of 2023 add up to 1+2+1+2+1 = 7
+    assert years[("2024", CITY)] == 1  # H1
+    assert values(roll("distinct", "term", "city"))[("t", CITY)] == 4
+
+
+def test_a_household_that_moved_counts_once_in_the_city_in_its_latest_wijk() -> None:
+    wijk = values(roll("distinct", "year", "wijk"))
+    # 2023: WK01 only H1 (H2 moved to WK02 in June, H4's tie goes to WK02); WK02 H2 and H4; WK03 H3
+    assert {a: v for (p, a), v in wijk.items() if p == "2023"} == {"WK01": 1, "WK02": 2, "WK03": 1}
+    sd = values(roll("distinct", "year", "stadsdeel"))
+    assert (sd[("2023", "Noord")], sd[("2023", "Zuid")]) == (3, 1)
+    # the term 2023-2024: H1's latest row is WK03 (Feb 2024), so WK01 has nobody left
+    term = values(roll("distinct", "term", "wijk"))
+    assert (term[("t", "WK01")], term[("t", "WK02")], term[("t", "WK03")]) == (0, 2, 2)
+    # the month of the move: Feb 2023 has H1 and H2 in WK01, both in Noord
+    assert values(roll("distinct", "month", "stadsdeel"))[("2023-02", "Noord")] == 2
+
+
+def test_rolling_twelve_months_count_each_household_once_per_window() -> None:
+    rolling = values(roll("distinct", "rolling", "city"))
+    assert rolling[("2022-07/2023-06", CITY)] == 3  # H1, H2, H3
+    assert rolling[("2023-01/2023-12", CITY)] == 4  # the whole of 2023
+    assert rolling[("2023-03/2024-02", CITY)] == 4  # H1 (Mar 2023 and Feb 2024) once, H2, H3, H4
+
+
+def test_distinct_ratio_counts_a_household_in_the_numerator_when_any_of_its_rows_is() -> None:
+    year = roll("distinct_ratio", "year", "wijk")
+    num, den = values(year), values(year, "denominator")
+    # H2's numerator row is in WK01 (Feb) but it counts where its latest row is: WK02 (1 of H2, H4)
+    assert (num[("2023", "WK01")], den[("2023", "WK01")]) == (1, 1)  # H1, numerator in Jan
+    assert (num[("2023", "WK02")], den[("2023", "WK02")]) == (1, 2)
+    assert (num[("2023", "WK03")], den[("2023", "WK03")]) == (0, 1)
+    assert values(year, "result")[("2023", "WK02")] == 50.0  # unit '%'
+    rolling = roll("distinct_ratio", "rolling", "city")
+    # window Mar 2023 - Feb 2024: H1's numerator row (Jan 2023) is outside it, H2's (Feb 2023) too
+    assert values(rolling)[("2023-03/2024-02", CITY)] == 0
+    assert values(rolling)[("2023-02/2024-01", CITY)] == 1  # H2's Feb 2023
+    assert values(rolling, "denominator")[("2023-02/2024-01", CITY)] == 4
+
+
+def test_per_thousand_and_a_year_earlier_work_as_for_counts() -> None:
+    per = values(roll("distinct", "year", "city", per="inhabitants"), "result")
+    assert per[("2023", CITY)] == pytest.approx(4 / 3000 * 1000)  # three wijken of 1000
+    cmp = roll("distinct", "year", "wijk", compare=True).filter(pl.col("period") == "2024")
+    prev = dict(zip(cmp["area"], cmp["result_prev"], strict=True))
+    assert prev == {"WK01": 1, "WK02": 2, "WK03": 1}
+    assert dict(zip(cmp["area"], cmp["change"], strict=True)) == {"WK01": -1, "WK02": -2, "WK03": 0}
+
+
+def test_a_distinct_ratio_refuses_per_thousand() -> None:
+    with pytest.raises(ValueError, match="not to a ratio"):
+        roll("distinct_ratio", "year", "city", per="inhabitants")
+
+
+def test_a_small_distinct_count_is_hidden_and_the_attack_pins_nothing() -> None:
+    # 2023: WK01 30 households (each in Jan and Jul), WK02 3 (Mar), WK03 40 (May). Noord = 33.
+    rows = [(d(2023, m, 1), "WK01", f"a{i}") for i in range(30) for m in (1, 7)]
+    rows += [(d(2023, 3, 1), "WK02", f"b{i}") for i in range(3)]
+    rows += [(d(2023, 5, 1), "WK03", f"c{i}") for i in range(40)]
+    frame, ind = keys(rows), indicator("distinct", "huishoudens")
+    out = rollup.rollup(frame, ind, AREAS, View(grain="year", level="wijk"), k=10, municipality=CITY).frame
+    hidden = dict(zip(out["area"], out["suppressed"], strict=True))
+    # WK02 (3) is primary; Noord (33) is published, so its other wijk WK01 is hidden too
+    assert hidden == {"WK01": True, "WK02": True, "WK03": False}
+    assert out.filter(pl.col("suppressed"))["value"].null_count() == 2
+    linked = linked_cells(frame, ind, AREAS, municipality=CITY, terms=())
+    cells = suppressed_cells(frame, ind, AREAS, k=10, municipality=CITY, terms=())
+    (report,) = audit(cells, linked, ind)
+    assert report.primary > 0 and report.exposed == 0
+    # the months of Noord are 30, 3, 0, 30: the March cell of 3 is primary too, and protected
+
+
+def test_distinct_cells_have_only_area_equations() -> None:
+    """A year is no sum of its months: no equation may tie cells of different periods."""
+    frame = keys([e[:3] for e in EVENTS])
+    linked = linked_cells(frame, indicator("distinct"), AREAS, municipality=CITY, terms=[TERM])
+    pid = linked.cells["_pid"].to_numpy()
+    for family in linked.families:
+        by_set = family.with_columns(pl.Series("_pid", pid[family["cell"].to_numpy()]))
+        assert (by_set.group_by("set").agg(pl.col("_pid").n_unique())["_pid"] == 1).all()
+
+
+def test_without_repair_the_attack_reads_a_lone_hidden_wijk() -> None:
+    """The audit works on distinct cells: hiding only the small wijk leaves it exact (Noord - WK01)."""
+    rows = [(d(2023, 1, 1), "WK01", f"a{i}") for i in range(30)] + [(d(2023, 1, 1), "WK02", "b0")]
+    ind = indicator("distinct", "huishoudens")
+    linked = linked_cells(keys(rows), ind, AREAS, municipality=CITY, terms=())
+    names = linked.cells.join(linked.periods, on="_pid").join(linked.places, on="_area")
+    small = ((names["_grain"] == "year") & (names["area"] == "WK02")).to_numpy()
+    (report,) = audit_pattern(linked, ind, small, k=10)
+    assert report.exact >= 1
+
+
+# ---------------------------------------------------------------- against plain SQL
+
+
+def _reference(frame: pl.DataFrame, grain: str, level: str) -> dict[tuple[str, str], tuple[float, float]]:
+    """(keys, keys with a numerator row) per period and area in DuckDB: the latest row (greatest wijk
+    on a tie) places a key; a rolling window is the twelve months ending in each month of the data."""
+    area = {"city": "'Stad'", "stadsdeel": "a.stadsdeel", "wijk": "e.wijk_code"}[level]
+    if grain == "rolling":
+        periods = """SELECT m.m AS p, strftime(m.m - INTERVAL 11 MONTH, '%Y-%m') || '/'
+                     || strftime(m.m, '%Y-%m') AS label, f.* FROM frame f JOIN (SELECT unnest(generate_series(
+                     (SELECT min(month) FROM frame), (SELECT max(month) FROM frame), INTERVAL 1 MONTH))::DATE
+                     AS m) m ON f.month BETWEEN m.m - INTERVAL 11 MONTH AND m.m"""
+    else:
+        label = {"month": "strftime(month, '%Y-%m')", "quarter": "year(month) || '-Q' || quarter(month)",
+                 "year": "CAST(year(month) AS VARCHAR)"}[grain]
+        periods = f"SELECT date_trunc('{grain}', month) AS p, {label} AS label, * FROM frame"
+    sql = f"""
+        WITH e AS ({periods}),
+        placed AS (SELECT label, key, max_by(wijk_code, (month, wijk_code)) AS wijk_code,
+                          bool_or(numerator) AS num FROM e GROUP BY label, key)
+        SELECT label, {area} AS area, count(*)::DOUBLE, count_if(num)::DOUBLE
+        FROM placed e JOIN areas a USING (wijk_code) GROUP BY ALL
+    """
+    con = duckdb.connect()
+    con.register("frame", frame)
+    con.register("areas", AREAS)
+    return {(p, a): (n, m) for p, a, n, m in con.execute(sql).fetchall()}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 27), st.sampled_from(["WK01", "WK02", "WK03"]), st.integers(0, 6),
+                          st.booleans()), min_size=1, max_size=40))
+def test_every_grain_and_level_matches_plain_sql(events) -> None:
+    frame = keys([(d(2023 + m // 12, m % 12 + 1, 1), w, f"h{h}", n) for m, w, h, n in events], numerator=True)
+    ind = indicator("distinct_ratio", "%")
+    for grain, level in [("month", "city"), ("month", "stadsdeel"), ("quarter", "stadsdeel"),
+                         ("year", "wijk"), ("year", "city"), ("rolling", "city")]:
+        out = rollup.rollup(frame, ind, AREAS, View(grain=grain, level=level), k=0, municipality=CITY).frame
+        got = {(p, a): (den, num) for p, a, num, den in out.select("period", "area", "value", "denominator")
+               .iter_rows() if den}
+        assert got == _reference(frame, grain, level), (grain, level)
+        plain = rollup.rollup(frame.drop("numerator"), indicator("distinct"), AREAS,
+                              View(grain=grain, level=level), k=0, municipality=CITY).frame
+        assert plain["value"].to_list() == out["denominator"].to_list()
+
+
+def test_the_roll_up_of_half_a_million_events_is_fast() -> None:
+    """About the demo's size: a few seconds at most (rolling windows multiply key-months by 12)."""
+    import time
+
+    rng = np.random.default_rng(1)
+    n = 500_000
+    months = pl.date_range(d(2015, 1, 1), d(2024, 12, 1), "1mo", eager=True)
+    frame = pl.DataFrame({"month": months.gather(rng.integers(0, months.len(), n)),
+                          "wijk_code": rng.choice(["WK01", "WK02", "WK03"], n),
+                          "key": [f"h{i}" for i in rng.integers(0, 60_000, n)]})
+    started = time.perf_counter()
+    linked = linked_cells(frame, indicator("distinct"), AREAS, municipality=CITY, terms=[TERM])
+    assert linked is not None and time.perf_counter() - started < 20
