@@ -161,7 +161,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     # a hidden cell: an empty value and suppressed = true (a column of its own, so spreadsheets read numbers)
-    columns = ["period", "area", "value", *(["denominator"] if ind.measure == "ratio" else []), "suppressed"]
+    columns = ["period", "area", "value", *(["denominator"] if ind.is_ratio else []), "suppressed"]
     sys.stdout.write(exports.csv_plain(series, columns=columns))
     return 0
 

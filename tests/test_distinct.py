@@ -222,3 +222,80 @@ def test_the_roll_up_of_half_a_million_events_is_fast() -> None:
     started = time.perf_counter()
     linked = linked_cells(frame, indicator("distinct"), AREAS, municipality=CITY, terms=[TERM])
     assert linked is not None and time.perf_counter() - started < 20
+
+
+# ---------------------------------------------------------------- on the demo data, through the engine
+
+REGISTERED = """/*---
+title: {nl: Huishoudens aangemeld, en: Households registered}
+kind: output
+programme: schulden
+measure: distinct
+unit: huishoudens
+direction: none
+sources: [debt_cases]
+---*/
+SELECT date_trunc('month', registered_on)::DATE AS month, wijk_code, household_id AS key
+FROM debt_cases
+"""
+
+DEBT_FREE_SHARE = """/*---
+title: {nl: Aangemelde huishoudens schuldenvrij, en: Registered households debt-free}
+kind: output
+programme: schulden
+measure: distinct_ratio
+unit: '%'
+direction: up
+sources: [debt_cases]
+---*/
+SELECT date_trunc('month', registered_on)::DATE AS month, wijk_code, household_id AS key,
+       coalesce(end_reason = 'schuldenvrij', false) AS numerator
+FROM debt_cases
+"""
+
+
+@pytest.fixture(params=["demo_settings", "sparse_settings"])
+def distinct_engine(request, tmp_path, monkeypatch):
+    """The demo catalog (dense, and sparse: small cells everywhere) with a query folder of two
+    distinct indicators over debt_cases."""
+    from monitor.engine import get_engine
+    from monitor.settings import get_settings
+
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(request.getfixturevalue(request.param).data_dir))
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "huishoudens_aangemeld.sql").write_text(REGISTERED)
+    (queries / "aangemeld_schuldenvrij_pct.sql").write_text(DEBT_FREE_SHARE)
+    monkeypatch.setenv("MONITOR_QUERIES_DIR", str(queries))
+    engine = get_engine(get_settings())
+    assert not engine.registry.problems
+    return engine
+
+
+def test_the_audit_finds_no_exposed_cell_for_distinct_indicators_on_the_demo(distinct_engine) -> None:
+    from monitor.audit import audit_indicator
+
+    for ind_id, columns in (("huishoudens_aangemeld", {"value"}),
+                            ("aangemeld_schuldenvrij_pct", {"value", "denominator"})):
+        reports = audit_indicator(distinct_engine, ind_id)
+        assert {r.column for r in reports} == columns
+        for report in reports:
+            assert report.primary > 0 and report.exposed == 0, (ind_id, report)
+
+
+def test_the_engine_and_the_cli_serve_distinct_indicators(distinct_engine, capsys) -> None:
+    import csv
+    import io
+
+    from monitor import cli
+
+    frame = distinct_engine.frame("huishoudens_aangemeld")
+    assert frame.columns == ["month", "wijk_code", "key"]  # the key frame is what the engine keeps
+    year = distinct_engine.series("huishoudens_aangemeld", View(grain="year")).frame
+    # the city's year: every household registered that year, once, counted here from the key frame
+    want = frame.group_by(pl.col("month").dt.year().alias("y")).agg(pl.col("key").n_unique())
+    want = {str(y): float(n) for y, n in want.iter_rows()}
+    assert {p: v for p, v in year.select("period", "value").iter_rows()} == want
+    assert cli.main(["series", "aangemeld_schuldenvrij_pct", "--grain", "year", "--by", "stadsdeel"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0]) == ["period", "area", "value", "denominator", "suppressed"]
