@@ -266,6 +266,8 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
+    from monitor.indicators.model import MEASURES
+
     parser = argparse.ArgumentParser(
         prog="python -m monitor",
         description="Outcome monitor: build the catalog, check files, print series, run guarded SQL.",
@@ -320,7 +322,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--description-en")
     p.add_argument("--kind", choices=["outcome", "output", "context"], default="output")
     p.add_argument("--programme", required=True, help="a programme id from programme.yaml")
-    p.add_argument("--measure", choices=["count", "ratio", "stock"], default="count")
+    p.add_argument("--measure", choices=list(MEASURES), default="count")
     p.add_argument("--unit", default="personen")
     p.add_argument("--direction", choices=["up", "down", "none"], default="up")
     p.add_argument("--source", action="append", help="extract it reads (repeatable)")

@@ -299,3 +299,78 @@ def test_the_engine_and_the_cli_serve_distinct_indicators(distinct_engine, capsy
     assert cli.main(["series", "aangemeld_schuldenvrij_pct", "--grain", "year", "--by", "stadsdeel"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert list(rows[0]) == ["period", "area", "value", "denominator", "suppressed"]
+
+
+# ---------------------------------------------------------------- the query contract
+
+
+FRONT = """/*---
+title: {{nl: Huishoudens, en: Households}}
+kind: output
+programme: schulden
+measure: {measure}
+unit: {unit}
+direction: up
+sources: [debt_cases]
+---*/
+SELECT 1
+"""
+
+
+def _parsed(measure: str, unit: str = "huishoudens"):
+    from pathlib import Path
+
+    from monitor import indicators
+
+    return indicators.parse_text(FRONT.format(measure=measure, unit=unit), Path("queries/h.sql"))
+
+
+def test_a_distinct_ratio_counts_people_in_its_numerator_and_may_be_a_percentage() -> None:
+    ind = _parsed("distinct_ratio", "'%'")
+    assert ind.numerator_is_people and ind.is_ratio and ind.is_percentage and ind.is_distinct
+    assert not _parsed("distinct").is_ratio
+    from monitor.indicators import IndicatorError
+
+    with pytest.raises(IndicatorError, match="unit '%' is for a ratio"):
+        _parsed("distinct", "'%'")
+
+
+def test_the_contract_names_a_missing_key_column_and_the_fix() -> None:
+    from monitor.indicators import IndicatorError
+    from monitor.indicators.contract import check_result
+
+    counted = pl.DataFrame({"month": [d(2023, 1, 1)], "wijk_code": ["WK01"], "value": [3.0]})
+    with pytest.raises(IndicatorError) as err:
+        check_result(_parsed("distinct"), counted)
+    assert "queries/h.sql: result column 'key' is missing (a series distinct returns month, wijk_code, " \
+           "key); the query returned: month, wijk_code, value" in str(err.value)
+    with pytest.raises(IndicatorError, match=r"'numerator' is missing .* month, wijk_code, key, numerator\)"):
+        check_result(_parsed("distinct_ratio", "'%'"), keys([(d(2023, 1, 1), "WK01", "H1")]))
+    text = pl.DataFrame({"month": [d(2023, 1, 1)], "wijk_code": ["WK01"], "key": ["H1"], "numerator": ["ja"]})
+    with pytest.raises(IndicatorError, match="'numerator' is VARCHAR, expected BOOLEAN: select a condition"):
+        check_result(_parsed("distinct_ratio", "'%'"), text)
+    with pytest.raises(IndicatorError, match="'key' is null in 1 rows: filter with WHERE key IS NOT NULL"):
+        check_result(_parsed("distinct"), keys([(d(2023, 1, 1), "WK01", None)]))
+
+
+def test_the_contract_lets_events_repeat_and_keeps_only_contract_columns() -> None:
+    from monitor.indicators.contract import check_result
+
+    rows = keys([(d(2023, 1, 1), "WK01", "H1"), (d(2023, 1, 1), "WK01", "H1")]).with_columns(
+        pl.lit(1).alias("extra"))
+    out = check_result(_parsed("distinct"), rows)
+    assert out.columns == ["month", "wijk_code", "key"] and out.height == 2
+
+
+def test_the_template_of_a_distinct_measure_runs_on_the_demo(demo_settings) -> None:
+    from pathlib import Path
+
+    from monitor import catalog, indicators
+
+    for measure, unit in (("distinct", "huishoudens"), ("distinct_ratio", "%")):
+        text = indicators.template("nieuw", title_nl="Nieuw", title_en="New", programme="schulden",
+                                   measure=measure, unit=unit, sources=["debt_cases"])
+        ind = indicators.parse_text(text, Path("nieuw.sql"))
+        frame = indicators.compute(catalog.open_catalog(demo_settings), ind)
+        assert frame.is_empty() and frame.columns == ["month", "wijk_code", "key"] + (
+            ["numerator"] if measure == "distinct_ratio" else [])

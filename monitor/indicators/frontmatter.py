@@ -20,6 +20,7 @@ from monitor.extracts import CONTRACT
 from monitor.i18n import LANGUAGES
 from monitor.indicators.model import (
     DIRECTIONS,
+    DISTINCT,
     ID_PATTERN,
     KEYS,
     KINDS,
@@ -273,6 +274,19 @@ GROUP BY ALL
 """
 
 
+_PLACEHOLDER_DISTINCT = """\
+-- Write the query here (see queries/README.md): one row per event with
+--   month (DATE, first day of the month), wijk_code, key (VARCHAR: the pseudonymised household or
+--   person id){numerator}. Rows may repeat: the monitor counts each key once per period and area.
+SELECT
+    date_trunc('month', registered_on)::DATE AS month,
+    wijk_code,
+    household_id AS key{numerator_col}
+FROM debt_cases
+WHERE false  -- replace with the rows that count
+"""
+
+
 _PLAIN = re.compile(r"[^\s,:#\[\]{}'\"&*!|>%@`?-][^,:#\[\]{}]*")
 
 
@@ -314,6 +328,11 @@ def template(
         CLOSE,
         "",
     ]
+    if sql_body is None and measure in DISTINCT:
+        ratio = measure == "distinct_ratio"
+        sql_body = _PLACEHOLDER_DISTINCT.format(
+            numerator=" and numerator (BOOLEAN: does this row count in the share?)" if ratio else "",
+            numerator_col=",\n    end_reason = 'schuldenvrij' AS numerator" if ratio else "")
     if sql_body is None:
         ratio = measure == "ratio"
         sql_body = _PLACEHOLDER.format(
