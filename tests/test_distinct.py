@@ -8,6 +8,7 @@ from monitor.rollup.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import duckdb
 import numpy as np
@@ -161,6 +162,60 @@ def test_without_repair_the_attack_reads_a_lone_hidden_wijk() -> None:
     small = ((names["_grain"] == "year") & (names["area"] == "WK02")).to_numpy()
     (report,) = audit_pattern(linked, ind, small, k=10)
     assert report.exact >= 1
+
+
+def _row(linked, grain: str, period: str, area: str) -> int:
+    names = (linked.cells.with_row_index("_row").join(linked.periods, on="_pid")
+             .join(linked.places, on="_area"))
+    hit = names.filter((pl.col("_grain") == grain) & (pl.col("period") == period) & (pl.col("area") == area))
+    assert hit.height == 1
+    return int(hit["_row"][0])
+
+
+def test_the_attack_knows_a_period_is_at_most_its_parts_and_at_least_each_part() -> None:
+    # 3 households in WK01 (Noord) in Jan 2023, 9 others in WK03 (Zuid) in Jul 2023.
+    rows = [(d(2023, 1, 1), "WK01", f"a{i}") for i in range(3)]
+    rows += [(d(2023, 7, 1), "WK03", f"b{i}") for i in range(9)]
+    ind = indicator("distinct", "huishoudens")
+    linked = linked_cells(keys(rows), ind, AREAS, municipality=CITY, terms=())
+    jan = [_row(linked, "month", "2023-01", a) for a in (CITY, "Noord", "Zuid")]
+    hidden = np.zeros(linked.cells.height, bool)
+    hidden[jan] = True  # January hidden in every area, everything else shown
+    # No equation ties January to the quarter (a quarter is no sum of months), so the equations
+    # alone leave the city's January anything from 0 up. But the city's Q1 (3) is shown and Feb
+    # and Mar are 0: Q1 <= Jan + Feb + Mar gives Jan >= 3, and Jan <= Q1 gives Jan <= 3.
+    (bare,) = audit_pattern(replace(linked, bounds=[]), ind, hidden, k=10)
+    assert bare.exposed == 0
+    (report,) = audit_pattern(linked, ind, hidden, k=10)
+    pinned = {(e.level, e.area): (e.low, e.high) for e in report.worst}
+    assert pinned[("city", CITY)] == pytest.approx((3, 3))
+    assert pinned[("stadsdeel", "Noord")] == pytest.approx((3, 3))  # Noord's Q1 and months alike
+    # the repair hides what it takes, and then nothing is pinned
+    cells = suppressed_cells(keys(rows), ind, AREAS, k=10, municipality=CITY, terms=())
+    assert all(r.exposed == 0 for r in audit(cells, linked, ind))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 27), st.sampled_from(["WK01", "WK02", "WK03"]), st.integers(0, 6),
+                          st.booleans()), min_size=1, max_size=40))
+def test_every_relation_the_attack_uses_holds_on_the_true_numbers(events) -> None:
+    """The inequalities must be true of every data, or the attack would 'prove' what is false."""
+    from monitor.rollup import attack
+
+    frame = keys([(d(2023 + m // 12, m % 12 + 1, 1), w, f"h{h}", n) for m, w, h, n in events], numerator=True)
+    for ind, data in ((indicator("distinct_ratio", "%"), frame),
+                      (indicator("distinct"), frame.drop("numerator"))):
+        linked = linked_cells(data, ind, AREAS, municipality=CITY, terms=[TERM])
+        rows, members, coef, sense, only = attack.system(linked)
+        for column in attack.number_columns(ind):
+            on = attack.rows_for(column, only)
+            true = linked.cells[column].to_numpy()[members[on]]
+            total = np.bincount(rows[on], weights=coef[on] * true)  # parts - total, per row
+            kind = np.zeros(total.size, np.int8)
+            kind[rows[on]] = sense[on]
+            assert (np.abs(total[kind == 0]) < 1e-9).all(), (ind.measure, column)
+            assert (total[kind > 0] >= -1e-9).all(), (ind.measure, column)
+            assert (total[kind < 0] <= 1e-9).all(), (ind.measure, column)
 
 
 # ---------------------------------------------------------------- against plain SQL

@@ -126,3 +126,60 @@ def _rolling(rows: pl.DataFrame, bounds: pl.DataFrame, n_w: int) -> pl.DataFrame
                .with_columns(pl.col("_d").cum_sum().over("_w"), pl.col("_n").cum_sum().over("_w")))
     return bounds.select("_pid", pl.col("_e").alias("_m")).join(running, on="_m").select(
         "_pid", "_w", pl.col("_d").cast(pl.Int64), pl.col("_n").cast(pl.Int64))
+
+
+# ---------------------------------------------------------------- what an attacker knows besides areas
+
+SENSE = "sense"  # +1: the parts add up to at least the total; -1: a part is at most the total
+ONLY = "only"  # the number column the relation holds for ("" for every one)
+
+
+def time_bounds(cells: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, ind: Indicator
+                ) -> list[pl.DataFrame]:
+    """The inequalities between periods that hold for distinct counts, as families for the attack.
+
+    Whole <= sum of its parts, for parts that split it exactly (months of a quarter, a
+    year, a term or a rolling window; quarters of a year): a key counted in the whole is
+    counted in the part holding its latest row, in the same area. That holds at every
+    level for the keys (the value of `distinct`, the denominator of `distinct_ratio`),
+    but a distinct ratio's numerator row may lie in another part than its latest row,
+    so for that numerator it holds only for the city. Part <= whole (a month's
+    households are among its year's): only for the city, since a household can leave
+    an area later in the whole. A wijk publishes years and terms, which do not split
+    each other (a term starts mid-May), so a wijk has no such relation.
+    """
+    rows = cells.select("_level", "_pid", "_area").with_row_index("_cell").with_columns(
+        pl.col("_cell").cast(pl.Int64))
+    month_pid = periods.filter(pl.col("_grain") == "month").select(
+        "_pid", pl.col("period_start").alias("month"))
+    pairs = [month_map.join(month_pid.rename({"_pid": "_part"}), on="month")
+             .join(periods.filter(pl.col("_grain").is_in(["quarter", "year", "term", "rolling"]))
+                   .select("_pid"), on="_pid").select("_part", pl.col("_pid").alias("_whole")),
+             periods.filter(pl.col("_grain") == "quarter").select(
+                 pl.col("_pid").alias("_part"), pl.col("_parent").alias("_whole"))]
+    links = (pl.concat(pairs).unique()
+             .join(rows.rename({"_cell": "_p", "_pid": "_part"}), on="_part")
+             .join(rows.rename({"_cell": "_w", "_pid": "_whole"}).select("_w", "_whole", "_area"),
+                   on=["_whole", "_area"])
+             .sort("_w", "_p"))
+    keys_column = "denominator" if ind.is_ratio else "value"
+    city = pl.col("_level") == 0
+    out = []
+    for where, only in ((city, ""), (~city, keys_column)):
+        at = links.filter(where)
+        if at.is_empty():
+            continue
+        out.append(pl.concat([  # whole <= sum of parts: one set per whole cell
+            at.select(pl.col("_p").alias("cell"), pl.col("_w").alias("set"), pl.lit(False).alias("total")),
+            at.select(pl.col("_w").alias("cell"), pl.col("_w").alias("set"), pl.lit(True).alias("total"))
+            .unique(maintain_order=True),
+        ]).with_columns(pl.lit(1, pl.Int8).alias(SENSE), pl.lit(only).alias(ONLY)))
+    at = links.filter(city).with_row_index("_pair")
+    if at.height:  # part <= whole: one set per pair, the city only
+        out.append(pl.concat([
+            at.select(pl.col("_p").alias("cell"), pl.col("_pair").cast(pl.Int64).alias("set"),
+                      pl.lit(False).alias("total")),
+            at.select(pl.col("_w").alias("cell"), pl.col("_pair").cast(pl.Int64).alias("set"),
+                      pl.lit(True).alias("total")),
+        ]).with_columns(pl.lit(-1, pl.Int8).alias(SENSE), pl.lit("").alias(ONLY)))
+    return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -56,6 +56,9 @@ class Linked:
     periods: pl.DataFrame
     places: pl.DataFrame
     shown: np.ndarray  # per cell: in the publication plan (the rest are link cells, never shown)
+    # inequalities the attacker also knows (a distinct count's periods: `distinct.time_bounds`);
+    # only the attack uses them, the complementary rule works on `families`
+    bounds: list[pl.DataFrame] = field(default_factory=list)
 
 
 def linked_cells(
@@ -87,7 +90,8 @@ def linked_cells(
     cells = cells.filter(pl.Series(shown | link))
     shown = shown[shown | link]
     families = equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy())
-    return Linked(cells, families, periods, places, shown)
+    bounds = distinct.time_bounds(cells, month_map, periods, ind) if ind.is_distinct else []
+    return Linked(cells, families, periods, places, shown, bounds)
 
 
 def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool) -> tuple[np.ndarray, np.ndarray]:
