@@ -37,8 +37,6 @@ import polars as pl
 
 from monitor.indicators import Indicator
 
-_MONTH = pl.col("month").dt.year().cast(pl.Int64) * 12 + pl.col("month").dt.month().cast(pl.Int64) - 1
-
 
 def wijk_counts(frame: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame, month_map: pl.DataFrame,
                 periods: pl.DataFrame) -> pl.DataFrame:
@@ -79,7 +77,7 @@ def _key_months(frame: pl.DataFrame, wijken: pl.DataFrame, ratio: bool) -> pl.Da
         pl.col("key").cast(pl.String),
         (pl.col("numerator").cast(pl.Boolean) if ratio else pl.lit(False)).alias("_num"),
     ).join(wijken.lazy().select("wijk_code", "_w"), on="wijk_code")
-    rows = (events.group_by("key", _MONTH.alias("_t"))
+    rows = (events.group_by("key", _index("month").alias("_t"))
             .agg(pl.col("_w").max(), pl.col("_num").any())
             .sort("key", "_t"))
     same = pl.col("key") == pl.col("key").shift(-1)
