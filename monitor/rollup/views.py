@@ -3,10 +3,12 @@
 The roll-up rules: a count sums over months and areas; a ratio is sum(value) /
 sum(denominator), never a mean of ratios; a stock is the level in the last month
 of the period (the last month in the data for a period that is not over yet),
-summed over areas. The rolling grain is the twelve months ending in each month
-(the scorecard's current value). Every answer is a `Published` frame: selected
-from cells that were suppressed together, so no view shows what another hides
-and filtering never changes which cells are hidden.
+summed over areas; a distinct count (or distinct ratio) counts each key once per
+period, in the wijk of its latest row there (`distinct`). The rolling grain is
+the twelve months ending in each month (the scorecard's current value). Every
+answer is a `Published` frame: selected from cells that were suppressed together,
+so no view shows what another hides and filtering never changes which cells are
+hidden.
 """
 
 from __future__ import annotations
