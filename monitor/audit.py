@@ -77,15 +77,17 @@ def audit_pattern(linked: Linked, ind: Indicator, hidden: np.ndarray, *, k: int,
                   examples: int = 5) -> list[Audit]:
     """The attack on one suppression pattern (`hidden`, per cell of `linked.cells`)."""
     width = float(k if width is None else width)
-    known = attack.known_cells(linked.cells, linked.periods, ind.measure, hidden)
+    known = attack.known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
     primary = attack.primary_cells(linked, ind, k)
-    rows, members, coef = attack.equations(linked.families)
+    rows, members, coef, sense, only = attack.system(linked)
     names = _names(linked)
     label = _exposer_labels(rows, members, coef, known, names)
     out = []
     for column in attack.number_columns(ind):
         true = linked.cells[column].to_numpy().astype(float)
-        low, high, used = attack.intervals(rows, members, coef, known, true, np.flatnonzero(primary), width)
+        on = attack.rows_for(column, only)
+        low, high, used = attack.intervals(rows[on], members[on], coef[on], known, true,
+                                           np.flatnonzero(primary), width, sense=sense[on])
         span = high - low
         exact, narrow = span < EXACT, (span >= EXACT) & (span < width - attack.TOLERANCE)
         worst = np.flatnonzero(exact | narrow)

@@ -176,7 +176,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     # a hidden cell: an empty value and suppressed = true (a column of its own, so spreadsheets read numbers)
-    columns = ["period", "area", "value", *(["denominator"] if ind.measure == "ratio" else []), "suppressed"]
+    columns = ["period", "area", "value", *(["denominator"] if ind.is_ratio else []), "suppressed"]
     sys.stdout.write(exports.csv_plain(series, columns=columns))
     return 0
 
@@ -304,6 +304,8 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
+    from monitor.indicators.model import MEASURES
+
     parser = argparse.ArgumentParser(
         prog="python -m monitor",
         description="Outcome monitor: build the catalog, check files, print series, run guarded SQL.",
@@ -367,7 +369,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--description-en")
     p.add_argument("--kind", choices=["outcome", "output", "context"], default="output")
     p.add_argument("--programme", required=True, help="a programme id from programme.yaml")
-    p.add_argument("--measure", choices=["count", "ratio", "stock"], default="count")
+    p.add_argument("--measure", choices=list(MEASURES), default="count")
     p.add_argument("--unit", default="personen")
     p.add_argument("--direction", choices=["up", "down", "none"], default="up")
     p.add_argument("--source", action="append", help="extract it reads (repeatable)")

@@ -111,7 +111,9 @@ class Engine:
             return store.setdefault(key, value)
 
     def frame(self, ind_id: str) -> pl.DataFrame:
-        """The indicator's full-history frame (month x wijk): raw, never for a surface."""
+        """The indicator's full-history frame, raw, never for a surface: month x wijk, or for a distinct
+        measure its key frame (month, wijk_code, key[, numerator]), from which the roll-up counts
+        every period (a year is no sum of months, so month x wijk sums would not do)."""
         return self._frame_of(self.indicator(ind_id))
 
     def cells(self, ind_id: str) -> rollup.Cells | None:

@@ -244,7 +244,8 @@ def test_registry_cached_sees_new_changed_and_removed_files(tmp_path: Path) -> N
 # ---------------------------------------------------------------- template
 
 
-@pytest.mark.parametrize("measure,unit", [("count", "huishoudens"), ("ratio", "%"), ("stock", "personen")])
+@pytest.mark.parametrize("measure,unit", [("count", "huishoudens"), ("ratio", "%"), ("stock", "personen"),
+                                          ("distinct", "huishoudens"), ("distinct_ratio", "%")])
 def test_template_round_trips(measure: str, unit: str, tmp_path: Path) -> None:
     values = dict(
         title_nl="Aanmeldingen: via het wijkteam", title_en='Registrations "wijkteam"',

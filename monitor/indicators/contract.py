@@ -36,6 +36,8 @@ _FIXES = {
     "value": "cast it with ...::DOUBLE",
     "denominator": "cast it with ...::DOUBLE",
     "months_since": "cast it with ...::INTEGER",
+    "key": "select the pseudonymised household or person id, cast with ...::VARCHAR",
+    "numerator": "select a condition, e.g. (end_reason = 'schuldenvrij')::BOOLEAN",
 }
 
 
@@ -45,8 +47,13 @@ def result_columns(ind: Indicator) -> dict[str, tuple[tuple[str, ...], str]]:
         return {"cohort_month": (("Date",), "DATE"), "months_since": (_INTEGER, "INTEGER"),
                 "wijk_code": (("String",), "VARCHAR"), "value": (_NUMERIC, "DOUBLE"),
                 "denominator": (_NUMERIC, "DOUBLE")}
-    cols = {"month": (("Date",), "DATE"), "wijk_code": (("String",), "VARCHAR"),
-            "value": (_NUMERIC, "DOUBLE")}
+    cols = {"month": (("Date",), "DATE"), "wijk_code": (("String",), "VARCHAR")}
+    if ind.is_distinct:  # one row per event: the roll-up counts distinct keys per period and area
+        cols["key"] = (("String",), "VARCHAR")
+        if ind.is_ratio:
+            cols["numerator"] = (("Boolean",), "BOOLEAN")
+        return cols
+    cols["value"] = (_NUMERIC, "DOUBLE")
     if ind.measure == "ratio":
         cols["denominator"] = (_NUMERIC, "DOUBLE")
     return cols
@@ -89,7 +96,11 @@ def compute(cat: catalog.Catalog, ind: Indicator) -> pl.DataFrame:
 
 
 def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
-    """The result contract: columns, types, no nulls in keys, first-of-month, one row per key."""
+    """The result contract: columns, types, no nulls in keys, first-of-month, one row per key.
+
+    A distinct measure returns events, so its rows may repeat (a household seen twice in a
+    month is one key); every other series has one row per month and wijk.
+    """
     expected = result_columns(ind)
     problems = [_column_problem(ind, name, frame, types, sql)
                 for name, (types, sql) in expected.items()]
@@ -102,7 +113,7 @@ def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
     out = frame.select(casts)
     time_col = "cohort_month" if ind.shape == "cohort" else "month"
     keys = [time_col, "wijk_code"] + (["months_since"] if ind.shape == "cohort" else [])
-    problems = _row_problems(out, time_col, keys)
+    problems = _row_problems(out, time_col, [] if ind.is_distinct else keys)
     if problems:
         raise _many(ind, problems)
     return out.sort(keys)
@@ -133,13 +144,14 @@ def _row_problems(out: pl.DataFrame, time_col: str, keys: list[str]) -> list[str
         nulls = out[name].null_count()
         if nulls:
             fix = "use coalesce(..., 0)" if name in ("value", "denominator") else \
+                "use coalesce(..., false)" if name == "numerator" else \
                 f"filter with WHERE {name} IS NOT NULL (and say so in the description)"
             problems.append(f"result column '{name}' is null in {nulls} rows: {fix}")
     not_first = out.filter(pl.col(time_col).dt.day() != 1)
     if not_first.height:
         problems.append(f"result column '{time_col}' holds {not_first.height} dates that are not the first "
                         f"of a month (e.g. {not_first[time_col][0]}): use date_trunc('month', ...)::DATE")
-    dup = out.filter(pl.struct(keys).is_duplicated())
+    dup = out.filter(pl.struct(keys).is_duplicated()) if keys else out.clear()
     if dup.height:
         example = "/".join(str(dup[k][0]) for k in keys)
         problems.append(f"{dup.height} rows share their ({', '.join(keys)}), e.g. {example}: return one row "

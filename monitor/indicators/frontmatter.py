@@ -20,6 +20,7 @@ from monitor.extracts import CONTRACT
 from monitor.i18n import LANGUAGES
 from monitor.indicators.model import (
     DIRECTIONS,
+    DISTINCT,
     ID_PATTERN,
     KEYS,
     KINDS,
@@ -189,7 +190,9 @@ def parse_text(
     unit = check.text("unit")
     sources = check.names("sources", required=True)
     drivers = check.names("drivers", required=False)
-    people = data.get("numerator_is_people", measure == "ratio" and unit == "%")
+    # a distinct ratio's numerator is households or persons by construction (distinct keys)
+    people = data.get("numerator_is_people",
+                      measure == "distinct_ratio" or (measure == "ratio" and unit == "%"))
     _cross_checks(check, kind=kind, measure=measure, unit=unit, shape=shape, programme=programme,
                   sources=sources, drivers=drivers, people=people, ind_id=ind_id,
                   programme_ids=programme_ids, known_ids=known_ids)
@@ -232,9 +235,9 @@ def _cross_checks(check: _Checker, *, kind: str | None, measure: str | None, uni
         elif known_ids is not None and name not in known_ids:
             check.add("drivers", f"driver '{name}' does not exist{did_you_mean(name, known_ids)}: "
                                  f"there is no queries/{name}.sql")
-    if unit == "%" and measure not in ("ratio", None):
+    if unit == "%" and measure not in ("ratio", "distinct_ratio", None):
         check.add("unit", f"unit '%' is for a ratio (value / denominator); this is a {measure}: "
-                          "use measure: ratio or a unit such as personen")
+                          "use measure: ratio (or distinct_ratio) or a unit such as personen")
     if shape == "cohort" and measure not in ("ratio", None):
         check.add("shape", "a cohort returns value and denominator: use measure: ratio")
     if not isinstance(people, bool):
@@ -271,6 +274,19 @@ GROUP BY ALL
 """
 
 
+_PLACEHOLDER_DISTINCT = """\
+-- Write the query here (see queries/README.md): one row per event with
+--   month (DATE, first day of the month), wijk_code, key (VARCHAR: the pseudonymised household or
+--   person id){numerator}. Rows may repeat: the monitor counts each key once per period and area.
+SELECT
+    date_trunc('month', registered_on)::DATE AS month,
+    wijk_code,
+    household_id AS key{numerator_col}
+FROM debt_cases
+WHERE false  -- replace with the rows that count
+"""
+
+
 _PLAIN = re.compile(r"[^\s,:#\[\]{}'\"&*!|>%@`?-][^,:#\[\]{}]*")
 
 
@@ -304,7 +320,7 @@ def template(
         *_by_language("description", {"nl": description_nl, "en": description_en}),
         note(f"kind: {kind}", "outcome | output | context"),
         f"programme: {_scalar(programme)}",
-        note(f"measure: {measure}", "count | ratio | stock"),
+        note(f"measure: {measure}", " | ".join(MEASURES)),
         note(f"unit: {_scalar(unit)}", "'%' for a ratio shown as a percentage"),
         note(f"direction: {direction}", "up: higher is better | down | none"),
         note(f"sources: [{', '.join(sources)}]", "the extracts the query reads"),
@@ -312,6 +328,11 @@ def template(
         CLOSE,
         "",
     ]
+    if sql_body is None and measure in DISTINCT:
+        ratio = measure == "distinct_ratio"
+        sql_body = _PLACEHOLDER_DISTINCT.format(
+            numerator=" and numerator (BOOLEAN: does this row count in the share?)" if ratio else "",
+            numerator_col=",\n    end_reason = 'schuldenvrij' AS numerator" if ratio else "")
     if sql_body is None:
         ratio = measure == "ratio"
         sql_body = _PLACEHOLDER.format(

@@ -10,7 +10,7 @@ from typing import Literal
 from monitor.problems import Problem
 
 Kind = Literal["outcome", "output", "context"]
-Measure = Literal["count", "ratio", "stock"]
+Measure = Literal["count", "ratio", "stock", "distinct", "distinct_ratio"]
 Direction = Literal["up", "down", "none"]
 Shape = Literal["series", "cohort"]
 
@@ -18,7 +18,16 @@ Shape = Literal["series", "cohort"]
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 
 KINDS: tuple[str, ...] = ("outcome", "output", "context")
-MEASURES: tuple[str, ...] = ("count", "ratio", "stock")
+# Each measure and the measure its rolled-up numbers behave like on a surface and in disclosure
+# control: a distinct count is shown and protected as a count (its value counts people), a
+# distinct ratio as a ratio (value / denominator, both counting people). Only the roll-up
+# (monitor.rollup.distinct) knows how the key frame becomes those numbers.
+BEHAVES_AS: dict[str, str] = {
+    "count": "count", "ratio": "ratio", "stock": "stock", "distinct": "count", "distinct_ratio": "ratio",
+}
+MEASURES: tuple[str, ...] = tuple(BEHAVES_AS)
+# measures whose query returns one row per event with a `key` (the roll-up counts distinct keys)
+DISTINCT: tuple[str, ...] = ("distinct", "distinct_ratio")
 DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
 SHAPES: tuple[str, ...] = ("series", "cohort")
 
@@ -86,5 +95,20 @@ class Indicator:
         return self.title.get(lang) or self.title.get("nl") or self.id
 
     @property
+    def behaves_as(self) -> str:
+        """`count`, `ratio` or `stock`: how its rolled-up numbers are shown and protected."""
+        return BEHAVES_AS[self.measure]
+
+    @property
+    def is_ratio(self) -> bool:
+        """A value / denominator (ratio or distinct_ratio): a surface shows both numbers."""
+        return self.behaves_as == "ratio"
+
+    @property
+    def is_distinct(self) -> bool:
+        """The query returns events with a key; periods are counted from keys, not summed from months."""
+        return self.measure in DISTINCT
+
+    @property
     def is_percentage(self) -> bool:
-        return self.measure == "ratio" and self.unit == "%"
+        return self.is_ratio and self.unit == "%"

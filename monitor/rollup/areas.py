@@ -94,7 +94,7 @@ def _places(wijken: pl.DataFrame, municipality: str) -> pl.DataFrame:
     return pl.concat([rows, sd_rows, city_row])
 
 def _numbers(ind: Indicator) -> list[str]:
-    return ["value", "denominator"] if ind.measure == "ratio" else ["value"]
+    return ["value", "denominator"] if ind.is_ratio else ["value"]
 
 def _to_level(
     df: pl.DataFrame, level: str, municipality: str, keys: list[str], cols: list[str]

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from monitor import disclosure
+from monitor.rollup.distinct import ONLY, SENSE
 
 EXACT = 1e-6
 # a solver's floating-point noise: an interval counts as `width` wide when it is within this of it
@@ -66,6 +67,33 @@ def equations(families: list[pl.DataFrame]) -> tuple[np.ndarray, np.ndarray, np.
     return r[order], m[order], c[order]
 
 
+def system(linked) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The equations and then `linked.bounds`'s inequalities, as (row, cell, coefficient, sense, only).
+
+    Every row reads "parts - total" (parts +1, the total -1) and its sense says how that
+    compares with 0: 0 equal, +1 at least, -1 at most. `only`: the number column a row
+    holds for ("" for all); `rows_for` picks a column's rows. Row numbers are shared by
+    all columns, so the repair can name a row found for any of them.
+    """
+    rows, members, coef = equations(linked.families)
+    sense, only = np.zeros(rows.size, np.int8), np.full(rows.size, "", dtype=object)
+    offset = int(rows.max()) + 1 if rows.size else 0
+    parts = [(rows, members, coef, sense, only)]
+    for fam in linked.bounds:
+        ids = np.unique(fam[disclosure.SET].to_numpy(), return_inverse=True)[1]
+        r, m = ids + offset, fam[disclosure.CELL].to_numpy()
+        order = np.lexsort((m, r))
+        parts.append((r[order], m[order], np.where(fam[disclosure.TOTAL].to_numpy(), -1.0, 1.0)[order],
+                      fam[SENSE].to_numpy().astype(np.int8)[order], fam[ONLY].to_numpy()[order]))
+        offset += int(ids.max()) + 1 if ids.size else 0
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def rows_for(column: str, only: np.ndarray) -> np.ndarray:
+    """The entries of `system` that hold for a number column."""
+    return (only == "") | (only == column)
+
+
 def known_cells(cells: pl.DataFrame, periods: pl.DataFrame, measure: str, hidden: np.ndarray) -> np.ndarray:
     """Cells a surface shows: every cell not hidden, and a comparison-only cell (last year's term)
     where it is shown as `result_prev` beside a shown cell (a count or stock: its value itself)."""
@@ -85,27 +113,30 @@ def primary_cells(linked, ind, k: int) -> np.ndarray:
     """Published cells resting on fewer than k people (what the rule protects); a term a year
     earlier counts too (a surface shows it beside this term)."""
     small = linked.cells.select(
-        disclosure.primary(k=k, measure=ind.measure, numerator_is_people=ind.numerator_is_people)
+        disclosure.primary(k=k, measure=ind.behaves_as, numerator_is_people=ind.numerator_is_people)
     ).to_series().to_numpy()
     return small & linked.shown
 
 
 def number_columns(ind) -> list[str]:
-    return ["value", "denominator"] if ind.measure == "ratio" else ["value"]
+    return ["value", "denominator"] if ind.is_ratio else ["value"]
 
 
 def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protection:
     """Add suppressions to `hidden` until no primary cell is pinned narrower than `width`."""
     t0 = time.perf_counter()
-    rows, members, coef = equations(linked.families)
+    rows, members, coef, sense, only = system(linked)
+    keep = {c: rows_for(c, only) for c in number_columns(ind)}
     primary = primary_cells(linked, ind, k)
     start, targets, rounds = hidden.copy(), np.flatnonzero(primary), 0
     trues = {c: linked.cells[c].to_numpy().astype(float) for c in number_columns(ind)}
     while targets.size:
-        known = known_cells(linked.cells, linked.periods, ind.measure, hidden)
+        known = known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
         exposed: dict[int, list[int]] = {}
-        for true in trues.values():
-            low, high, used = intervals(rows, members, coef, known, true, targets, width)
+        for column, true in trues.items():
+            on = keep[column]
+            low, high, used = intervals(rows[on], members[on], coef[on], known, true, targets, width,
+                                        sense=sense[on])
             for c in np.flatnonzero((high - low) < width - TOLERANCE):
                 exposed.setdefault(int(c), []).extend(used.get(int(c), []))
         if not exposed:
@@ -163,17 +194,19 @@ def complete_pattern(linked, ind, hidden: np.ndarray, extra: np.ndarray, k: int)
     start[extra] = True
     out = disclosure.suppress_linked(
         linked.cells.with_columns(pl.Series("suppressed", start)), linked.families, k=k,
-        measure=ind.measure, numerator_is_people=ind.numerator_is_people, order_by=["_pid", "_area"],
+        measure=ind.behaves_as, numerator_is_people=ind.numerator_is_people, order_by=["_pid", "_area"],
         links=~linked.shown)
     return out["suppressed"].to_numpy().astype(bool)
 
 
 def intervals(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np.ndarray,
-              true: np.ndarray, targets: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray, dict]:
+              true: np.ndarray, targets: np.ndarray, width: float, sense: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray, dict]:
     """Smallest and largest value of each target cell (NaN elsewhere), and the equations that pin it.
 
     Unknowns are the cells not `known`; the problem splits into connected components
-    (unknowns linked by equations), each solved on its own.
+    (unknowns linked by equations), each solved on its own. `sense` (per entry, as from
+    `system`): which rows are inequalities; none when not given.
     """
     n = known.size
     low, high = np.full(n, np.nan), np.full(n, np.nan)
@@ -184,6 +217,9 @@ def intervals(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np
     free = ~known[members]
     n_eq = int(rows.max()) + 1 if rows.size else 0
     rhs = -np.bincount(rows[~free], weights=(coef * true[members])[~free], minlength=n_eq)
+    row_sense = np.zeros(n_eq, np.int8)
+    if sense is not None:
+        row_sense[rows] = sense
     a = sp.csr_matrix((coef[free], (rows[free], col[members[free]])), shape=(n_eq, unknown.size))
     graph = sp.bmat([[sp.csr_matrix((n_eq, n_eq)), a], [a.T, sp.csr_matrix((unknown.size, unknown.size))]])
     _, label = connected_components(graph.tocsr(), directed=False)
@@ -197,10 +233,12 @@ def intervals(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np
         cells = unknown[variables[wanted]]
         if not eqs.size or not rhs[eqs].any():
             # in no equation, or in equations between hidden cells only: those solutions form a
-            # cone (any multiple of one is one), so a cell that is not 0 can be anything from 0 up
+            # cone (any multiple of one is one; an inequality "... >= 0" or "<= 0" keeps that),
+            # so a cell that is not 0 can be anything from 0 up
             low[cells], high[cells] = 0.0, np.inf
             continue
-        lp = _Component(a[eqs][:, variables], rhs[eqs], true[unknown[variables]], wanted, width)
+        lp = _Component(a[eqs][:, variables], rhs[eqs], true[unknown[variables]], wanted, width,
+                        sense=row_sense[eqs])
         for i, v in enumerate(wanted):
             low[cells[i]], high[cells[i]], duals = lp.interval(v, width)
             used[int(cells[i])] = [int(e) for e in eqs[np.argsort(-duals)][: int((duals > 1e-9).sum())]]
@@ -208,7 +246,8 @@ def intervals(rows: np.ndarray, members: np.ndarray, coef: np.ndarray, known: np
 
 
 class _Component:
-    """One connected component's linear programme: x >= 0, a @ x = b; intervals of its unknowns.
+    """One connected component's linear programme: x >= 0, a @ x = b (or >= b, <= b where `sense`
+    says so); intervals of its unknowns.
 
     The model goes to HiGHS once; each interval changes only the objective, so the
     simplex restarts from the previous optimal basis (a few pivots, not a new solve).
@@ -219,7 +258,7 @@ class _Component:
     """
 
     def __init__(self, a: sp.csr_matrix, b: np.ndarray, true: np.ndarray, wanted: np.ndarray,
-                 width: float = 0.0):
+                 width: float = 0.0, sense: np.ndarray | None = None):
         self.n_rows, self.n_cols = a.shape
         self.seen_low, self.seen_high = true.copy(), true.copy()
         csc = a.tocsc()
@@ -228,7 +267,10 @@ class _Component:
         lp.num_col_, lp.num_row_ = self.n_cols, self.n_rows
         lp.col_cost_ = np.zeros(self.n_cols)
         lp.col_lower_, lp.col_upper_ = np.zeros(self.n_cols), np.full(self.n_cols, highspy.kHighsInf)
-        lp.row_lower_ = lp.row_upper_ = np.asarray(b, dtype=float)
+        b = np.asarray(b, dtype=float)
+        sense = np.zeros(b.size, np.int8) if sense is None else sense
+        lp.row_lower_ = np.where(sense < 0, -highspy.kHighsInf, b)
+        lp.row_upper_ = np.where(sense > 0, highspy.kHighsInf, b)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_, lp.a_matrix_.index_ = csc.indptr, csc.indices
         lp.a_matrix_.value_ = csc.data

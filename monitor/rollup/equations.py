@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from monitor import disclosure
+from monitor.indicators.model import DISTINCT
 
 GRAINS = ("month", "quarter", "year", "term", "rolling")
 # a link period (never shown): the longest runs of months no wijk-level period boundary splits
@@ -45,6 +46,8 @@ def equations(
     families = [
         _family(level == part, pid * n_areas + up, level == part - 1, own) for part in (2, 1)
     ]  # wijk -> stadsdeel, stadsdeel -> city
+    if measure in DISTINCT:  # a period is no sum of shorter ones (rollup.distinct): areas only
+        return [_complete(f) for f in families]
     if measure == "stock":
         ref = periods["_ref_pid"].fill_null(-1).to_numpy()[pid]
         whole = np.flatnonzero((grain > 0) & (ref >= 0))

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from monitor import disclosure
 from monitor.indicators import Indicator
-from monitor.rollup import attack
+from monitor.rollup import attack, distinct
 from monitor.rollup.areas import _grid, _numbers, _places, _wijk_table
 from monitor.rollup.equations import ATOM, equations
 from monitor.rollup.periods import MONTHS_IN as _MONTHS
@@ -56,26 +56,42 @@ class Linked:
     periods: pl.DataFrame
     places: pl.DataFrame
     shown: np.ndarray  # per cell: in the publication plan (the rest are link cells, never shown)
+    # inequalities the attacker also knows (a distinct count's periods: `distinct.time_bounds`);
+    # only the attack uses them, the complementary rule works on `families`
+    bounds: list[pl.DataFrame] = field(default_factory=list)
 
 
 def linked_cells(
     frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, municipality: str, terms: Sequence[Term]
 ) -> Linked | None:
-    """Every cell of every view with its true numbers and the equations; None when the frame has no rows."""
+    """Every cell of every view with its true numbers and the equations; None when the frame has no rows.
+
+    A distinct measure counts each period from its keys (`distinct`): no month adds up to
+    a year, so it needs no atoms and its equations are the area equations per period.
+    """
     wijken = _wijk_table(frame, areas)
-    grid = _grid(frame, ind, wijken)
-    if grid.is_empty():
-        return None
-    months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
-    periods, month_map = _periods(months, terms, atoms=ind.measure != "stock")
+    if ind.is_distinct:
+        if frame.is_empty():
+            return None
+        months = pl.date_range(frame["month"].min(), frame["month"].max(), "1mo", eager=True).to_list()
+        periods, month_map = _periods(months, terms, atoms=False)
+        wijk = distinct.wijk_counts(frame, ind, wijken, month_map, periods)
+    else:
+        grid = _grid(frame, ind, wijken)
+        if grid.is_empty():
+            return None
+        months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
+        periods, month_map = _periods(months, terms, atoms=ind.measure != "stock")
+        wijk = _wijk_sums(grid, month_map, periods, ind)
     places = _places(wijken, municipality)
     # one row order every run (group_by's is not): the attack's solver path depends on it
-    cells = _all_levels(grid, month_map, periods, ind, wijken).sort("_level", "_pid", "_area")
+    cells = _all_levels(wijk, ind, wijken).sort("_level", "_pid", "_area")
     shown, link = _in_plan(cells, periods, stock=ind.measure == "stock")
     cells = cells.filter(pl.Series(shown | link))
     shown = shown[shown | link]
     families = equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy())
-    return Linked(cells, families, periods, places, shown)
+    bounds = distinct.time_bounds(cells, month_map, periods, ind) if ind.is_distinct else []
+    return Linked(cells, families, periods, places, shown, bounds)
 
 
 def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +161,7 @@ def first_pattern(linked: Linked, ind: Indicator, k: int) -> np.ndarray:
         linked.cells,
         linked.families,
         k=k,
-        measure=ind.measure,
+        measure=ind.behaves_as,
         numerator_is_people=ind.numerator_is_people,
         order_by=["_pid", "_area"],
         links=~linked.shown,
@@ -285,21 +301,24 @@ def _period(
         "_ref_year": ref.year,
     }
 
-def _all_levels(
-    grid: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame
-) -> pl.DataFrame:
-    """Month x wijk -> cells of every period at wijk, stadsdeel and city level (_level 2, 1, 0).
+def _wijk_sums(grid: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, ind: Indicator
+               ) -> pl.DataFrame:
+    """Month x wijk -> every period per wijk (`_pid, _w, _s` and the numbers): the sum of its months.
 
-    A stock keeps only each period's reference month before summing over areas.
+    A stock keeps only each period's reference month.
     """
-    cols = _numbers(ind)
-    sums = [pl.col(c).sum() for c in cols]
-    nw, ns = wijken.height, wijken["_s"].n_unique()
     rows = grid.join(month_map, on="month")
     if ind.measure == "stock":
         ref = periods.select("_pid", "_ref")
         rows = rows.join(ref, left_on=["_pid", "month"], right_on=["_pid", "_ref"])
-    wijk = rows.group_by("_pid", "_w", "_s").agg(sums)
+    return rows.group_by("_pid", "_w", "_s").agg([pl.col(c).sum() for c in _numbers(ind)])
+
+
+def _all_levels(wijk: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame) -> pl.DataFrame:
+    """Period x wijk -> cells at wijk, stadsdeel and city level (_level 2, 1, 0): areas always add up."""
+    cols = _numbers(ind)
+    sums = [pl.col(c).sum() for c in cols]
+    nw, ns = wijken.height, wijken["_s"].n_unique()
     sd = wijk.group_by("_pid", "_s").agg(sums)
     city = sd.group_by("_pid").agg(sums)
     level = pl.lit(0, pl.Int64).alias("_level")

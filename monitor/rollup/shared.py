@@ -11,6 +11,10 @@ in the same cells in both, and each one's own attack covers it.
 
 Twins are found from the data (equal per month and wijk, not all zero), among
 indicators reading the same extract, so no hand-kept list can fall out of date.
+
+A distinct measure has no month x wijk numbers to compare (its frame is keys, and
+its periods are no sums of months), so it is never a twin and is protected on its
+own (docs/disclosure.md, limits).
 """
 
 from __future__ import annotations
@@ -28,11 +32,14 @@ from monitor.rollup.linked import Linked, cell_keys, first_pattern
 def twins(ind: Indicator, frames: Mapping[str, pl.DataFrame], inds: Mapping[str, Indicator]) -> list[str]:
     """The other indicators (ids, sorted) linked to `ind` by a shared number column, directly or through
     another twin."""
+    if ind.is_distinct:
+        return []
     group, todo = {ind.id}, [ind.id]
     while todo:
         one = inds[todo.pop()]
         for other in inds.values():
-            if other.id in group or other.shape != "series" or not set(one.sources) & set(other.sources):
+            if other.id in group or other.shape != "series" or other.is_distinct or \
+                    not set(one.sources) & set(other.sources):
                 continue
             if _share(frames[one.id], frames[other.id]):
                 group.add(other.id)

@@ -3,10 +3,12 @@
 The roll-up rules: a count sums over months and areas; a ratio is sum(value) /
 sum(denominator), never a mean of ratios; a stock is the level in the last month
 of the period (the last month in the data for a period that is not over yet),
-summed over areas. The rolling grain is the twelve months ending in each month
-(the scorecard's current value). Every answer is a `Published` frame: selected
-from cells that were suppressed together, so no view shows what another hides
-and filtering never changes which cells are hidden.
+summed over areas; a distinct count (or distinct ratio) counts each key once per
+period, in the wijk of its latest row there (`distinct`). The rolling grain is
+the twelve months ending in each month (the scorecard's current value). Every
+answer is a `Published` frame: selected from cells that were suppressed together,
+so no view shows what another hides and filtering never changes which cells are
+hidden.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def _with_result(
     cells: pl.DataFrame, ind: Indicator, per: str | None, areas: pl.DataFrame, level: str, municipality: str
 ) -> pl.DataFrame:
     """`result`: the value, the ratio (x100 for a percentage) or the value per 1,000 residents."""
-    if ind.measure == "ratio":
+    if ind.is_ratio:
         return cells.with_columns(_ratio(ind.is_percentage).alias("result"))
     if per is None:
         return cells.with_columns(pl.col("value").alias("result"))
@@ -163,7 +165,7 @@ def _area_output(cells: pl.DataFrame, level: str) -> pl.DataFrame:
 def _finish(cells: pl.DataFrame, schema: Mapping[str, object], ind: Indicator, level: str) -> pl.DataFrame:
     """The public columns in their order and types, sorted by period and area."""
     cells = _area_output(cells, level)
-    if ind.measure != "ratio":
+    if not ind.is_ratio:
         cells = cells.with_columns(pl.lit(None, pl.Float64).alias("denominator"))
     if "month" not in schema:
         cells = cells.sort("period_start", "area")
@@ -176,7 +178,7 @@ def check_view(ind: Indicator, view: View, terms: Sequence[Term]) -> None:
         raise ValueError(f"Unknown grain '{view.grain}': expected month, quarter, year, term or rolling")
     if view.grain == "term" and not terms:
         raise ValueError("Grain 'term' needs the coalition terms (programme.yaml); none were given")
-    if view.per is not None and ind.measure == "ratio":
+    if view.per is not None and ind.is_ratio:
         raise ValueError(f"{ind.id}: 'per 1,000' applies to counts and stocks, not to a ratio")
     if view.per not in (None, "inhabitants", "households"):
         raise ValueError(f"Unknown 'per' '{view.per}': expected inhabitants or households")

@@ -109,7 +109,7 @@ def view_filters(
             st.caption(t("plan_note"))
         areas = area_filter(ctx, level)
         per_value = None
-        if per and ind.measure != "ratio":
+        if per and not ind.is_ratio:
             per_choice = url_choice(st.segmented_control, t("per"), ["abs", "inhabitants", "households"],
                                     default="abs", key="per", format_func=lambda v: t(f"per_{v}"),
                                     required=True)

@@ -72,7 +72,7 @@ def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFram
         cols.append(frame["area_name"].alias(t("col_area")))
     values = zip(frame["result"].to_list(), hidden, strict=True)
     cols.append(column("col_value", [t.value(v, ind.unit, suppressed=s) for v, s in values]))
-    if ind.measure == "ratio":
+    if ind.is_ratio:
         dens = zip(frame["denominator"].to_list(), hidden, strict=True)
         cols.append(column("col_denominator", [t.value(v, "", suppressed=s) for v, s in dens]))
     if "result_prev" in frame.columns:
