@@ -208,26 +208,36 @@ def test_wijk_names_match_the_cbs_map() -> None:
     features = json.loads(geo.read_text())["features"]
     cbs = {f["properties"]["statcode"]: f["properties"]["statnaam"].split(" ", 2)[2] for f in features}
     ours = {f"WK0518{w[0]:02d}": w[1] for w in sample.WIJKEN}
-    assert ours == cbs
+    # the one name Den Haag writes longer than CBS's map (issue 10: "Bouwlust en Vrederust")
+    assert cbs["WK051833"] == "Bouwlust" and ours["WK051833"] == "Bouwlust en Vrederust"
+    assert {k: v for k, v in ours.items() if k != "WK051833"} == {k: v for k, v in cbs.items()
+                                                                   if k != "WK051833"}
 
 
-def test_employment_is_null_exactly_while_not_observable(frames: dict[str, pl.DataFrame]) -> None:
+def test_employment_is_null_while_not_observable_and_when_untraced(frames: dict[str, pl.DataFrame]) -> None:
     p = frames["placements"]
-    for months, col in [(6, "employed_6m"), (12, "employed_12m")]:
+    for months, col, share in [(6, "employed_6m", (0.01, 0.03)), (12, "employed_12m", (0.03, 0.05))]:
         unobservable = pl.col("placed_on").dt.offset_by(f"{months}mo") > CUTOFF
-        assert p.filter(unobservable != pl.col(col).is_null()).height == 0, col
+        assert p.filter(unobservable & pl.col(col).is_not_null()).height == 0, col
         assert p.filter(unobservable).height > 0
+        # observable but null: placements the wage administration could not trace
+        observed = p.filter(~unobservable)
+        untraced = observed[col].null_count() / observed.height
+        assert share[0] <= untraced <= share[1], (col, untraced)
     assert p.filter(pl.col("employed_12m") & ~pl.col("employed_6m")).height == 0
+    # untraced at 6 months: untraced at 12 months too, once 12 months have passed
+    old = p.filter(pl.col("placed_on").dt.offset_by("12mo") <= CUTOFF)
+    assert old.filter(pl.col("employed_6m").is_null() & pl.col("employed_12m").is_not_null()).height == 0
 
 
 def test_placements_from_benefit_end_a_spell_with_work(frames: dict[str, pl.DataFrame]) -> None:
     placed = frames["placements"].filter(pl.col("from_benefit"))
     spells = frames["benefit_spells"].filter(pl.col("end_reason") == "werk")
-    joined = placed.join(spells, on="person_id", how="left")
+    # a person who came back to social assistance may have two such spells: match by date
+    joined = placed.join(spells, on="person_id", how="left").filter(
+        (pl.col("ended_on") - pl.col("placed_on")).dt.total_days().is_between(0, 31))
     assert joined.height == placed.height
-    assert joined.get_column("spell_id").null_count() == 0
-    gap = (joined["ended_on"] - joined["placed_on"]).dt.total_days()
-    assert gap.is_between(0, 31).all()
+    assert joined.get_column("placement_id").is_unique().all()
     assert (joined["wijk_code"] == joined["wijk_code_right"]).all()
 
 
