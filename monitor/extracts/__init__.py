@@ -1,7 +1,8 @@
 """The extract contract (version 2) as code, and its validation.
 
 - `contract`: the contract as data (``CONTRACT``) and the data dictionary generated from it;
-- `validation`: finding, reading and checking the Parquet extracts against it.
+- `validation`: finding, reading and checking the Parquet extracts against it;
+- `coverage`: the first complete month an extract declares in its metadata, and its check.
 
 Callers use the names below (`extracts.CONTRACT`, `extracts.validate`, ...).
 """

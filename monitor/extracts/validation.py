@@ -7,7 +7,6 @@ once an extract has passed. Every problem names the file, the column and the rul
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +16,12 @@ import pyarrow.parquet as pq
 
 from monitor.extracts.contract import (
     CONTRACT,
-    COVERAGE_METADATA_KEY,
-    COVERAGE_PATTERN,
     DEMO_METADATA_KEY,
     EARLIEST_DATE,
     Extract,
     missing_column_advice,
 )
+from monitor.extracts.coverage import coverage_problem, declared_coverage
 
 # Logical types of the contract and the Polars types that satisfy them.
 _TYPE_CHECKS: dict[str, tuple[str, ...]] = {
@@ -110,52 +108,10 @@ def is_demo(path: Path) -> bool:
     return DEMO_METADATA_KEY.encode() in meta
 
 
-def _coverage_values(path: Path) -> list[str]:
-    """The coverage values the files carry (Parquet key-value metadata), distinct, in file order."""
-    values: list[str] = []
-    for f in extract_files(path):
-        raw = (pq.read_metadata(f).metadata or {}).get(COVERAGE_METADATA_KEY.encode())
-        if raw is not None and raw.decode(errors="replace") not in values:
-            values.append(raw.decode(errors="replace"))
-    return values
-
-
 def coverage_from(path: Path) -> dt.date | None:
-    """The first day of the month from which the extract is complete, or None when it makes no
-    claim; a malformed value raises ValueError (validation reports it as a problem first)."""
-    values = _coverage_values(path)
-    if not values:
-        return None
-    if len(values) > 1 or not re.match(COVERAGE_PATTERN, values[0]):
-        raise ValueError(f"{COVERAGE_METADATA_KEY} must be one 'YYYY-MM' value, got {values!r}")
-    return dt.date.fromisoformat(f"{values[0]}-01")
-
-
-def _check_coverage(spec: Extract, path: Path, label: str, made_on: dt.date,
-                    result: ValidationResult) -> None:
-    """Validate the coverage metadata; a bad value is a problem naming the file and the key."""
-    key = f"metadata key '{COVERAGE_METADATA_KEY}'"
-    form = "the first month from which the extract is complete, written 'YYYY-MM' (e.g. 2019-01)"
-    values = _coverage_values(path)
-    if not values:
-        return
-    if len(values) > 1:
-        result.problems.append(Problem(spec.name, label, "inconsistent coverage", (
-            f"the files of the extract give different values for the {key} ({', '.join(values)}); "
-            f"write one value, {form}, into every file")))
-        return
-    value = values[0]
-    if not re.match(COVERAGE_PATTERN, value):
-        result.problems.append(Problem(spec.name, label, "malformed coverage", (
-            f"the {key} is {value!r}; expected {form}, or leave the key out to make no claim")))
-        return
-    first = dt.date.fromisoformat(f"{value}-01")
-    if first < EARLIEST_DATE.replace(day=1) or first > made_on:
-        result.problems.append(Problem(spec.name, label, "implausible coverage", (
-            f"the {key} is {value!r}, outside {EARLIEST_DATE:%Y-%m} to the extract date "
-            f"{made_on.isoformat()}; expected {form}")))
-        return
-    result.coverage_from = first
+    """The first day of the month from which the extract at `path` is complete (None: no claim);
+    see `monitor.extracts.coverage`."""
+    return declared_coverage(extract_files(path))
 
 
 def read_extract(path: Path) -> pl.DataFrame:
@@ -284,7 +240,11 @@ def validate(
     result.demo = is_demo(path)
     made_on = extract_date(path)
     result.problems = validate_frame(spec, df, label, wijk_codes=wijk_codes, made_on=made_on)
-    _check_coverage(spec, path, label, made_on, result)
+    refused = coverage_problem(extract_files(path), made_on)
+    if refused is not None:
+        result.problems.append(Problem(name, label, *refused))
+    else:
+        result.coverage_from = declared_coverage(extract_files(path))
     dates = [c for c in spec.date_columns if c in df.columns and df.schema[c] == pl.Date]
     if dates and df.height:
         lo = df.select(pl.min_horizontal([pl.col(c).min() for c in dates])).item()
