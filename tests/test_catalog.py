@@ -70,6 +70,57 @@ def test_invalid_extract_without_previous_is_reported_not_loaded(data_copy) -> N
     assert "debt_cases" in catalog.open_catalog(data_copy).table_names()
 
 
+def test_a_version_1_extract_keeps_its_last_good_table(data_copy) -> None:
+    """Delivered without the version-2 column `urgent`: one message naming it, the old table stays."""
+    catalog.build(data_copy)
+    path = data_copy.data_dir / "debt_cases.parquet"
+    good = pl.read_parquet(path)
+    good.drop("urgent").write_parquet(path)
+    report = catalog.build(data_copy)
+    status = next(e for e in report.extracts if e.name == "debt_cases")
+    assert status.status == "kept"
+    assert [p for p in status.problems if "missing column" in p] == status.problems
+    assert len(status.problems) == 1
+    assert "debt_cases.parquet: column 'urgent': missing column" in status.problems[0]
+    assert "added in version 2 of the extract contract" in status.problems[0]
+    cat = catalog.open_catalog(data_copy)
+    kept = cat.query("SELECT count(*) AS n, count(*) FILTER (WHERE urgent) AS urgent FROM debt_cases")
+    assert kept["n"][0] == good.height and kept["urgent"][0] == good["urgent"].sum()
+
+
+def test_the_catalog_keeps_each_extracts_coverage(data_copy) -> None:
+    import datetime as dt
+
+    catalog.build(data_copy)
+    # the demo declares 2019-01 for every extract but areas, which makes no claim
+    first = dt.date(2019, 1, 1)
+    assert catalog.coverage(catalog.open_catalog(data_copy)) == {
+        "areas": None, "benefit_spells": first, "debt_cases": first, "early_signals": first,
+        "placements": first, "work_activities": first}
+    # a new delivery with another coverage replaces it; a broken one keeps the coverage of its kept table
+    signals = pl.read_parquet(data_copy.data_dir / "early_signals.parquet")
+    signals.write_parquet(data_copy.data_dir / "early_signals.parquet",
+                          metadata={"monitor.coverage_from": "2020-07"})
+    (data_copy.data_dir / "debt_cases.parquet").write_bytes(b"PAR1 truncated garbage")
+    report = catalog.build(data_copy)
+    assert {e.name: e.status for e in report.extracts}["debt_cases"] == "kept"
+    got = catalog.coverage(catalog.open_catalog(data_copy))
+    assert got["early_signals"] == dt.date(2020, 7, 1) and got["debt_cases"] == first
+
+
+def test_a_malformed_coverage_fails_the_extract(data_copy) -> None:
+    path = data_copy.data_dir / "placements.parquet"
+    pl.read_parquet(path).write_parquet(path, metadata={"monitor.coverage_from": "07-2020"})
+    report = catalog.build(data_copy)
+    status = next(e for e in report.extracts if e.name == "placements")
+    assert status.status == "failed"
+    assert status.problems == [
+        "data/placements.parquet: malformed coverage: the metadata key 'monitor.coverage_from' is '07-2020'; "
+        "expected the first month from which the extract is complete, written 'YYYY-MM' (e.g. 2019-01), "
+        "or leave the key out to make no claim"]
+    assert "placements" not in catalog.coverage(catalog.open_catalog(data_copy))
+
+
 def test_build_never_touches_extracts(data_copy) -> None:
     before = checksums(data_copy.data_dir)
     catalog.build(data_copy)

@@ -167,3 +167,96 @@ def test_data_readme_is_generated_from_the_contract() -> None:
     assert readme.strip() == extracts.contract_markdown().strip(), (
         "data/README.md is out of date: run `python -m monitor contract > data/README.md`"
     )
+
+
+# --- version 2 -------------------------------------------------------------------------------------
+
+V2_COLUMNS = {("early_signals", "partner_name"), ("debt_cases", "urgent"),
+              ("benefit_spells", "benefit_unit_id"), ("work_activities", "wijk_code"),
+              ("work_activities", "on_benefit")}
+
+
+def test_version_2_adds_the_agreed_columns() -> None:
+    assert extracts.CONTRACT_VERSION == 2
+    added = {(e.name, c.name) for e in CONTRACT.values() for c in e.columns if c.since == 2}
+    assert added == V2_COLUMNS
+    spec = CONTRACT["work_activities"]
+    assert spec.refers_to_areas and spec.column("wijk_code").pattern == extracts.WIJK.pattern
+    readme = (ROOT / "data" / "README.md").read_text()
+    assert "Extract contract version 2." in readme and "## What changed in version 2" in readme
+    for name, column in V2_COLUMNS:
+        assert f"`{name}`: new column `{column}`" in readme
+
+
+@pytest.mark.parametrize(("name", "column"), sorted(V2_COLUMNS))
+def test_a_version_1_extract_gets_one_message_per_missing_column(demo_extracts: Path, name: str,
+                                                                 column: str) -> None:
+    df = _frame(demo_extracts, name).drop(column)
+    problems = validate_frame(CONTRACT[name], df, f"data/{name}.parquet", wijk_codes=_codes(demo_extracts))
+    p = _only(problems, "missing column")
+    assert len(problems) == 1 and p.column == column
+    text = str(p)
+    assert text.startswith(f"data/{name}.parquet: column '{column}': missing column")
+    assert CONTRACT[name].column(column).description in text  # what it is
+    assert "added in version 2 of the extract contract: add it to the export" in text  # what to do
+
+
+def test_a_version_1_work_activities_names_both_new_columns(demo_extracts: Path) -> None:
+    df = _frame(demo_extracts, "work_activities").drop("wijk_code", "on_benefit")
+    problems = validate_frame(CONTRACT["work_activities"], df, "data/work_activities.parquet")
+    assert sorted((p.rule, p.column) for p in problems) == [("missing column", "on_benefit"),
+                                                            ("missing column", "wijk_code")]
+
+
+def _with_coverage(demo_extracts: Path, tmp_path: Path, *values: str | None) -> Path:
+    """The demo placements rewritten as one file per value, each with that coverage (None: no key)."""
+    df = _frame(demo_extracts, "placements", n=100)
+    target = tmp_path / "placements" if len(values) > 1 else tmp_path
+    target.mkdir(exist_ok=True)
+    for i, value in enumerate(values):
+        meta = {extracts.COVERAGE_METADATA_KEY: value} if value is not None else None
+        name = f"part-{i}.parquet" if len(values) > 1 else "placements.parquet"
+        df.slice(i * 50, 50).write_parquet(target / name, metadata=meta)
+    return tmp_path
+
+
+def test_coverage_is_read_from_the_file_metadata(demo_extracts: Path, tmp_path: Path) -> None:
+    result, _ = validate(demo_extracts, "placements", wijk_codes=_codes(demo_extracts))
+    assert result.ok and result.coverage_from == dt.date(2019, 1, 1)  # the demo declares 2019-01
+    areas, _ = validate(demo_extracts, "areas")
+    assert areas.ok and areas.coverage_from is None  # no claim
+    data = _with_coverage(demo_extracts, tmp_path, "2021-03")
+    result, _ = validate(data, "placements", wijk_codes=_codes(demo_extracts))
+    assert result.ok and result.coverage_from == dt.date(2021, 3, 1)
+    assert extracts.coverage_from(data / "placements.parquet") == dt.date(2021, 3, 1)
+
+
+def test_no_coverage_is_no_claim(demo_extracts: Path, tmp_path: Path) -> None:
+    data = _with_coverage(demo_extracts, tmp_path, None)
+    result, frame = validate(data, "placements", wijk_codes=_codes(demo_extracts))
+    assert result.ok and frame is not None and result.coverage_from is None
+
+
+@pytest.mark.parametrize(("value", "rule"), [
+    ("2019-1", "malformed coverage"), ("januari 2019", "malformed coverage"),
+    ("2019-13", "malformed coverage"),
+    ("1999-12", "implausible coverage"), ("2999-01", "implausible coverage")])
+def test_a_bad_coverage_names_the_file_the_key_and_the_form(demo_extracts: Path, tmp_path: Path, value: str,
+                                                            rule: str) -> None:
+    data = _with_coverage(demo_extracts, tmp_path, value)
+    result, frame = validate(data, "placements", wijk_codes=_codes(demo_extracts))
+    assert frame is None and [p.rule for p in result.problems] == [rule]
+    text = str(result.problems[0])
+    assert "placements.parquet" in text and "monitor.coverage_from" in text and "'YYYY-MM'" in text
+    assert repr(value) in text
+
+
+def test_parts_that_disagree_on_coverage_are_refused(demo_extracts: Path, tmp_path: Path) -> None:
+    data = _with_coverage(demo_extracts, tmp_path, "2019-01", "2020-01")
+    result, frame = validate(data, "placements", wijk_codes=_codes(demo_extracts))
+    assert frame is None and [p.rule for p in result.problems] == ["inconsistent coverage"]
+    assert "2019-01, 2020-01" in str(result.problems[0])
+    (tmp_path / "same").mkdir()
+    same = _with_coverage(demo_extracts, tmp_path / "same", "2019-01", "2019-01")
+    result, _ = validate(same, "placements", wijk_codes=_codes(demo_extracts))
+    assert result.ok and result.coverage_from == dt.date(2019, 1, 1)

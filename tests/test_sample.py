@@ -208,26 +208,36 @@ def test_wijk_names_match_the_cbs_map() -> None:
     features = json.loads(geo.read_text())["features"]
     cbs = {f["properties"]["statcode"]: f["properties"]["statnaam"].split(" ", 2)[2] for f in features}
     ours = {f"WK0518{w[0]:02d}": w[1] for w in sample.WIJKEN}
-    assert ours == cbs
+    # the one name Den Haag writes longer than CBS's map (issue 10: "Bouwlust en Vrederust")
+    assert cbs["WK051833"] == "Bouwlust" and ours["WK051833"] == "Bouwlust en Vrederust"
+    assert {k: v for k, v in ours.items() if k != "WK051833"} == {k: v for k, v in cbs.items()
+                                                                   if k != "WK051833"}
 
 
-def test_employment_is_null_exactly_while_not_observable(frames: dict[str, pl.DataFrame]) -> None:
+def test_employment_is_null_while_not_observable_and_when_untraced(frames: dict[str, pl.DataFrame]) -> None:
     p = frames["placements"]
-    for months, col in [(6, "employed_6m"), (12, "employed_12m")]:
+    for months, col, share in [(6, "employed_6m", (0.01, 0.03)), (12, "employed_12m", (0.03, 0.05))]:
         unobservable = pl.col("placed_on").dt.offset_by(f"{months}mo") > CUTOFF
-        assert p.filter(unobservable != pl.col(col).is_null()).height == 0, col
+        assert p.filter(unobservable & pl.col(col).is_not_null()).height == 0, col
         assert p.filter(unobservable).height > 0
+        # observable but null: placements the wage administration could not trace
+        observed = p.filter(~unobservable)
+        untraced = observed[col].null_count() / observed.height
+        assert share[0] <= untraced <= share[1], (col, untraced)
     assert p.filter(pl.col("employed_12m") & ~pl.col("employed_6m")).height == 0
+    # untraced at 6 months: untraced at 12 months too, once 12 months have passed
+    old = p.filter(pl.col("placed_on").dt.offset_by("12mo") <= CUTOFF)
+    assert old.filter(pl.col("employed_6m").is_null() & pl.col("employed_12m").is_not_null()).height == 0
 
 
 def test_placements_from_benefit_end_a_spell_with_work(frames: dict[str, pl.DataFrame]) -> None:
     placed = frames["placements"].filter(pl.col("from_benefit"))
     spells = frames["benefit_spells"].filter(pl.col("end_reason") == "werk")
-    joined = placed.join(spells, on="person_id", how="left")
+    # a person who came back to social assistance may have two such spells: match by date
+    joined = placed.join(spells, on="person_id", how="left").filter(
+        (pl.col("ended_on") - pl.col("placed_on")).dt.total_days().is_between(0, 31))
     assert joined.height == placed.height
-    assert joined.get_column("spell_id").null_count() == 0
-    gap = (joined["ended_on"] - joined["placed_on"]).dt.total_days()
-    assert gap.is_between(0, 31).all()
+    assert joined.get_column("placement_id").is_unique().all()
     assert (joined["wijk_code"] == joined["wijk_code_right"]).all()
 
 
@@ -320,3 +330,115 @@ def test_work_activities_lead_to_placements(frames: dict[str, pl.DataFrame]) -> 
     matches = _per_year(acts.filter(pl.col("activity") == "match"), "activity_on")
     placements = _per_year(placed, "placed_on")
     assert all(2 <= matches[y] / placements[y] <= 10 for y in FULL_YEARS)
+
+
+# --- version 2 of the contract ----------------------------------------------------------------------
+
+
+def test_flow_extracts_declare_their_coverage(demo: Path) -> None:
+    import pyarrow.parquet as pq
+
+    for name in extracts.CONTRACT:
+        meta = pq.read_metadata(demo / f"{name}.parquet").metadata or {}
+        got = meta.get(b"monitor.coverage_from")
+        assert got == (None if name == "areas" else b"2019-01"), name
+
+
+def test_urgent_requests_and_the_legal_term(frames: dict[str, pl.DataFrame]) -> None:
+    import numpy as np
+
+    cases = frames["debt_cases"].filter(pl.col("registered_on") >= dt.date(2019, 1, 1))
+    assert 0.10 <= cases["urgent"].mean() <= 0.15
+    share = dict(cases.group_by("referral").agg(pl.col("urgent").mean()).iter_rows())
+    assert share["vroegsignalering"] > 1.5 * max(v for k, v in share.items() if k != "vroegsignalering")
+    # due: three working days after the request when urgent, else four weeks (Wgs art. 4 lid 1);
+    # weekends only here, so a public holiday can only make this count stricter
+    reg = cases["registered_on"].to_numpy().astype("datetime64[D]")
+    due = np.where(cases["urgent"].to_numpy(), np.busday_offset(reg, 3, roll="forward"), reg + 28)
+    interview = cases["first_interview_on"].to_numpy().astype("datetime64[D]")
+    passed = due <= np.datetime64(CUTOFF)
+    on_time = ~np.isnat(interview) & (interview <= due)
+    assert 0.75 <= on_time[passed].mean() <= 0.90, on_time[passed].mean()
+    urgent = cases["urgent"].to_numpy() & passed
+    assert 0.70 <= on_time[urgent].mean() <= 0.95
+    # some never had an interview: still open, or ended as uitval
+    never = cases.filter(pl.col("first_interview_on").is_null()
+                         & (pl.col("registered_on") < dt.date(2026, 9, 1)))
+    assert never.filter(pl.col("ended_on").is_null()).height > 0
+    assert never.filter(pl.col("end_reason") == "uitval").height > 0
+
+
+def test_debt_free_households_register_again_within_and_after_a_year(frames: dict[str, pl.DataFrame]) -> None:
+    cases = frames["debt_cases"]
+    free = cases.filter(pl.col("end_reason") == "schuldenvrij").select("household_id", "ended_on")
+    again = free.join(cases.select("household_id", "registered_on"), on="household_id").filter(
+        pl.col("registered_on") > pl.col("ended_on"))
+    days = (again["registered_on"] - again["ended_on"]).dt.total_days()
+    assert (days <= 365).sum() > 50 and (days > 365).sum() > 50
+
+
+def test_people_who_left_for_work_come_back(frames: dict[str, pl.DataFrame]) -> None:
+    spells = frames["benefit_spells"]
+    exits = spells.filter((pl.col("end_reason") == "werk") & (pl.col("ended_on") >= dt.date(2019, 1, 1))
+                          & (pl.col("ended_on") <= dt.date(2025, 10, 31)))  # twelve months observable
+    later = exits.join(spells, on="person_id", suffix="_next").filter(
+        pl.col("started_on_next") > pl.col("ended_on"))
+    first_back = later.group_by("spell_id").agg(
+        days=(pl.col("started_on_next") - pl.col("ended_on")).dt.total_days().min(),
+        same_unit=(pl.col("benefit_unit_id_next") == pl.col("benefit_unit_id")).sort_by("started_on_next")
+        .first(),
+        same_wijk=(pl.col("wijk_code_next") == pl.col("wijk_code")).all())
+    within = first_back.filter(pl.col("days") <= 365).height / exits.height
+    assert 0.15 <= within <= 0.25, within
+    assert first_back.filter(pl.col("days") > 365).height > 100
+    assert first_back["same_wijk"].all()
+    assert 0.75 <= first_back["same_unit"].mean() < 1  # usually the same household's benefit
+    assert later["spell_id"].is_in(later["spell_id_next"].implode()).any()  # some return more than once
+
+
+def test_couples_share_one_benefit(frames: dict[str, pl.DataFrame]) -> None:
+    spells = frames["benefit_spells"]
+    units = spells.group_by("benefit_unit_id").agg(
+        people=pl.col("person_id").n_unique(), starts=pl.col("started_on").n_unique(),
+        ends=pl.col("ended_on").n_unique(), wijken=pl.col("wijk_code").n_unique())
+    couples = units.filter(pl.col("people") == 2)
+    assert units["people"].max() == 2
+    assert 0.05 <= couples.height / units.height <= 0.15
+    # one benefit: the partners' spells run together, in one home
+    assert (couples["starts"] == 1).all() and (couples["ends"] == 1).all() and (couples["wijken"] == 1).all()
+
+
+def test_work_activities_know_the_wijk_and_the_benefit(frames: dict[str, pl.DataFrame]) -> None:
+    acts = frames["work_activities"]
+    spells = frames["benefit_spells"]
+    assert acts["wijk_code"].null_count() == 0
+    running = acts.join(spells.select("person_id", "started_on", "ended_on"), on="person_id").filter(
+        (pl.col("activity_on") >= pl.col("started_on"))
+        & (pl.col("ended_on").is_null() | (pl.col("activity_on") <= pl.col("ended_on"))))
+    expected = acts["activity_id"].is_in(running["activity_id"].implode())
+    assert (acts["on_benefit"] == expected).all()
+    off = 1 - acts["on_benefit"].mean()
+    assert 0.15 <= off <= 0.25, off
+    # where the person lives: one wijk per person, the wijk of their spells when they have any
+    assert acts.group_by("person_id").agg(pl.col("wijk_code").n_unique())["wijk_code"].max() == 1
+    homes = spells.group_by("person_id").agg(pl.col("wijk_code").first(), n=pl.col("wijk_code").n_unique())
+    assert homes["n"].max() == 1
+    joined = acts.join(homes, on="person_id", suffix="_spell")
+    assert (joined["wijk_code"] == joined["wijk_code_spell"]).all()
+    never = acts.join(spells, on="person_id", how="anti")
+    assert never.height > 0.05 * acts.height and not never["on_benefit"].any()
+
+
+def test_signals_name_their_sender(frames: dict[str, pl.DataFrame]) -> None:
+    s = frames["early_signals"]
+    names = s.group_by("partner").agg(pl.col("partner_name").unique().sort())
+    per = dict(names.iter_rows())
+    assert per["cak"] == ["CAK"]
+    prefix = {"zorgverzekeraar": "Zorgverzekeraar ", "energie": "Energieleverancier ",
+              "woningcorporatie": "Woningcorporatie ", "water": "Drinkwaterbedrijf"}
+    for partner, start in prefix.items():
+        assert all(n.startswith(start) for n in per[partner]), per[partner]
+    assert all(len(per[p]) >= 3 for p in ("zorgverzekeraar", "energie", "woningcorporatie"))
+    # a household has one insurer, one energy supplier, ...
+    assert s.group_by("household_id", "partner").agg(pl.col("partner_name").n_unique())[
+        "partner_name"].max() == 1

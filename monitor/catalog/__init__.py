@@ -10,7 +10,7 @@ hands over. Callers use the names below (`catalog.build`, `catalog.open_catalog`
 
 from __future__ import annotations
 
-from monitor.catalog.builder import build, ensure_catalog, has_extracts
+from monitor.catalog.builder import build, coverage, ensure_catalog, has_extracts
 from monitor.catalog.connection import (
     ERROR_CODES,
     Catalog,
@@ -39,6 +39,7 @@ __all__ = [
     "QueryResult",
     "QueryTimeout",
     "build",
+    "coverage",
     "ensure_catalog",
     "has_extracts",
     "open_catalog",

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from monitor import extracts, staging
-from monitor.catalog.connection import _do
+from monitor.catalog.connection import Catalog, _do
 from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_report
 from monitor.settings import Settings, get_settings
 
@@ -95,6 +95,7 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport
             if extract == "areas" and status.status in {"loaded", "kept"}:
                 rows = _do(con, "SELECT DISTINCT wijk_code FROM areas")
                 wijk_codes = [r[0] for r in rows]
+        _store_coverage(con, settings, statuses, prev_db is not None)
         if prev_db is not None:
             _do(con, "DETACH previous")
         # Staging SQL is a query file like the indicators: it reads tables, never files or extensions.
@@ -159,6 +160,41 @@ def _load_one(
         # rows and period describe what the dashboard shows: the last good table
         status.rows = _do(con, f'SELECT count(*) FROM "{name}"')[0][0]
     return status
+
+
+COVERAGE_TABLE = "_coverage"
+
+
+def _store_coverage(con: duckdb.DuckDBPyConnection, settings: Settings, statuses: list[ExtractStatus],
+                    has_previous: bool) -> None:
+    """One row per extract in the catalog: `coverage_from` of the file loaded now, or, for a kept
+    table, the coverage it was loaded with; null when the extract makes no claim."""
+    kept: dict[str, dt.date | None] = {}
+    if has_previous and _do(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
+                                 "AND table_name = ?", [COVERAGE_TABLE])[0][0]:
+        kept = dict(_do(con, f"SELECT extract, coverage_from FROM previous.{COVERAGE_TABLE}"))
+    rows: list[tuple[str, dt.date | None]] = []
+    for status in statuses:
+        if status.status == "loaded":
+            path = extracts.find_extract(settings.data_dir, status.name)
+            rows.append((status.name, extracts.coverage_from(path) if path else None))
+        elif status.status == "kept":
+            rows.append((status.name, kept.get(status.name)))
+    _do(con, f"CREATE TABLE {COVERAGE_TABLE} (extract VARCHAR PRIMARY KEY, coverage_from DATE)")
+    if rows:
+        con.executemany(f"INSERT INTO {COVERAGE_TABLE} VALUES (?, ?)", rows)
+
+
+def coverage(cat: Catalog) -> dict[str, dt.date | None]:
+    """The first day of the first complete month per extract in the catalog (None: no claim).
+
+    An extract absent from the catalog is absent here; a catalog built before coverage was kept
+    gives an empty dict.
+    """
+    if COVERAGE_TABLE not in cat.table_names():
+        return {}
+    frame = cat.query(f"SELECT extract, coverage_from FROM {COVERAGE_TABLE} ORDER BY extract")
+    return dict(zip(frame["extract"].to_list(), frame["coverage_from"].to_list(), strict=True))
 
 
 def _remove_old(settings: Settings, keep: str) -> None:

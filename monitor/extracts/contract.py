@@ -1,4 +1,4 @@
-"""The extract contract (version 1) as data: extracts, keys, columns, codes and date rules.
+"""The extract contract (version 2) as data: extracts, keys, columns, codes and date rules.
 
 Validation (`monitor.extracts.validation`), the data dictionary in `data/README.md`
 (`contract_markdown`, printed by `python -m monitor contract`) and the sources page
@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 EARLIEST_DATE = dt.date(2000, 1, 1)
 DEMO_METADATA_KEY = "monitor.demo"
+# Parquet key-value metadata: the first month from which the extract is complete, 'YYYY-MM'.
+# Before it a delivery may hold only what was still open then (a stock), so flows counted from
+# it would rise falsely; the monitor shows no period before it. Absent: no claim.
+COVERAGE_METADATA_KEY = "monitor.coverage_from"
+COVERAGE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,7 @@ class Column:
     nullable: bool = False
     codes: tuple[str, ...] | None = None
     pattern: str | None = None
+    since: int = 1  # the contract version that added the column (named in a missing-column message)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ class Extract:
 
 WIJK = Column("wijk_code", "VARCHAR", "CBS wijk code, `WK` + gemeente code + wijk number",
               pattern=r"^WK\d{6}$")
+
+
+
+def _employed(months: int) -> str:
+    return (f"In paid work {months} months after the first working day, with any employer, from the "
+            f"wage administration (polisadministratie); null while not yet observable (`placed_on` + "
+            f"{months} months lies after the end of the data) or when the person could not be traced")
+
 
 CONTRACT: dict[str, Extract] = {
     e.name: e
@@ -72,6 +86,9 @@ CONTRACT: dict[str, Extract] = {
                 WIJK,
                 Column("partner", "VARCHAR", "Partner that sent the signal",
                        codes=("zorgverzekeraar", "energie", "woningcorporatie", "water", "cak")),
+                Column("partner_name", "VARCHAR", "Name of the organisation that sent the signal (e.g. "
+                       "`CAK` for unpaid health-insurance premiums, or the insurer, energy supplier, "
+                       "housing corporation or water company), as the supplier names it", since=2),
                 Column("received_on", "DATE", "Date the signal was received"),
                 Column("contacted_on", "DATE", "Date of the first contact attempt", nullable=True),
                 Column("contact_result", "VARCHAR", "Result of the contact attempt", nullable=True,
@@ -95,7 +112,12 @@ CONTRACT: dict[str, Extract] = {
                 Column("referral", "VARCHAR", "How the household came in",
                        codes=("vroegsignalering", "zelfmelder", "partner", "wijkteam")),
                 Column("registered_on", "DATE", "Date of registration (aanmelding)"),
-                Column("first_interview_on", "DATE", "Date of the first interview", nullable=True),
+                Column("urgent", "BOOLEAN", "At the request there was a threat of eviction, of cutting "
+                       "off energy or water, or of ending the health insurance: the first interview is "
+                       "then due within three working days instead of four weeks (Wet gemeentelijke "
+                       "schuldhulpverlening, art. 4 lid 1)", since=2),
+                Column("first_interview_on", "DATE", "Date of the first interview; null while it has "
+                       "not taken place", nullable=True),
                 Column("route", "VARCHAR", "Route chosen after the interview", nullable=True,
                        codes=("stabilisatie", "schuldbemiddeling", "saneringskrediet", "wsnp",
                               "budgetbeheer")),
@@ -115,6 +137,9 @@ CONTRACT: dict[str, Extract] = {
             (
                 Column("spell_id", "VARCHAR", "Pseudonymised spell id"),
                 Column("person_id", "VARCHAR", "Pseudonymised person id"),
+                Column("benefit_unit_id", "VARCHAR", "Pseudonymised id of the benefit (the leefeenheid): "
+                       "partners in one household share one benefit, and so this id; a person who "
+                       "returns to the same household's benefit keeps it", since=2),
                 WIJK,
                 Column("age_band", "VARCHAR", "Age band at the start",
                        codes=("18-26", "27-44", "45-66", "67+")),
@@ -136,8 +161,12 @@ CONTRACT: dict[str, Extract] = {
                        codes=("gesprek", "profiel", "match", "proefplaatsing", "leerwerktraject")),
                 Column("channel", "VARCHAR", "Channel",
                        codes=("hallowerk", "werkgeversservicepunt", "wijk")),
+                Column(WIJK.name, WIJK.dtype, "CBS wijk code of where the person lived on the "
+                       "activity date, `WK` + gemeente code + wijk number (also for jobseekers "
+                       "without a benefit)", pattern=WIJK.pattern, since=2),
+                Column("on_benefit", "BOOLEAN", "Whether the person had a running social-assistance "
+                       "spell (bijstand) on the activity date", since=2),
             ),
-            refers_to_areas=False,
         ),
         Extract(
             "placements", ("placement_id",),
@@ -152,10 +181,8 @@ CONTRACT: dict[str, Extract] = {
                 Column("contract", "VARCHAR", "Contract type", codes=("vast", "tijdelijk", "uitzend")),
                 Column("hours_per_week", "INTEGER", "Contract hours per week"),
                 Column("wage_subsidy", "BOOLEAN", "Whether a wage subsidy (loonkostensubsidie) applies"),
-                Column("employed_6m", "BOOLEAN", "Still employed 6 months later; null while not yet "
-                       "observable", nullable=True),
-                Column("employed_12m", "BOOLEAN", "Still employed 12 months later; null while not yet "
-                       "observable", nullable=True),
+                Column("employed_6m", "BOOLEAN", _employed(6), nullable=True),
+                Column("employed_12m", "BOOLEAN", _employed(12), nullable=True),
             ),
         ),
     )
@@ -163,6 +190,30 @@ CONTRACT: dict[str, Extract] = {
 
 # `areas` first: the others are checked against its wijk codes.
 LOAD_ORDER: tuple[str, ...] = tuple(CONTRACT)
+
+# What changed in version 2 besides the added columns (those are listed from `Column.since`).
+CHANGES_V2: tuple[str, ...] = (
+    "`placements`: `employed_6m` and `employed_12m` are defined: in paid work with any employer "
+    "6 or 12 months after the first working day, from the wage administration (polisadministratie); "
+    "null while not yet observable or when the person could not be traced.",
+    f"Every extract may state the first month from which it is complete, as Parquet key-value "
+    f"metadata `{COVERAGE_METADATA_KEY}` = `YYYY-MM` (see \"Coverage\" below).",
+)
+
+
+def changes(version: int = CONTRACT_VERSION) -> list[str]:
+    """What `version` changed: its added columns (from the contract itself) and the notes above."""
+    added = [f"`{e.name}`: new column `{c.name}` ({c.dtype}): {c.description}."
+             for e in CONTRACT.values() for c in e.columns if c.since == version]
+    return added + (list(CHANGES_V2) if version == 2 else [])
+
+
+def missing_column_advice(col: Column) -> str:
+    """What a supplier should do about a missing column; a column of a later version says so."""
+    if col.since > 1:
+        return (f"added in version {col.since} of the extract contract: add it to the export "
+                f"(data/README.md, \"What changed in version {col.since}\")")
+    return "columns may be added but never renamed or left out"
 
 
 def contract_markdown() -> str:
@@ -190,6 +241,22 @@ def contract_markdown() -> str:
         "",
         "The monitor never writes to or deletes these files; it only writes `.catalog/`.",
         "",
+        f"## What changed in version {CONTRACT_VERSION}",
+        "",
+        *[f"- {line}" for line in changes()],
+        "",
+        "A delivery made for an earlier version gets one message per missing column, naming the file,",
+        "the column and what to do; it is not loaded, and the last good table stays in use.",
+        "",
+        "## Coverage",
+        "",
+        f"An extract may carry the Parquet key-value metadata key `{COVERAGE_METADATA_KEY}` with",
+        "the first month from which it is complete, written `YYYY-MM` (e.g. `2019-01`). Before that",
+        "month the extract may hold only what was still open then (cases or spells that started",
+        "earlier), so flows counted from it would look like a rise; the monitor shows no period",
+        "before it. Without the key the extract makes no claim. A value not of the form `YYYY-MM`,",
+        "before 2000 or after the extract date fails validation.",
+        "",
     ]
     for spec in CONTRACT.values():
         lines += [f"## `{spec.name}`", "", spec.description, "",
@@ -201,7 +268,8 @@ def contract_markdown() -> str:
                   "|---|---|---|---|---|"]
         for c in spec.columns:
             codes = ", ".join(f"`{x}`" for x in c.codes) if c.codes else ""
+            new = f" (new in version {c.since})" if c.since > 1 else ""
             lines.append(f"| `{c.name}` | {c.dtype} | {'yes' if c.nullable else 'no'} | {codes} "
-                         f"| {c.description} |")
+                         f"| {c.description}{new} |")
         lines.append("")
     return "\n".join(lines)

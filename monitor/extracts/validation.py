@@ -14,7 +14,14 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from monitor.extracts.contract import CONTRACT, DEMO_METADATA_KEY, EARLIEST_DATE, Extract
+from monitor.extracts.contract import (
+    CONTRACT,
+    DEMO_METADATA_KEY,
+    EARLIEST_DATE,
+    Extract,
+    missing_column_advice,
+)
+from monitor.extracts.coverage import coverage_problem, declared_coverage
 
 # Logical types of the contract and the Polars types that satisfy them.
 _TYPE_CHECKS: dict[str, tuple[str, ...]] = {
@@ -55,6 +62,8 @@ class ValidationResult:
     rows: int = 0
     period: tuple[dt.date, dt.date] | None = None
     demo: bool = False
+    # first day of the first complete month the delivery claims; None: no claim (or unreadable)
+    coverage_from: dt.date | None = None
 
     @property
     def ok(self) -> bool:
@@ -99,6 +108,12 @@ def is_demo(path: Path) -> bool:
     return DEMO_METADATA_KEY.encode() in meta
 
 
+def coverage_from(path: Path) -> dt.date | None:
+    """The first day of the month from which the extract at `path` is complete (None: no claim);
+    see `monitor.extracts.coverage`."""
+    return declared_coverage(extract_files(path))
+
+
 def read_extract(path: Path) -> pl.DataFrame:
     files = extract_files(path)
     return pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed")
@@ -136,7 +151,7 @@ def validate_frame(
     for name in missing:
         col = spec.column(name)
         add("missing column", f"expected a {col.dtype} column '{name}' ({col.description}); "
-            "columns may be added but never renamed or left out", name)
+            f"{missing_column_advice(col)}", name)
     wrong = []
     for col in spec.columns:
         if col.name in df.columns and not _type_ok(df.schema[col.name], col.dtype):
@@ -223,8 +238,13 @@ def validate(
         return result, None
     result.rows = df.height
     result.demo = is_demo(path)
-    result.problems = validate_frame(spec, df, label, wijk_codes=wijk_codes,
-                                     made_on=extract_date(path))
+    made_on = extract_date(path)
+    result.problems = validate_frame(spec, df, label, wijk_codes=wijk_codes, made_on=made_on)
+    refused = coverage_problem(extract_files(path), made_on)
+    if refused is not None:
+        result.problems.append(Problem(name, label, *refused))
+    else:
+        result.coverage_from = declared_coverage(extract_files(path))
     dates = [c for c in spec.date_columns if c in df.columns and df.schema[c] == pl.Date]
     if dates and df.height:
         lo = df.select(pl.min_horizontal([pl.col(c).min() for c in dates])).item()

@@ -10,13 +10,16 @@ come out empty, which the contract refuses. Everything is drawn with
 one numpy PCG64 generator in a fixed order and vectorised per extract; loops only run
 over months. Extracts hold their full history: the debt cases and benefit spells that
 were still open on 1 January 2019 are included, so they start before 2019 (every flow
-starts in January 2019).
+starts in January 2019), and every extract but areas declares `coverage_from` 2019-01.
 
 - `write`: `write_sample` and `generate`, the entry points, which fix the draw order;
 - `grid`: the month calendar, day numbers and the check of `until` and `scale`;
 - `areas`: stadsdelen and wijken, inhabitants and households, where records fall;
 - `debts`: early-warning signals and debt cases;
 - `work`: social-assistance spells, placements and work activities;
+- `units`: contract version 2's households on social assistance: re-entries after work, couples
+  sharing one benefit, placements the wage administration could not trace, where jobseekers
+  without a benefit live;
 - `draw`, `columns`: shared vectorised draws and their conversion to Polars columns.
 
 A new draw goes at the end of `generate`'s sequence: anything inserted earlier shifts every

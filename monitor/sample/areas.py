@@ -12,6 +12,7 @@ import polars as pl
 from monitor.sample.draw import choice
 from monitor.sample.grid import Grid
 
+# Names as Den Haag writes them; CBS's map (2024) calls wijk 33 just "Bouwlust".
 # nn, wijk name, stadsdeel, inhabitants 1 Jan 2019 (before scaling to the city total),
 # households per inhabitant, yearly growth, relative debt/benefit risk per household
 WIJKEN: tuple[tuple[int, str, str, int, float, float, float], ...] = (
@@ -47,7 +48,7 @@ WIJKEN: tuple[tuple[int, str, str, int, float, float, float], ...] = (
     (30, "Transvaalkwartier", "Centrum", 15200, 0.43, 0.003, 2.3),
     (31, "Rustenburg en Oostbroek", "Escamp", 15600, 0.50, 0.003, 1.3),
     (32, "Leyenburg", "Escamp", 10200, 0.52, 0.002, 1.1),
-    (33, "Bouwlust", "Escamp", 28700, 0.50, 0.004, 1.7),
+    (33, "Bouwlust en Vrederust", "Escamp", 28700, 0.50, 0.004, 1.7),
     (34, "Morgenstond", "Escamp", 21800, 0.52, 0.004, 1.6),
     (35, "Zuiderpark", "Escamp", 450, 0.55, 0.0, 1.2),
     (36, "Moerwijk", "Escamp", 29300, 0.47, 0.006, 2.1),

@@ -18,6 +18,15 @@ from monitor.sample.columns import dates, id_series, labels, with_ids
 from monitor.sample.draw import choice, choice_rows, gamma_days, in_month, months_idx
 from monitor.sample.grid import MONTH_DAYS, Grid, count, day_number, month_grid
 
+# Who sends signals, per partner type: the CAK by its name (the public body that reports unpaid
+# health-insurance premiums); for the others synthetic names, so no real company is said to send them.
+PARTNER_NAMES: dict[str, tuple[str, ...]] = {
+    "zorgverzekeraar": ("Zorgverzekeraar A", "Zorgverzekeraar B", "Zorgverzekeraar C", "Zorgverzekeraar D"),
+    "energie": ("Energieleverancier A", "Energieleverancier B", "Energieleverancier C"),
+    "woningcorporatie": ("Woningcorporatie A", "Woningcorporatie B", "Woningcorporatie C"),
+    "water": ("Drinkwaterbedrijf",),
+    "cak": ("CAK",),
+}
 STOCK_FROM = "2015-01"  # settlements last 36 months plus waiting time: cases from 2015 still end in 2019
 SHORT_SETTLEMENTS_FROM = dt.date(2023, 7, 1)
 
@@ -59,12 +68,22 @@ def draw_signals(rng: np.random.Generator, grid: Grid, hh: np.ndarray, scale: fl
             "accepted": accepted, "wijk": wijk, "household": household, "partner": partner}
 
 
+def _partner_names(partner: np.ndarray, household: np.ndarray) -> pl.Series:
+    """The sender's name: fixed per household and partner type (a household has one insurer)."""
+    codes = CONTRACT["early_signals"].column("partner").codes
+    names = [n for code in codes for n in PARTNER_NAMES[code]]
+    first = np.cumsum([0] + [len(PARTNER_NAMES[code]) for code in codes])
+    size = np.diff(first)[partner]
+    return pl.Series(names, dtype=pl.String).gather(first[partner] + (household * 7919 + partner) % size)
+
+
 def signals_frame(s: dict[str, np.ndarray]) -> pl.DataFrame:
     spec = CONTRACT["early_signals"]
     df = pl.DataFrame({
         "household_id": id_series("H", s["household"]),
         "wijk_code": labels(WIJK_CODES, s["wijk"]),
         "partner": labels(spec.column("partner").codes, s["partner"]),
+        "partner_name": _partner_names(s["partner"], s["household"]),
         "received_on": dates(s["received"]),
         "contacted_on": dates(s["contacted"], s["contacted_ok"]),
         "contact_result": labels(spec.column("contact_result").codes, s["result"]),
@@ -117,7 +136,7 @@ def draw_debt_cases(rng: np.random.Generator, grid: Grid, hh: np.ndarray, signal
 def _case_course(rng: np.random.Generator, registered: np.ndarray, cutoff: int) -> dict[str, np.ndarray]:
     """Interview, route, start and end of each case; anything after the cut-off is not known yet."""
     n = len(registered)
-    interview = registered + gamma_days(rng, n, 2.0, 16.0, lo=5)
+    interview = registered + gamma_days(rng, n, 2.0, 13.0, lo=4)
     has_interview = rng.random(n) < 0.92
     # routes: stabilisatie, schuldbemiddeling, saneringskrediet, wsnp, budgetbeheer; -1 = none
     route = choice(rng, n, [0.40, 0.22, 0.08, 0.04, 0.16, 0.10])
@@ -136,7 +155,8 @@ def _case_course(rng: np.random.Generator, registered: np.ndarray, cutoff: int) 
     reason = np.where(ended_ok, reason, -1)
     n_debt = rng.lognormal(np.log(17_000), 0.95, n)
     return {
-        "interview": interview, "interview_ok": interview_ok, "route": route, "started": started,
+        "interview": interview, "has_interview": has_interview, "interview_ok": interview_ok,
+        "route": route, "started": started,
         "started_ok": started_ok, "ended": ended, "ended_ok": ended_ok, "reason": reason,
         "household_type": choice(rng, n, [0.45, 0.20, 0.10, 0.17, 0.08]),
         "age_band": choice(rng, n, [0.15, 0.45, 0.34, 0.06]),
@@ -176,6 +196,23 @@ def _case_end(rng: np.random.Generator, registered: np.ndarray, interview: np.nd
     return ended, reason
 
 
+def draw_urgency(rng: np.random.Generator, c: dict[str, np.ndarray], cutoff: int) -> dict[str, np.ndarray]:
+    """Urgent requests (threat of eviction, cut-off or end of health insurance), more often after a
+    signal, and their first interview: due within three working days (Wet gemeentelijke
+    schuldhulpverlening art. 4 lid 1), met most of the time but not always. Moving an interview
+    earlier keeps every date order, since the route and the end follow the original date."""
+    n = len(c["registered"])
+    urgent = rng.random(n) < np.where(c["referral"] == 0, 0.24, 0.09)
+    # working days after the request (weekends skipped; a public holiday makes a few late)
+    days = 1 + choice(rng, n, [0.34, 0.32, 0.22, 0.06, 0.03, 0.03])
+    quick = np.busday_offset(c["registered"].astype("datetime64[D]"), days, roll="forward").astype(np.int64)
+    c = dict(c)
+    c["urgent"] = urgent
+    c["interview"] = np.where(urgent, np.minimum(quick, c["interview"]), c["interview"])
+    c["interview_ok"] = c["has_interview"] & (c["interview"] <= cutoff)
+    return c
+
+
 def cases_frame(c: dict[str, np.ndarray]) -> pl.DataFrame:
     spec = CONTRACT["debt_cases"]
     codes = {name: spec.column(name).codes for name in
@@ -187,6 +224,7 @@ def cases_frame(c: dict[str, np.ndarray]) -> pl.DataFrame:
         "age_band": labels(codes["age_band"], c["age_band"]),
         "referral": labels(codes["referral"], c["referral"]),
         "registered_on": dates(c["registered"]),
+        "urgent": c["urgent"],
         "first_interview_on": dates(c["interview"], c["interview_ok"]),
         "route": labels(codes["route"], c["route"]),
         "started_on": dates(c["started"], c["started_ok"]),

@@ -79,6 +79,7 @@ def spells_frame(s: dict[str, np.ndarray]) -> pl.DataFrame:
     spec = CONTRACT["benefit_spells"]
     df = pl.DataFrame({
         "person_id": id_series("P", s["person"]),
+        "benefit_unit_id": id_series("U", s["unit"]),
         "wijk_code": labels(WIJK_CODES, s["wijk"]),
         "age_band": labels(spec.column("age_band").codes, s["age_band"]),
         "started_on": dates(s["started"]),
@@ -127,6 +128,7 @@ def draw_placements(rng: np.random.Generator, grid: Grid, spells: dict[str, np.n
         "wijk": np.concatenate([spells["wijk"][chosen], wijk_per_month(rng, counts, hh_weights)]),
         "person": np.concatenate([spells["person"][chosen], first_outside + np.arange(len(mi))]),
         "from_benefit": np.concatenate([np.ones(len(chosen), bool), np.zeros(len(mi), bool)]),
+        "spell": np.concatenate([chosen, np.full(len(mi), -1)]),  # the spell a placement ended, or -1
     }
     n = len(p["placed"])
     contract = choice(rng, n, [0.14, 0.56, 0.30])
@@ -146,7 +148,8 @@ def draw_placements(rng: np.random.Generator, grid: Grid, spells: dict[str, np.n
 
 
 def placements_frame(p: dict[str, np.ndarray], cutoff: int) -> pl.DataFrame:
-    """employed_6m/12m stay null until 6/12 months after placed_on have passed by the cut-off."""
+    """employed_6m/12m stay null until 6/12 months after placed_on have passed by the cut-off, and
+    for the people the wage administration could not trace (`untraced_6m`/`untraced_12m`)."""
     end = pl.lit(dates(np.array([cutoff]))[0])
     df = pl.DataFrame({
         "person_id": id_series("P", p["person"]),
@@ -159,10 +162,14 @@ def placements_frame(p: dict[str, np.ndarray], cutoff: int) -> pl.DataFrame:
         "wage_subsidy": p["wage_subsidy"],
         "employed_6m": p["employed_6m"],
         "employed_12m": p["employed_12m"],
+        "untraced_6m": p["untraced_6m"],
+        "untraced_12m": p["untraced_12m"],
     }).with_columns(
-        employed_6m=pl.when(pl.col("placed_on").dt.offset_by("6mo") <= end).then(pl.col("employed_6m")),
-        employed_12m=pl.when(pl.col("placed_on").dt.offset_by("12mo") <= end).then(pl.col("employed_12m")),
-    ).sort("placed_on", maintain_order=True)
+        employed_6m=pl.when((pl.col("placed_on").dt.offset_by("6mo") <= end) & ~pl.col("untraced_6m"))
+        .then(pl.col("employed_6m")),
+        employed_12m=pl.when((pl.col("placed_on").dt.offset_by("12mo") <= end) & ~pl.col("untraced_12m"))
+        .then(pl.col("employed_12m")),
+    ).drop("untraced_6m", "untraced_12m").sort("placed_on", maintain_order=True)
     return with_ids(df, "placement_id", "W")
 
 
@@ -191,6 +198,11 @@ def _chain_activities(rng: np.random.Generator, p: dict[str, np.ndarray]) -> dic
     }
 
 
+def outside_pool(scale: float) -> int:
+    """How many jobseekers without a benefit the activities draw from."""
+    return count(6000 * scale, at_least=1)
+
+
 def _background_activities(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
                            outside_from: int, scale: float) -> dict[str, np.ndarray]:
     """Activities that do not (yet) lead to a placement, mostly with people on social assistance."""
@@ -200,7 +212,7 @@ def _background_activities(rng: np.random.Generator, grid: Grid, spells: dict[st
     counts = rng.poisson(mix.sum() * trend * scale)
     days, persons, kinds = [], [], []
     ended = np.where(spells["ended_ok"], spells["ended"], np.iinfo(np.int64).max)
-    pool_outside = count(6000 * scale, at_least=1)
+    pool_outside = outside_pool(scale)
     for m, c in enumerate(counts):
         lo, hi = grid.start[m], grid.start[m] + grid.length[m] - 1
         open_idx = np.flatnonzero((spells["started"] <= hi) & (ended >= lo))
@@ -216,11 +228,16 @@ def _background_activities(rng: np.random.Generator, grid: Grid, spells: dict[st
     return {"day": np.concatenate(days), "person": np.concatenate(persons), "activity": np.concatenate(kinds)}
 
 
+def first_outside_id(spells: dict[str, np.ndarray], p: dict[str, np.ndarray]) -> int:
+    """People outside social assistance get ids after every placed person (a tiny scale may place
+    no one); the activities' pool of such jobseekers starts here."""
+    return max(int(spells["person"].max()), int(p["person"].max(initial=0))) + 1
+
+
 def draw_work_activities(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
                      p: dict[str, np.ndarray], scale: float) -> dict[str, np.ndarray]:
     chain = _chain_activities(rng, p)
-    # people outside social assistance get ids after every placed person (a tiny scale may place no one)
-    outside_from = max(int(spells["person"].max()), int(p["person"].max(initial=0))) + 1
+    outside_from = first_outside_id(spells, p)
     background = _background_activities(rng, grid, spells, outside_from, scale)
     a = {k: np.concatenate([chain[k], background[k]]) for k in chain}
     keep = (a["day"] >= grid.start[0]) & (a["day"] <= grid.cutoff)
@@ -235,12 +252,20 @@ def draw_work_activities(rng: np.random.Generator, grid: Grid, spells: dict[str,
     return a
 
 
-def activities_frame(a: dict[str, np.ndarray]) -> pl.DataFrame:
+def activities_frame(a: dict[str, np.ndarray], homes: pl.DataFrame, spells: pl.DataFrame) -> pl.DataFrame:
+    """The activities with where the person lives (`homes`: person_id, wijk_code) and whether a
+    spell of `spells` ran on the day, worked out from the spells themselves so it cannot disagree."""
     spec = CONTRACT["work_activities"]
     df = pl.DataFrame({
         "person_id": id_series("P", a["person"]),
         "activity_on": dates(a["day"]),
         "activity": labels(spec.column("activity").codes, a["activity"]),
         "channel": labels(spec.column("channel").codes, a["channel"]),
-    }).sort("activity_on", maintain_order=True)
+    }).with_row_index("row")
+    running = df.join(spells.select("person_id", "started_on", "ended_on"), on="person_id").filter(
+        (pl.col("activity_on") >= pl.col("started_on"))
+        & (pl.col("ended_on").is_null() | (pl.col("activity_on") <= pl.col("ended_on")))).get_column("row")
+    df = (df.join(homes, on="person_id", how="left", maintain_order="left")
+          .with_columns(on_benefit=pl.col("row").is_in(running.implode())).drop("row")
+          .sort("activity_on", maintain_order=True))
     return with_ids(df, "activity_id", "A")

@@ -9,18 +9,25 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from monitor.extracts import CONTRACT, DEMO_METADATA_KEY
+from monitor.extracts import CONTRACT, COVERAGE_METADATA_KEY, DEMO_METADATA_KEY
 from monitor.sample.areas import areas_frame, households_by_year
-from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, signals_frame
+from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, draw_urgency, signals_frame
 from monitor.sample.grid import FIRST_MONTH, check_args, default_until, month_grid
+from monitor.sample.units import draw_homes, draw_untraced, homes, relink
 from monitor.sample.work import (
     activities_frame,
     draw_benefit_spells,
     draw_placements,
     draw_work_activities,
+    first_outside_id,
+    outside_pool,
     placements_frame,
     spells_frame,
 )
+
+# Every extract but areas (yearly facts) is complete from the demo's first month: the debt cases
+# and benefit spells before it are only those still open on 1 January 2019.
+COVERAGE_FROM = FIRST_MONTH
 
 
 def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,
@@ -38,7 +45,9 @@ def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {DEMO_METADATA_KEY: json.dumps({"seed": seed, "until": until, "scale": scale})}
-    return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta) for name in CONTRACT]
+    flow = {**meta, COVERAGE_METADATA_KEY: COVERAGE_FROM}
+    return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta if name == "areas" else flow)
+            for name in CONTRACT]
 
 
 def generate(*, seed: int = 2026, until: str, scale: float = 1) -> dict[str, pl.DataFrame]:
@@ -53,13 +62,21 @@ def generate(*, seed: int = 2026, until: str, scale: float = 1) -> dict[str, pl.
     spells = draw_benefit_spells(rng, grid, hh, scale)
     placements, spells = draw_placements(rng, grid, spells, scale)
     activities = draw_work_activities(rng, grid, spells, placements, scale)
+    # version 2 of the contract: drawn last, so every earlier draw stays as it was
+    cases = draw_urgency(rng, cases, grid.cutoff)
+    outside = draw_homes(rng, first_outside_id(spells, placements), outside_pool(scale))
+    spells, placements, activities = relink(rng, grid, spells, placements, activities)
+    placements = draw_untraced(rng, placements)
+    spell_frame = spells_frame(spells)
+    placement_frame = placements_frame(placements, grid.cutoff)
     frames = {
         "areas": areas,
         "early_signals": signals_frame(signals),
         "debt_cases": cases_frame(cases),
-        "benefit_spells": spells_frame(spells),
-        "work_activities": activities_frame(activities),
-        "placements": placements_frame(placements, grid.cutoff),
+        "benefit_spells": spell_frame,
+        "work_activities": activities_frame(activities, homes(spell_frame, placement_frame, outside),
+                                            spell_frame),
+        "placements": placement_frame,
     }
     return {name: frames[name] for name in CONTRACT}
 
