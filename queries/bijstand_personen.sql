@@ -2,15 +2,24 @@
 title: {nl: Personen in de bijstand, en: People on social assistance}
 description:
   nl: >-
-    Aantal personen met een lopende bijstandsuitkering (Participatiewet) aan het eind van de
-    maand (een persoon heeft één lopende uitkering tegelijk). De reeks begint in de eerste maand
-    waarin het bestand beëindigde uitkeringen bevat; daarvoor ontbreken de uitkeringen die al
-    waren gestopt en zou de stand te laag zijn.
+    Eenheid: persoon (niet de uitkering: een paar met één uitkering telt als twee personen; de
+    uitkeringen telt bijstandsuitkeringen). Stand op de laatste dag van de maand: de personen
+    met een lopende bijstandsuitkering (Participatiewet) op die dag, in de wijk van die
+    uitkering; een uitkering die op de laatste dag eindigt telt nog mee (de einddatum is de
+    laatste uitkeringsdag). Een persoon telt één keer, ook met twee lopende uitkeringsperioden.
+    Geen noemer. De reeks begint in de eerste maand waarin het bestand beëindigde uitkeringen
+    bevat; daarvoor ontbreken de uitkeringen die al waren gestopt en zou de stand te laag zijn.
   en: >-
-    Number of people with a running social-assistance benefit (Participatiewet) at the end of
-    the month (a person has one running benefit at a time). The series starts in the first month
-    in which the extract holds ended benefits; before that the benefits already ended are
-    missing and the level would read too low.
+    Unit: person (not the benefit: a couple with one benefit counts as two people; the benefits
+    are counted by bijstandsuitkeringen). Level on the last day of the month: the people with a
+    running social-assistance benefit (Participatiewet) on that day, in the wijk of that benefit;
+    a benefit ending on the last day still counts (the end date is the last benefit day). A
+    person counts once, even with two running spells. No denominator. The series starts in the
+    first month in which the extract holds ended benefits; before that the benefits already
+    ended are missing and the level would read too low.
+basis:
+  nl: "Participatiewet; CBS Personen met bijstand (StatLine 85585NED): personen, een paar telt als twee"
+  en: "Participatiewet; CBS People on social assistance (StatLine 85585NED): people, a couple counts as two"
 kind: outcome
 programme: werk
 measure: stock
@@ -29,9 +38,11 @@ WITH coverage AS (
     FROM benefit_spells
 ),
 
--- A month spine: a wijk where nobody is on benefit reads 0, not a gap.
+-- A month spine with each month's last day: a wijk where nobody is on benefit reads 0, not a gap.
 months AS (
-    SELECT month::DATE AS month
+    SELECT
+        month::DATE AS month,
+        last_day(month::DATE) AS month_end
     FROM coverage, generate_series(first_month, last_month, INTERVAL 1 MONTH) AS spine(month)
 ),
 
@@ -39,36 +50,25 @@ wijken AS (
     SELECT DISTINCT wijk_code FROM benefit_spells
 ),
 
--- The level is a running sum: each spell adds one from the month it starts and takes one off in
--- the month it ends (a spell ending in a month no longer runs at that month's end, the month in
--- which uitstroom_werk_scholing counts it). A person has one running spell at a time, so spells
--- are people; the running sum, instead of joining every month to every spell, keeps this fast.
-changes AS (
-    SELECT date_trunc('month', started_on)::DATE AS month, wijk_code, 1 AS change
-    FROM benefit_spells
-    UNION ALL
-    SELECT date_trunc('month', ended_on)::DATE AS month, wijk_code, -1 AS change
-    FROM benefit_spells
-    WHERE ended_on IS NOT NULL
-),
-
--- Changes from before the first month are booked in the first month: together they are the
--- level the series opens with.
-net_changes AS (
+-- On benefit on the last day: started by then and ended on or after it (ended_on is the last
+-- benefit day). Count people, not spells, so that two overlapping spells of one person count once.
+on_benefit AS (
     SELECT
-        greatest(c.month, coverage.first_month) AS month,
-        c.wijk_code,
-        sum(c.change) AS change
-    FROM changes AS c
-    CROSS JOIN coverage
-    GROUP BY ALL
+        m.month,
+        s.wijk_code,
+        count(DISTINCT s.person_id) AS people
+    FROM months AS m
+    INNER JOIN benefit_spells AS s
+        ON s.started_on <= m.month_end
+       AND (s.ended_on IS NULL OR s.ended_on >= m.month_end)
+    GROUP BY m.month, s.wijk_code
 )
 
 SELECT
     m.month,
     w.wijk_code,
-    sum(coalesce(n.change, 0)) OVER (PARTITION BY w.wijk_code ORDER BY m.month)::DOUBLE AS value
+    coalesce(b.people, 0)::DOUBLE AS value
 FROM months AS m
 CROSS JOIN wijken AS w
-LEFT JOIN net_changes AS n
-    ON n.month = m.month AND n.wijk_code = w.wijk_code
+LEFT JOIN on_benefit AS b
+    ON b.month = m.month AND b.wijk_code = w.wijk_code
