@@ -38,6 +38,12 @@ def _missing_v2(table: str) -> set[str]:
     return set(V2_COLUMNS.get(table, ())) - have
 
 
+def unknown_measure(path: Path) -> bool:
+    """The file's measure is one the registry does not know yet (distinct, distinct_ratio)."""
+    return (yaml.safe_load(split(path.read_text(encoding="utf-8"), path).yaml_text) or {}).get(
+        "measure") not in MEASURES
+
+
 def pending(path: Path) -> str | None:
     """Why this query file cannot run on the current code and demo data yet, or None."""
     text = path.read_text(encoding="utf-8")

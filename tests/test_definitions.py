@@ -12,9 +12,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from monitor import workdays
-from monitor.indicators.frontmatter import split
+from monitor import checks, indicators, workdays
+from monitor.indicators import IndicatorError
+from monitor.indicators.frontmatter import parse_text, split
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -357,3 +359,89 @@ def test_the_placement_cohort_keeps_its_shape(ind_id: str) -> None:
     # (left out); at 12 months x1 works and x2 does not
     assert got == [(D(2023, 1, 1), 0, W1, 2.0, 2.0), (D(2023, 1, 1), 12, W1, 1.0, 2.0),
                    (D(2023, 1, 1), 6, W1, 1.0, 1.0)]
+
+
+# ---------------------------------------------------------------- the front matter and the Definitions table
+
+
+MINIMAL = """/*---
+title: {nl: Proef, en: Test}
+description: {nl: Eenheid proef, en: Unit test}
+basis: {nl: Wgs art. 4, en: Wgs art. 4}
+kind: output
+programme: schulden
+measure: count
+unit: aanmeldingen
+direction: up
+sources: [debt_cases]
+---*/
+-- a comment
+SELECT date_trunc('month', registered_on)::DATE AS month, wijk_code, count(*)::DOUBLE AS value
+FROM debt_cases GROUP BY ALL
+"""
+
+
+def _front(path: Path) -> dict:
+    return yaml.safe_load(split(path.read_text(encoding="utf-8"), path).yaml_text)
+
+
+def test_basis_and_provisional_months_are_read(tmp_path: Path) -> None:
+    text = MINIMAL.replace("direction: up", "direction: up\nprovisional_months: 2")
+    ind = parse_text(text, tmp_path / "x.sql")
+    assert ind.basis == {"nl": "Wgs art. 4", "en": "Wgs art. 4"} and ind.provisional_months == 2
+    plain = parse_text(MINIMAL.replace("basis: {nl: Wgs art. 4, en: Wgs art. 4}\n", ""), tmp_path / "x.sql")
+    assert plain.basis is None and plain.provisional_months == 0
+    with pytest.raises(IndicatorError, match=r"x.sql:4: basis needs a non-empty 'en' text"):
+        parse_text(MINIMAL.replace(", en: Wgs art. 4}", "}"), tmp_path / "x.sql")
+    for bad in ("-1", "true", "'twee'"):
+        # line 10: below direction (line 9)
+        with pytest.raises(IndicatorError, match=r"x.sql:10: provisional_months must be a whole number"):
+            parse_text(MINIMAL.replace("direction: up", f"direction: up\nprovisional_months: {bad}"),
+                       tmp_path / "x.sql")
+
+
+def test_the_working_day_calendar_is_an_allowed_source(tmp_path: Path) -> None:
+    ind = parse_text(MINIMAL.replace("[debt_cases]", f"[debt_cases, {workdays.TABLE}]"), tmp_path / "x.sql")
+    assert workdays.TABLE in ind.sources
+    with pytest.raises(IndicatorError, match=r"x.sql:10: unknown source 'workday' \(did you mean 'workdays'"):
+        parse_text(MINIMAL.replace("[debt_cases]", "[debt_cases, workday]"), tmp_path / "x.sql")
+
+
+def test_check_reports_an_indicator_without_description_or_basis(tmp_path: Path) -> None:
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "complete.sql").write_text(MINIMAL)
+    (folder / "bare.sql").write_text("\n" + MINIMAL.replace("basis: {nl: Wgs art. 4, en: Wgs art. 4}\n", "")
+                                     .replace("description: {nl: Eenheid proef, en: Unit test}\n", ""))
+    registry = indicators.load_registry(folder)
+    assert not registry.problems
+    problems = checks.check_definitions(registry)
+    # the front matter of bare.sql opens on line 2: both problems point there
+    assert [p.split(": missing key")[0].endswith("bare.sql:2") for p in problems] == [True, True]
+    assert "missing key 'description'" in problems[0] and "missing key 'basis'" in problems[1]
+
+
+def test_every_indicator_has_a_description_and_a_basis() -> None:
+    for path in sorted(QUERIES.glob("*.sql")):
+        data = _front(path)
+        for key in ("description", "basis"):
+            assert all(str(data.get(key, {}).get(lang) or "").strip() for lang in ("nl", "en")), \
+                f"{path.name}: give {key}: {{nl: ..., en: ...}}"
+        assert data["description"]["nl"].startswith("Eenheid: "), f"{path.name}: start with the unit"
+        assert data["description"]["en"].startswith("Unit: "), f"{path.name}: start with the unit"
+
+
+def test_the_definitions_table_matches_the_front_matter() -> None:
+    readme = (QUERIES / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Definitions\n", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    table = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        table[cells[0].strip("`")] = cells
+    assert sorted(table) == sorted(p.stem for p in QUERIES.glob("*.sql")), \
+        "one row per query file in the Definitions table of queries/README.md"
+    for ind_id, cells in table.items():
+        data = _front(QUERIES / f"{ind_id}.sql")
+        assert cells[1].endswith(f"(`{data['unit']}`, {data['measure']})"), f"{ind_id}: unit/measure drifted"
+        assert cells[5] == data["basis"]["en"], f"{ind_id}: the source differs from basis.en in the file"
