@@ -22,7 +22,6 @@ kind: context
 programme: werk
 measure: stock
 unit: uitkeringen
-unit_label: {nl: uitkeringen, en: benefits}
 direction: none
 sources: [benefit_spells]
 ---*/

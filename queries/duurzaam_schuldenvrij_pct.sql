@@ -66,6 +66,10 @@ returned AS (
 
 -- One row per debt-free end; numerator: not back within twelve months. Cells not yet observable
 -- are left out rather than shown as "not lasting".
+-- distinct_ratio rather than ratio: the coalition counts households, and huishoudens_schuldenvrij
+-- counts them distinct; with a ratio of ends, a household debt-free twice in a year would weigh
+-- twice in the share but once in the count beside it. A household counts as lasting when any
+-- of its ends in the period held (the roll-up's rule for a distinct numerator).
 SELECT
     f.month,
     f.wijk_code,

@@ -65,6 +65,8 @@ back AS (
 )
 
 -- One row per exit; numerator: back on benefit within twelve months. Not yet observable: no row.
+-- distinct_ratio: the share is about people, so someone who left for work twice in a period
+-- counts once (as back when they came back after any of those exits).
 SELECT
     e.month,
     e.wijk_code,

@@ -18,7 +18,6 @@ kind: output
 programme: schulden
 measure: count
 unit: regelingen
-unit_label: {nl: schuldregelingen, en: debt settlements}
 direction: up
 sources: [debt_cases]
 ---*/
