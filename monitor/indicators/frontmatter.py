@@ -279,6 +279,9 @@ GROUP BY ALL
 """
 
 
+# `monitor check` asks every indicator for its basis; the form cannot know it, so the file says where it goes.
+BASIS_HINT = "# basis: {nl: ..., en: ...}  the legal or statistical source of the definition (check asks)"
+
 _PLAIN = re.compile(r"[^\s,:#\[\]{}'\"&*!|>%@`?-][^,:#\[\]{}]*")
 
 
@@ -310,6 +313,7 @@ def template(
         OPEN,
         f"title: {{nl: {_scalar(title_nl)}, en: {_scalar(title_en)}}}",
         *_by_language("description", {"nl": description_nl, "en": description_en}),
+        BASIS_HINT,
         note(f"kind: {kind}", "outcome | output | context"),
         f"programme: {_scalar(programme)}",
         note(f"measure: {measure}", "count | ratio | stock"),
