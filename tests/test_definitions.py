@@ -265,6 +265,8 @@ def test_the_benefit_stock_is_taken_on_the_last_day_of_the_month() -> None:
         _spell("s4", "p4", "b4", D(2024, 2, 1)),  # a couple: two people, one benefit
         _spell("s5", "p5", "b4", D(2024, 2, 1)),
         _spell("s6", "p6", "b6", D(2024, 2, 10), wijk=W2),
+        # a second spell of p3 overlapping the first (an administrative overlap): p3 still counts once
+        _spell("s7", "p3", "b3", D(2024, 1, 15), D(2024, 2, 10), "overig"),
     ]
     con = _db(benefit_spells=(SPELL_COLUMNS, spells))
     # the first recorded end is in January 2024, the last date in February: two months, both wijken
@@ -272,7 +274,7 @@ def test_the_benefit_stock_is_taken_on_the_last_day_of_the_month() -> None:
     assert _run(con, "bijstand_personen") == [
         (D(2024, 1, 1), W1, 2.0), (D(2024, 1, 1), W2, 0.0),
         (D(2024, 2, 1), W1, 3.0), (D(2024, 2, 1), W2, 1.0)]
-    # benefits: January b1, b3; February b3 and b4 (the couple once); W2 b6 in February
+    # benefits: January b1, b3 (its two spells once); February b3 and b4 (the couple once); W2 b6
     assert _run(con, "bijstandsuitkeringen") == [
         (D(2024, 1, 1), W1, 2.0), (D(2024, 1, 1), W2, 0.0),
         (D(2024, 2, 1), W1, 2.0), (D(2024, 2, 1), W2, 1.0)]
