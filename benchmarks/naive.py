@@ -58,20 +58,6 @@ def _signals_received(r: Reader) -> pd.DataFrame:
     return _count(r("early_signals"), "received_on")
 
 
-@_naive("vroegsignalen_bereikt_pct")
-def _signals_reached(r: Reader) -> pd.DataFrame:
-    s = r("early_signals")
-    return _share(s, "received_on", s["contact_result"].eq("bereikt"))
-
-
-@_naive("hulp_geaccepteerd")
-def _help_accepted(r: Reader) -> pd.DataFrame:
-    s = r("early_signals")
-    s = s[s["help_accepted"].eq(True)]
-    out = s.assign(month=_month(s["received_on"])).groupby(["month", "wijk_code"])["household_id"].nunique()
-    return out.rename("value").reset_index()
-
-
 @_naive("schuldhulp_aanmeldingen")
 def _registrations(r: Reader) -> pd.DataFrame:
     return _count(r("debt_cases"), "registered_on")
@@ -86,7 +72,8 @@ def _days_to_interview(r: Reader) -> pd.DataFrame:
     return out.agg(value=("days", "sum"), denominator=("days", "size")).reset_index()
 
 
-SETTLEMENTS = ["schuldbemiddeling", "saneringskrediet"]
+# the amicable settlements and the Wsnp: the one Wsnp rule of every debt indicator (queries/README.md)
+SETTLEMENTS = ["schuldbemiddeling", "saneringskrediet", "wsnp"]
 
 
 @_naive("schuldregelingen_gestart")
@@ -95,15 +82,9 @@ def _settlements_started(r: Reader) -> pd.DataFrame:
     return _count(c[c["route"].isin(SETTLEMENTS)], "started_on")
 
 
-@_naive("trajecten_afgerond")
-def _cases_closed(r: Reader) -> pd.DataFrame:
+@_naive("trajecten_beeindigd")
+def _cases_ended(r: Reader) -> pd.DataFrame:
     return _count(r("debt_cases"), "ended_on")
-
-
-@_naive("huishoudens_schuldenvrij")
-def _debt_free(r: Reader) -> pd.DataFrame:
-    c = r("debt_cases")
-    return _count(c[c["end_reason"].eq("schuldenvrij")], "ended_on")
 
 
 @_naive("schuldenvrij_na_regeling_pct")
@@ -115,14 +96,15 @@ def _debt_free_share(r: Reader) -> pd.DataFrame:
 
 @_naive("huishoudens_in_schuldhulp")
 def _households_in_debt_help(r: Reader) -> pd.DataFrame:
-    """Households with a case open at each month end: one filter per month, the obvious way."""
+    """Households with a case open on each month's last day (a case ending that day counts): one filter
+    per month, the obvious way."""
     c = r("debt_cases")
     registered, ended = _dates(c["registered_on"]), _dates(c["ended_on"])
     months = pd.date_range(_month(ended).min(), max(_month(registered).max(), _month(ended).max()), freq="MS")
     per_month = {}
     for m in months:
         month_end = m + pd.offsets.MonthEnd(0)
-        open_ = c[(registered <= month_end) & (ended.isna() | (ended > month_end))]
+        open_ = c[(registered <= month_end) & (ended.isna() | (ended >= month_end))]
         per_month[m] = open_.groupby("wijk_code")["household_id"].nunique()
     return _on_spine(per_month, months, c["wijk_code"].unique())
 
@@ -137,20 +119,17 @@ def _on_spine(per_month: Mapping[pd.Timestamp, pd.Series], months: pd.DatetimeIn
 
 @_naive("bijstand_personen")
 def _on_benefit(r: Reader) -> pd.DataFrame:
-    """People on benefit at each month end: starts minus ends, summed up per wijk."""
+    """People on benefit on each month's last day (a spell ending that day counts), each person once."""
     s = r("benefit_spells")
-    start, end = _month(s["started_on"]), _month(s["ended_on"])
-    first, last = end.min(), max(start.max(), end.max())
-    changes = pd.concat([
-        pd.DataFrame({"month": start, "wijk_code": s["wijk_code"], "change": 1}),
-        pd.DataFrame({"month": end, "wijk_code": s["wijk_code"], "change": -1})[end.notna()],
-    ])
-    changes["month"] = changes["month"].clip(lower=first)
-    net = changes.groupby(["month", "wijk_code"])["change"].sum()
-    months, wijken = pd.date_range(first, last, freq="MS"), sorted(s["wijk_code"].unique())
-    index = pd.MultiIndex.from_product([months, wijken], names=["month", "wijk_code"])
-    level = net.reindex(index, fill_value=0).groupby(level="wijk_code").cumsum()
-    return level.rename("value").reset_index()
+    started, ended = _dates(s["started_on"]), _dates(s["ended_on"])
+    months = pd.date_range(_month(s["ended_on"]).min(), max(_month(s["started_on"]).max(),
+                                                            _month(s["ended_on"]).max()), freq="MS")
+    per_month = {}
+    for m in months:
+        month_end = m + pd.offsets.MonthEnd(0)
+        running = s[(started <= month_end) & (ended.isna() | (ended >= month_end))]
+        per_month[m] = running.groupby("wijk_code")["person_id"].nunique()
+    return _on_spine(per_month, months, s["wijk_code"].unique())
 
 
 @_naive("uitstroom_werk_scholing")
@@ -179,23 +158,13 @@ def _working_after_12m(r: Reader) -> pd.DataFrame:
     return _share(p.assign(measured_on=measured), "measured_on", p["employed_12m"].eq(True))
 
 
-def _located(r: Reader, activity: str) -> pd.DataFrame:
-    """Activities with the wijk of the person: the spell running then, else the latest spell, else the
-    latest placement; activities of nobody known are left out (as the query files do)."""
+def _located(r: Reader, activity: str, channel: str | None = None) -> pd.DataFrame:
+    """Activities in the wijk the extract gives them (contract v2); those without a wijk are left out."""
     a = r("work_activities")
-    a = a.loc[a["activity"] == activity, ["person_id", "activity_on"]]
-    a = a.assign(activity_on=_dates(a["activity_on"])).sort_values("activity_on")
-    spells = r("benefit_spells")[["person_id", "wijk_code", "started_on"]]
-    spells = spells.assign(started_on=_dates(spells["started_on"])).sort_values("started_on")
-    then = pd.merge_asof(a, spells, left_on="activity_on", right_on="started_on", by="person_id")
-    last_spell = spells.groupby("person_id")["wijk_code"].last()
-    p = r("placements")
-    last_placement = p.assign(placed_on=_dates(p["placed_on"])).sort_values("placed_on") \
-        .groupby("person_id")["wijk_code"].last()
-    wijk = then["wijk_code"].fillna(then["person_id"].map(last_spell)) \
-        .fillna(then["person_id"].map(last_placement))
-    out = pd.DataFrame({"month": then["activity_on"].dt.to_period("M").dt.to_timestamp(), "wijk_code": wijk})
-    return out[out["wijk_code"].notna()].groupby(["month", "wijk_code"]).size().rename("value").reset_index()
+    a = a[(a["activity"] == activity) & a["wijk_code"].notna()]
+    if channel is not None:
+        a = a[a["channel"] == channel]
+    return _count(a, "activity_on")
 
 
 @_naive("werk_gesprekken")
@@ -205,7 +174,7 @@ def _talks(r: Reader) -> pd.DataFrame:
 
 @_naive("platform_profielen")
 def _profiles(r: Reader) -> pd.DataFrame:
-    return _located(r, "profiel")
+    return _located(r, "profiel", channel="hallowerk")
 
 
 @_naive("matches")

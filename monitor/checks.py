@@ -6,9 +6,15 @@ Each problem is one line naming the file (and column or line) and what to fix.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from monitor import extracts
 from monitor.problems import display_path
 from monitor.settings import Settings
+
+if TYPE_CHECKING:
+    from monitor.indicators import Indicator
 
 
 def check_extracts(settings: Settings) -> list[str]:
@@ -67,9 +73,39 @@ def check_all(settings: Settings) -> list[str]:
     registry = indicators.load_registry(settings.queries_dir, programme_ids)
     problems += staging.indicator_problems(
         settings.queries_dir, ((display_path(i.path), i.sql, i.sources) for i in registry))
+    problems += check_definitions(registry)
     problems += check_programme(settings, set(registry.indicators))
     if not problems and catalog.has_extracts(settings):
         problems += check_disclosure(settings)
+    return problems
+
+
+NO_DESCRIPTION = ("missing key 'description': say, in Dutch and English, the unit, what is counted and which "
+                  "date puts it in a month, the denominator, and what is left out and why")
+NO_BASIS = ("missing key 'basis': name the legal or statistical source of the definition, e.g. "
+            "basis: {nl: Wgs art. 4, en: Wgs art. 4}")
+
+
+def check_definitions(registry: Iterable[Indicator]) -> list[str]:
+    """Every indicator says what it counts (description) and on what basis (basis), line-numbered.
+
+    Both keys are optional to the parser so that an unfinished file still computes, but a
+    number a council reads needs its definition and its source (queries/README.md, Definitions).
+    The unit is required by the parser itself, so a file without one is already reported.
+    """
+    from monitor.indicators.frontmatter import split
+    from monitor.problems import Problem
+
+    problems = []
+    for ind in sorted(registry, key=lambda i: i.id):
+        try:
+            line = split(ind.path.read_text(encoding="utf-8"), ind.path).yaml_line
+        except OSError:
+            line = None
+        if not all(ind.description.get(lang) for lang in ("nl", "en")):
+            problems.append(str(Problem(ind.path, line, NO_DESCRIPTION)))
+        if not ind.basis:
+            problems.append(str(Problem(ind.path, line, NO_BASIS)))
     return problems
 
 

@@ -2,15 +2,24 @@
 title: {nl: Personen in de bijstand, en: People on social assistance}
 description:
   nl: >-
-    Aantal personen met een lopende bijstandsuitkering (Participatiewet) aan het eind van de
-    maand (een persoon heeft één lopende uitkering tegelijk). De reeks begint in de eerste maand
-    waarin het bestand beëindigde uitkeringen bevat; daarvoor ontbreken de uitkeringen die al
-    waren gestopt en zou de stand te laag zijn.
+    Eenheid: persoon (niet de uitkering: een paar met één uitkering telt als twee personen; de
+    uitkeringen telt bijstandsuitkeringen). Stand op de laatste dag van de maand: de personen
+    met een lopende bijstandsuitkering (Participatiewet) op die dag, in de wijk van die
+    uitkering; een uitkering die op de laatste dag eindigt telt nog mee (de einddatum is de
+    laatste uitkeringsdag). Een persoon telt één keer, ook met twee lopende uitkeringsperioden.
+    Geen noemer. De reeks begint in de eerste maand waarin het bestand beëindigde uitkeringen
+    bevat; daarvoor ontbreken de uitkeringen die al waren gestopt en zou de stand te laag zijn.
   en: >-
-    Number of people with a running social-assistance benefit (Participatiewet) at the end of
-    the month (a person has one running benefit at a time). The series starts in the first month
-    in which the extract holds ended benefits; before that the benefits already ended are
-    missing and the level would read too low.
+    Unit: person (not the benefit: a couple with one benefit counts as two people; the benefits
+    are counted by bijstandsuitkeringen). Level on the last day of the month: the people with a
+    running social-assistance benefit (Participatiewet) on that day, in the wijk of that benefit;
+    a benefit ending on the last day still counts (the end date is the last benefit day). A
+    person counts once, even with two running spells. No denominator. The series starts in the
+    first month in which the extract holds ended benefits; before that the benefits already
+    ended are missing and the level would read too low.
+basis:
+  nl: "Participatiewet; CBS Personen met bijstand (StatLine 85585NED): personen, een paar telt als twee"
+  en: "Participatiewet; CBS People on social assistance (StatLine 85585NED): people, a couple counts as two"
 kind: outcome
 programme: werk
 measure: stock
@@ -39,16 +48,51 @@ wijken AS (
     SELECT DISTINCT wijk_code FROM benefit_spells
 ),
 
--- The level is a running sum: each spell adds one from the month it starts and takes one off in
--- the month it ends (a spell ending in a month no longer runs at that month's end, the month in
--- which uitstroom_werk_scholing counts it). A person has one running spell at a time, so spells
--- are people; the running sum, instead of joining every month to every spell, keeps this fast.
+-- Overlapping spells of one person are merged into one stretch on benefit (gaps and islands),
+-- so that the running sum below counts each person once however many spells overlap. A new
+-- stretch starts when a spell starts after every earlier spell has ended.
+ordered AS (
+    SELECT
+        person_id AS unit_id,
+        spell_id,
+        wijk_code,
+        started_on,
+        ended_on,
+        max(coalesce(ended_on, DATE '9999-12-31')) OVER (
+            PARTITION BY person_id ORDER BY started_on, spell_id
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end
+    FROM benefit_spells
+),
+
+numbered AS (
+    SELECT
+        *,
+        sum(CASE WHEN earlier_end IS NULL OR started_on > earlier_end THEN 1 ELSE 0 END) OVER (
+            PARTITION BY unit_id ORDER BY started_on, spell_id
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
+    FROM ordered
+),
+
+-- One row per stretch, in the wijk of its latest spell (where the person was last known).
+stretches AS (
+    SELECT
+        unit_id,
+        arg_max(wijk_code, started_on) AS wijk_code,
+        min(started_on) AS started_on,
+        CASE WHEN bool_or(ended_on IS NULL) THEN NULL ELSE max(ended_on) END AS ended_on
+    FROM numbered
+    GROUP BY unit_id, stretch
+),
+
+-- The level on the last day of a month is a running sum: +1 in the month a stretch starts, -1 in
+-- the month after its last day (ended_on is the last benefit day, so a stretch ending on a month's
+-- last day still counts in that month). The running sum keeps this fast (no month x spell join).
 changes AS (
     SELECT date_trunc('month', started_on)::DATE AS month, wijk_code, 1 AS change
-    FROM benefit_spells
+    FROM stretches
     UNION ALL
-    SELECT date_trunc('month', ended_on)::DATE AS month, wijk_code, -1 AS change
-    FROM benefit_spells
+    SELECT date_trunc('month', ended_on + INTERVAL 1 DAY)::DATE AS month, wijk_code, -1 AS change
+    FROM stretches
     WHERE ended_on IS NOT NULL
 ),
 

@@ -2,13 +2,24 @@
 title: {nl: Na 12 maanden nog aan het werk, en: Still working after 12 months}
 description:
   nl: >-
-    Van de plaatsingen van twaalf maanden eerder het aandeel waarvan de persoon nog werkt, per
-    maand waarin die twaalf maanden om zijn (de maand van meten). Zo is het cijfer even actueel
-    als de andere: de maand van meten ligt nooit na de laatste gegevensmaand.
+    Eenheid: plaatsing. Van de plaatsingen in werk van maand M het aandeel waarvan de persoon 12
+    maanden na de eerste werkdag betaald werk had, bij welke werkgever ook (employed_12m, uit de
+    polisadministratie), geteld in maand M+12 (de maand van meten: zo is het cijfer even actueel
+    als de andere). Noemer: de plaatsingen waarvan de uitkomst bekend is. Niet geteld: plaatsingen
+    waarvan de twaalf maanden nog niet voorbij zijn, en plaatsingen die niet te volgen waren
+    (uitkomst leeg terwijl de twaalf maanden voorbij zijn); die laatste telt
+    plaatsingen_niet_traceerbaar apart, zodat ze niet stil verdwijnen.
   en: >-
-    Of the placements of twelve months earlier, the share whose person still works, by the month
-    in which the twelve months are complete (the month of measurement). That keeps the figure as
-    current as the others: the month of measurement never lies after the latest data month.
+    Unit: placement. Of the placements in work of month M, the share whose person had paid work 12
+    months after the first working day, with any employer (employed_12m, from the wage
+    administration), counted in month M+12 (the month of measurement: that keeps the figure as
+    current as the others). Denominator: the placements whose outcome is known. Not counted:
+    placements whose twelve months are not over yet, and placements that could not be traced
+    (outcome empty although the twelve months are over); plaatsingen_niet_traceerbaar counts
+    those separately, so they do not disappear silently.
+basis:
+  nl: "Participatiewet (arbeidsinschakeling); werk volgens de polisadministratie (UWV), bij elke werkgever"
+  en: "Participatiewet (getting people into work); work according to the wage administration (UWV polisadministratie), any employer"
 kind: outcome
 programme: werk
 measure: ratio
@@ -18,13 +29,14 @@ sources: [placements]
 drivers: [plaatsingen_vanuit_bijstand, proefplaatsingen]
 ---*/
 
--- employed_12m stays null until twelve months have passed: those placements are left out of
--- the denominator, because counting them as "not working" would sink every recent month.
+-- employed_12m is null while not yet observable and when the person could not be traced: both
+-- are left out of the denominator (counting them as "not working" would sink every recent
+-- month); plaatsingen_niet_traceerbaar reports the untraceable ones.
 -- Counted in the month the twelve months are complete, not the month of placement, so the
 -- latest value is about last year's placements and the scorecard is not a year behind.
 WITH observed AS (
     SELECT
-        date_trunc('month', placed_on + INTERVAL 12 MONTH)::DATE AS month,
+        (date_trunc('month', placed_on) + INTERVAL 12 MONTH)::DATE AS month,
         wijk_code,
         employed_12m
     FROM placements

@@ -2,15 +2,22 @@
 title: {nl: Huishoudens in schuldhulp, en: Households in debt help}
 description:
   nl: >-
-    Aantal huishoudens met een lopende schuldhulpzaak aan het eind van de maand; een huishouden
-    met twee lopende zaken telt één keer. De reeks begint in de eerste maand waarin het bestand
-    afgesloten zaken bevat; daarvoor ontbreken de zaken die al waren afgesloten en zou de stand
-    te laag zijn.
+    Eenheid: huishouden. Stand op de laatste dag van de maand: de huishoudens met een lopend
+    schuldhulptraject (aangemeld op of voor die dag, niet beëindigd vóór die dag; een traject dat
+    op de laatste dag eindigt telt nog mee). Elke route telt mee, ook de Wsnp. Een huishouden
+    met twee lopende trajecten telt één keer. Geen noemer. De reeks begint in de eerste maand
+    waarin het bestand beëindigde trajecten bevat; daarvoor ontbreken de trajecten die al waren
+    beëindigd en zou de stand te laag zijn.
   en: >-
-    Number of households with an open debt-help case at the end of the month; a household with
-    two open cases counts once. The series starts in the first month in which the extract holds
-    closed cases; before that the cases already closed are missing and the level would read too
-    low.
+    Unit: household. Level on the last day of the month: the households with a running debt-help
+    case (registered on or before that day, not ended before it; a case ending on the last day
+    still counts). Every route counts, the Wsnp included. A household with two running cases
+    counts once. No denominator. The series starts in the first month in which the extract
+    holds ended cases; before that the cases already ended are missing and the level would read
+    too low.
+basis:
+  nl: "Wgs art. 1 (schuldhulpverlening); de peildag (laatste dag van de maand) is een keuze van deze monitor"
+  en: "Wgs art. 1 (debt help); the reference day (last day of the month) is this monitor's choice"
 kind: context
 programme: schulden
 measure: stock
@@ -40,7 +47,8 @@ wijken AS (
     SELECT DISTINCT wijk_code FROM debt_cases
 ),
 
--- Open at the month end: registered by then and not closed in or before that month.
+-- Running on the last day: registered by then and not ended before it (ended_on is the last
+-- day of help, so a case ending on the month's last day was still running that day).
 -- Households re-register while an older case is still open, so count households, not cases:
 -- that needs the join of months to cases (a running sum of cases would count them twice).
 open_cases AS (
@@ -51,7 +59,7 @@ open_cases AS (
     FROM months AS m
     INNER JOIN debt_cases AS c
         ON c.registered_on <= m.month_end
-       AND (c.ended_on IS NULL OR c.ended_on > m.month_end)
+       AND (c.ended_on IS NULL OR c.ended_on >= m.month_end)
     GROUP BY m.month, c.wijk_code
 )
 

@@ -2,32 +2,37 @@
 title: {nl: Matches met een vacature, en: Matches with a vacancy}
 description:
   nl: >-
-    Aantal matches tussen een werkzoekende en een vacature, per maand en per wijk van de
-    werkzoekende. De wijk komt uit de bijstandsuitkering (of anders de plaatsing) van de
-    persoon; activiteiten van personen zonder uitkering en zonder plaatsing hebben geen bekende
-    wijk en tellen niet mee.
+    Eenheid: match (een activiteit; dezelfde persoon kan vaker tellen). Telt de matches tussen
+    een werkzoekende en een vacature (activiteit 'match'), via elk kanaal, in de maand van de
+    activiteit en de wijk van de werkzoekende op dat moment (work_activities.wijk_code).
+    Werkzoekenden met en zonder uitkering tellen allebei mee. Geen noemer. Niet geteld:
+    activiteiten zonder wijk in het bestand: die staan op geen kaart en in geen stadsdeel.
   en: >-
-    Number of matches between a jobseeker and a vacancy, by month and by the jobseeker's wijk.
-    The wijk comes from the person's benefit spell (or else their placement); activities of
-    people with neither a benefit nor a placement have no known wijk and are left out.
+    Unit: match (an activity; the same person can count more than once). Counts the matches
+    between a jobseeker and a vacancy (activity 'match'), through every channel, in the month of
+    the activity and the jobseeker's wijk at that time (work_activities.wijk_code). Jobseekers
+    with and without a benefit both count. No denominator. Not counted: activities without a
+    wijk in the extract: they belong on no map and in no stadsdeel.
+basis:
+  nl: "Participatiewet (ondersteuning bij arbeidsinschakeling); gemeentelijk werkprogramma"
+  en: "Participatiewet (support in getting into work); the municipal work programme"
 kind: output
 programme: werk
 measure: count
 unit: matches
 direction: up
-sources: [work_activities, benefit_spells, placements]
+sources: [work_activities]
 ---*/
 
--- Every 'match' row is one activity; it counts in the month it took place. The person's wijk on
--- that day comes from the staging table stg_activity_wijk (queries/_staging/stg_activity_wijk.sql:
--- the benefit spell running then, else the latest spell, else the latest placement).
+-- Every 'match' row is one activity; it counts in the month it took place, in the wijk the
+-- extract gives the jobseeker on that day (contract v2), so jobseekers without a benefit count too.
 -- Without a known wijk an activity cannot be shown on the map or summed to a stadsdeel;
 -- leaving it out is stated in the description (and the city total is that much lower).
 WITH activities AS (
     SELECT
         date_trunc('month', activity_on)::DATE AS month,
         wijk_code
-    FROM stg_activity_wijk
+    FROM work_activities
     WHERE activity = 'match'
       AND wijk_code IS NOT NULL
 )

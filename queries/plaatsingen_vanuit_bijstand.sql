@@ -2,11 +2,19 @@
 title: {nl: Plaatsingen vanuit de bijstand, en: Placements from social assistance}
 description:
   nl: >-
-    Aantal plaatsingen in werk van personen die een bijstandsuitkering hadden, per maand van de
-    eerste werkdag.
+    Eenheid: plaatsing (een persoon die twee keer geplaatst wordt telt twee keer). Telt de
+    plaatsingen in betaald werk van personen die een bijstandsuitkering hadden, in de maand van de
+    eerste werkdag, in de wijk van de persoon bij plaatsing. Geen noemer. Niet geteld:
+    plaatsingen van werkzoekenden zonder uitkering (die telt plaatsingen_zonder_uitkering; samen
+    zijn het alle plaatsingen).
   en: >-
-    Number of placements in work of people who were on social assistance, by month of the first
-    working day.
+    Unit: placement (a person placed twice counts twice). Counts the placements in paid work of
+    people who were on social assistance, in the month of the first working day, in the person's
+    wijk at placement. No denominator. Not counted: placements of jobseekers without a benefit
+    (plaatsingen_zonder_uitkering counts those; together they are all placements).
+basis:
+  nl: "Participatiewet (arbeidsinschakeling van bijstandsgerechtigden)"
+  en: "Participatiewet (getting people on social assistance into work)"
 kind: outcome
 programme: werk
 measure: count

@@ -2,13 +2,22 @@
 title: {nl: Schuldenvrij na aanmelding (cohort), en: Debt-free after registration (cohort)}
 description:
   nl: >-
-    Van de huishoudens die zich in een maand aanmeldden, het aandeel dat binnen n maanden
-    schuldenvrij was (n = 0, 3, 6, ... 36). Een cel verschijnt pas als de hele maandgroep n
-    maanden gevolgd kon worden, zodat recente groepen niet te laag uitvallen.
+    Eenheid: aanmelding (schuldhulptraject). Van de aanmeldingen in een maand (de maandgroep), het
+    aandeel waarvan het traject binnen n maanden schuldenvrij eindigde (n = 0, 3, 6, ... 36; elke
+    route, ook de Wsnp, zoals in alle schuldindicatoren). Noemer: alle aanmeldingen van de maand.
+    Een cel verschijnt pas als de hele maandgroep n maanden gevolgd kon worden, zodat recente
+    groepen niet te laag uitvallen. Niet geteld: aanmeldingen van vóór de eerste maand met een
+    beëindigd traject (die staan alleen in het bestand als ze toen nog liepen).
   en: >-
-    Of the households that registered in a month, the share that was debt-free within n months
-    (n = 0, 3, 6, ... 36). A cell only appears once the whole month's group could be followed
-    for n months, so recent groups do not read too low.
+    Unit: request (debt-help case). Of the requests in a month (the month's group), the share
+    whose case ended debt-free within n months (n = 0, 3, 6, ... 36; every route, the Wsnp
+    included, as in every debt indicator). Denominator: all requests of the month. A cell only
+    appears once the whole month's group could be followed for n months, so recent groups do
+    not read too low. Not counted: requests from before the first month with an ended case
+    (they are only in the extract when they were still running then).
+basis:
+  nl: "Wgs art. 1 (schuldhulpverlening); Wsnp: Faillissementswet titel III"
+  en: "Wgs art. 1 (debt help); Wsnp: Faillissementswet title III"
 kind: outcome
 programme: schulden
 measure: ratio

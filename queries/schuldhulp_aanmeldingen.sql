@@ -1,12 +1,21 @@
 /*---
-title: {nl: Aanmeldingen schuldhulpverlening, en: Debt-help registrations}
+title: {nl: Aanmeldingen schuldhulpverlening, en: Requests for debt help}
 description:
   nl: >-
-    Aantal aanmeldingen voor schuldhulpverlening, langs alle wegen (vroegsignalering,
-    zelfmelders, partners, wijkteams), per maand van aanmelding.
+    Eenheid: aanmelding (verzoek om schuldhulp; elke aanmelding opent één schuldhulptraject).
+    Telt de aanmeldingen langs alle wegen (vroegsignalering, zelfmelders, partners, wijkteams) in
+    de maand van de aanmelddatum, welke route ook volgt (ook de Wsnp). Een huishouden dat zich
+    twee keer aanmeldt telt twee keer: het is de instroom van werk. Geen noemer. Niets wordt
+    weggelaten.
   en: >-
-    Number of registrations for debt help, through every route (early warning, self-referral,
-    partners, neighbourhood teams), by month of registration.
+    Unit: request (a request for debt help; each request opens one debt-help case). Counts the
+    requests through every route in (early warning, self-referral, partners, neighbourhood teams)
+    in the month of the request date, whatever route follows (the Wsnp included). A household
+    that registers twice counts twice: this is the inflow of work. No denominator. Nothing is
+    left out.
+basis:
+  nl: "Wgs art. 4 (de melding van de hulpvraag start de termijn)"
+  en: "Wgs art. 4 (the request for help starts the term)"
 kind: output
 programme: schulden
 measure: count
@@ -15,9 +24,9 @@ direction: up
 sources: [debt_cases]
 ---*/
 
--- A case is one registration; the month of registration is when the municipality
--- takes on the household, whatever happens later.
-WITH registrations AS (
+-- A case is one request; the request date is when the municipality takes on the household
+-- (and when the Wgs term starts), whatever happens later.
+WITH requests AS (
     SELECT
         date_trunc('month', registered_on)::DATE AS month,
         wijk_code
@@ -28,5 +37,5 @@ SELECT
     month,
     wijk_code,
     count(*)::DOUBLE AS value
-FROM registrations
+FROM requests
 GROUP BY month, wijk_code

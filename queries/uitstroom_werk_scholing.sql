@@ -4,11 +4,21 @@ title:
   en: Leaving social assistance for work or training
 description:
   nl: >-
-    Aantal beëindigde bijstandsuitkeringen met als reden werk of scholing, per maand van de
-    laatste uitkeringsdag.
+    Eenheid: persoon die de bijstand verlaat (een uitstroom; wie in de periode twee keer
+    uitstroomt telt twee keer). Telt de beëindigde bijstandsuitkeringen (Participatiewet) met als
+    reden werk of scholing, in de maand van de laatste uitkeringsdag. Geen noemer. Niet geteld:
+    uitstroom door verhuizing of andere redenen (die verlaagt bijstand_personen wel, maar is geen
+    resultaat van het werkprogramma). Of de uitstroom blijvend is, meet
+    herinstroom_bijstand_12m_pct.
   en: >-
-    Number of social-assistance benefits that ended because of work or training, by month of the
-    last benefit day.
+    Unit: person leaving social assistance (an exit; someone who leaves twice in the period
+    counts twice). Counts the social-assistance benefits (Participatiewet) that ended because of
+    work or training, in the month of the last benefit day. No denominator. Not counted: exits
+    because of a move or other reasons (they do lower bijstand_personen, but are no result of
+    the work programme). Whether the exit lasts is measured by herinstroom_bijstand_12m_pct.
+basis:
+  nl: "Participatiewet; de reden is de einde-reden van de uitkering in de uitkeringsadministratie"
+  en: "Participatiewet; the reason is the benefit's end reason in the benefit administration"
 kind: outcome
 programme: werk
 measure: count

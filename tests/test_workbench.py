@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from monitor import i18n
+from monitor.indicators.frontmatter import BASIS_HINT
 from tests.conftest import ROOT, checksums
 
 CORPUS_FILE = Path(__file__).with_name("hostile_sql.yaml")
@@ -287,7 +288,8 @@ def test_indicator_made_on_the_page_passes_check_and_shows(demo_settings, limits
     at = _run_sql(_open_page(), NEW_SQL)
     assert not at.error
     _fill_form(at, id="aanmeldingen_wijkteam", title_nl="Aanmeldingen via het wijkteam",
-               title_en="Registrations through the wijkteam", unit="huishoudens", programme="schulden")
+               title_en="Registrations through the wijkteam", unit="huishoudens", programme="schulden",
+               desc_nl="Eenheid: aanmelding, per maand van aanmelding", desc_en="Unit: request, by month")
     sources = next(m for m in at.multiselect if (m.key or "").startswith("wb_f_sources"))
     assert sources.value == ["debt_cases"]  # detected from the SQL
     next(b for b in at.button if b.label.startswith("Controleer")).click()
@@ -300,7 +302,8 @@ def test_indicator_made_on_the_page_passes_check_and_shows(demo_settings, limits
     assert "queries/aanmeldingen_wijkteam.sql" in " ".join(m.value for m in at.markdown)
     assert sorted(p.name for p in queries_copy.iterdir()) == before  # the app never writes into queries/
 
-    # the analyst follows the three steps
+    # the analyst follows the three steps, filling in the basis the form cannot know
+    text = text.replace(BASIS_HINT, "basis: {nl: Wgs art. 4, en: Wgs art. 4}")
     (queries_copy / "aanmeldingen_wijkteam.sql").write_text(text, encoding="utf-8")
     env = {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir),
            "MONITOR_QUERIES_DIR": str(queries_copy)}

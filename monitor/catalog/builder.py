@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from monitor import extracts, staging
+from monitor import extracts, staging, workdays
 from monitor.catalog.connection import Catalog, _do
 from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_report
 from monitor.settings import Settings, get_settings
@@ -98,6 +98,7 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport
         _store_coverage(con, settings, statuses, prev_db is not None)
         if prev_db is not None:
             _do(con, "DETACH previous")
+        load_workdays(con)
         # Staging SQL is a query file like the indicators: it reads tables, never files or extensions.
         for statement in ("SET enable_external_access = false", "SET autoload_known_extensions = false",
                           "SET autoinstall_known_extensions = false"):
@@ -115,6 +116,14 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport
     os.replace(tmp_manifest, settings.catalog_dir / MANIFEST)
     _remove_old(settings, keep=name)
     return report
+
+
+def load_workdays(con: duckdb.DuckDBPyConnection) -> None:
+    """The working-day calendar (monitor.workdays) as a table, for terms counted in working days (Wgs)."""
+    first, last = workdays.default_range()
+    con.register("incoming_days", workdays.calendar_frame(first, last).to_arrow())
+    _do(con, f'CREATE TABLE "{workdays.TABLE}" AS SELECT * FROM incoming_days')
+    con.unregister("incoming_days")
 
 
 def _load_one(

@@ -30,6 +30,7 @@ from monitor.indicators.model import (
     IndicatorError,
 )
 from monitor.problems import Collector, YamlSyntaxError, did_you_mean, read_yaml
+from monitor.workdays import TABLE as WORKDAYS_TABLE
 
 OPEN, CLOSE = "/*---", "---*/"
 
@@ -182,6 +183,12 @@ def parse_text(
     title = check.languages("title", required=True)
     description = check.languages("description", required=False)
     unit_label = check.languages("unit_label", required=True) if "unit_label" in data else None
+    basis = check.languages("basis", required=True) if "basis" in data else None
+    provisional = data.get("provisional_months", 0)
+    if isinstance(provisional, bool) or not isinstance(provisional, int) or provisional < 0:
+        check.add("provisional_months", f"provisional_months must be a whole number of months, 0 or more, "
+                                        f"not '{provisional}'")
+        provisional = 0
     kind = check.choice("kind", KINDS)
     measure = check.choice("measure", MEASURES)
     direction = check.choice("direction", DIRECTIONS)
@@ -206,6 +213,7 @@ def parse_text(
         programme=programme, measure=measure, unit=unit, direction=direction,  # type: ignore[arg-type]
         sources=sources, drivers=drivers, shape=shape, sql=front.sql,  # type: ignore[arg-type]
         sql_line=front.sql_line, numerator_is_people=bool(people), unit_label=unit_label,
+        basis=basis, provisional_months=provisional,
     )
 
 
@@ -222,9 +230,9 @@ def _cross_checks(check: _Checker, *, kind: str | None, measure: str | None, uni
                                                            for p in check.problems):
         check.add("sources", "sources is empty: list the extracts the query reads, e.g. [debt_cases]")
     for name in sources:
-        if name not in CONTRACT:
-            check.add("sources", f"unknown source '{name}'{did_you_mean(name, CONTRACT)}; the extracts are: "
-                                 f"{', '.join(CONTRACT)}")
+        if name not in CONTRACT and name != WORKDAYS_TABLE:
+            check.add("sources", f"unknown source '{name}'{did_you_mean(name, [*CONTRACT, WORKDAYS_TABLE])}; "
+                                 f"the extracts are: {', '.join(CONTRACT)}; the calendar: {WORKDAYS_TABLE}")
     if kind == "outcome" and not drivers:
         check.add("drivers" if "drivers" in check.data else "kind",
                   "an outcome needs drivers: list the output indicators behind it, e.g. "
@@ -286,6 +294,8 @@ FROM debt_cases
 WHERE false  -- replace with the rows that count
 """
 
+# `monitor check` asks every indicator for its basis; the form cannot know it, so the file says where it goes.
+BASIS_HINT = "# basis: {nl: ..., en: ...}  the legal or statistical source of the definition (check asks)"
 
 _PLAIN = re.compile(r"[^\s,:#\[\]{}'\"&*!|>%@`?-][^,:#\[\]{}]*")
 
@@ -318,6 +328,7 @@ def template(
         OPEN,
         f"title: {{nl: {_scalar(title_nl)}, en: {_scalar(title_en)}}}",
         *_by_language("description", {"nl": description_nl, "en": description_en}),
+        BASIS_HINT,
         note(f"kind: {kind}", "outcome | output | context"),
         f"programme: {_scalar(programme)}",
         note(f"measure: {measure}", " | ".join(MEASURES)),

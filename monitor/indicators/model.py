@@ -45,6 +45,10 @@ KEYS: dict[str, bool] = {
     "drivers": False,
     "shape": False,
     "numerator_is_people": False,
+    # the legal or statistical source of the definition; `monitor check` asks for it (queries/README.md)
+    "basis": False,
+    # the last N months of the series are not complete yet (contacts still being made)
+    "provisional_months": False,
 }
 
 # A problem in a query file prints as `queries/x.sql:3: message`.
@@ -90,6 +94,10 @@ class Indicator:
     numerator_is_people: bool = True
     # {nl, en}: the reader's words for a unit code that labels.yaml does not know
     unit_label: dict[str, str] | None = None
+    # {nl, en}: the legal or statistical source of the definition (e.g. "Wgs art. 4")
+    basis: dict[str, str] | None = None
+    # the last N months are incomplete (e.g. contacts not all made yet): shown as provisional
+    provisional_months: int = 0
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or self.title.get("nl") or self.id

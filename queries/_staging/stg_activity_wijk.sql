@@ -13,8 +13,10 @@ description:
 sources: [work_activities, benefit_spells, placements]
 ---*/
 
--- work_activities has no wijk_code: the systems that record conversations, profiles and matches
--- do not keep an address. The wijk is taken from where the person is known to the municipality:
+-- Extract contract v1 gave work_activities no wijk_code; v2 delivers it, and the activity indicators
+-- now read that column (so jobseekers without a benefit or placement count too). This table stays as
+-- the worked example of a staging table and to compare the delivered wijk with the derived one.
+-- The wijk is taken from where the person is known to the municipality:
 -- 1. the benefit spell that had started by the day of the activity (where they lived then);
 -- 2. else their latest spell (an activity before their first benefit);
 -- 3. else their latest placement (people who never had a benefit, e.g. found through the platform).
