@@ -18,14 +18,12 @@ import pytest
 from monitor import indicators
 from monitor.indicators import IndicatorError, IndicatorProblem
 from tests.conftest import programme_ids
-from tests.pending_v2 import unknown_measure
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 BROKEN = ROOT / "tests" / "fixtures" / "broken_queries"
 PROGRAMMES = programme_ids()
-# (files whose measure is not merged yet are left out until it is: tests/pending_v2.py)
-REAL_IDS = sorted(p.stem for p in indicators.query_files(QUERIES) if not unknown_measure(p))
+REAL_IDS = sorted(p.stem for p in indicators.query_files(QUERIES))
 BROKEN_FILES = sorted(p.relative_to(BROKEN) for p in BROKEN.rglob("*.sql"))
 
 MINIMAL = """/*---
@@ -46,9 +44,6 @@ GROUP BY ALL
 def _copy_queries(tmp_path: Path) -> Path:
     dst = tmp_path / "queries"
     shutil.copytree(QUERIES, dst)
-    for path in indicators.query_files(dst):  # until the distinct measures are merged (tests/pending_v2.py)
-        if unknown_measure(path):
-            path.unlink()
     return dst
 
 
@@ -196,7 +191,7 @@ def test_no_programme_check_without_programme_ids(tmp_path: Path) -> None:
 
 def test_registry_api() -> None:
     registry = indicators.load_registry(QUERIES, PROGRAMMES)
-    assert all(unknown_measure(p.path) for p in registry.problems)
+    assert not registry.problems
     assert list(registry.indicators) == sorted(registry.indicators)
     assert "matches" in registry and "nope" not in registry
     assert [i.id for i in registry] == list(registry.indicators) and len(registry) == len(REAL_IDS)

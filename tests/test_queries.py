@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -21,27 +20,16 @@ from monitor import catalog, indicators
 from monitor.indicators import Indicator
 from monitor.indicators.frontmatter import split
 from tests.conftest import named_indicators, programme_ids
-from tests.pending_v2 import REASON, pending
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 FILES = sorted(indicators.query_files(QUERIES))  # the indicators: _staging/ holds tables, not indicators
 PROGRAMMES = programme_ids()
 AGREED_IDS = named_indicators()
-# Files waiting for contract v2 or the distinct measures (tests/pending_v2.py): expected to fail until merged.
-PENDING = {p.stem: why for p in FILES if (why := pending(p))}
-# Renamed in issue 10; programme.yaml (owned elsewhere) still names the old id until it is updated.
-RENAMED = {"trajecten_afgerond": "trajecten_beeindigd"}
 
 
 def _cases(paths: list[Path]) -> list:
-    """The files as test cases, those waiting for the merge marked as expected to fail, with the reason."""
-    return [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=PENDING[p.stem], strict=False))
-            if p.stem in PENDING else pytest.param(p, id=p.stem) for p in paths]
-
-
-def _while_pending(test: Callable[..., None]) -> Callable[..., None]:
-    return pytest.mark.xfail(bool(PENDING), reason=REASON, strict=False)(test)
+    return [pytest.param(p, id=p.stem) for p in paths]
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +40,11 @@ def cat(demo_settings) -> catalog.Catalog:
 @pytest.fixture(scope="module")
 def frames(cat) -> dict[str, pl.DataFrame]:
     registry = indicators.load_registry(QUERIES, PROGRAMMES)
-    return {i.id: indicators.compute(cat, i) for i in registry if i.id not in PENDING}
+    return {i.id: indicators.compute(cat, i) for i in registry}
 
 
 def _rows(cat, ind_id: str) -> pl.DataFrame:
-    """The query's own rows, run without the registry (for files whose measure is not merged yet)."""
+    """The query's own rows, run straight on the catalog (no contract check, no roll-up)."""
     path = QUERIES / f"{ind_id}.sql"
     return cat.query(split(path.read_text(encoding="utf-8"), path).sql)
 
@@ -80,10 +68,9 @@ def _month(col: str) -> pl.Expr:
 def test_the_agreed_indicators_exist() -> None:
     """Every indicator programme.yaml names has its file (the cohorts and the context stock are
     checked by name in the value tests below)."""
-    assert AGREED_IDS and {p.stem for p in FILES} >= {RENAMED.get(i, i) for i in AGREED_IDS}
+    assert AGREED_IDS and {p.stem for p in FILES} >= set(AGREED_IDS)
 
 
-@_while_pending
 def test_registry_loads_every_file_without_problems() -> None:
     registry = indicators.load_registry(QUERIES, PROGRAMMES)
     assert [str(p) for p in registry.problems] == []
@@ -123,7 +110,7 @@ def test_cohort_shares_never_fall_as_n_grows(path: Path, frames) -> None:
 
 
 STOCKS = sorted(i.id for i in indicators.load_registry(QUERIES, PROGRAMMES)
-                if i.measure == "stock" and i.id not in PENDING)
+                if i.measure == "stock")
 
 
 @pytest.mark.parametrize("ind_id", STOCKS)
@@ -149,7 +136,6 @@ print(filled, len(registry))
 """
 
 
-@_while_pending
 def test_all_indicators_compute_cold_in_a_fresh_process(demo_settings) -> None:
     """Every indicator computes on a catalog opened cold in a new process (DuckDB shares a database
     per process, so a warm one would hide a cold-start problem). How fast is a benchmark's question
@@ -161,7 +147,6 @@ def test_all_indicators_compute_cold_in_a_fresh_process(demo_settings) -> None:
     assert total == len(indicators.query_files(QUERIES)) and filled == total, proc.stdout
 
 
-@_while_pending
 def test_check_queries_is_clean_on_the_demo(demo_settings) -> None:
     assert indicators.check_queries(demo_settings, PROGRAMMES) == []
 
@@ -258,7 +243,6 @@ def test_duurzaam_werk_12m_pct_leaves_out_the_unobserved(frames, demo_extracts: 
     assert last["denominator"].sum() == placed.height
 
 
-@pytest.mark.xfail("werk_gesprekken" in PENDING, reason=REASON, strict=False)
 def test_werk_gesprekken_reads_the_wijk_of_the_activity(frames, demo_extracts: Path) -> None:
     talks = (_extract(demo_extracts, "work_activities").filter(pl.col("activity") == "gesprek")
              .filter(pl.col("wijk_code").is_not_null()).with_columns(month=_month("activity_on")))

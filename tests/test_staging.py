@@ -13,7 +13,6 @@ import pytest
 
 from monitor import catalog, checks, cli, indicators, staging, workbench
 from monitor.settings import get_settings
-from tests.pending_v2 import pending
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -170,10 +169,8 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     cat = catalog.open_catalog(settings)
     assert "stg_activity_wijk" not in cat.table_names()
     registry = indicators.load_registry(settings.queries_dir)
-    # (files whose measure is not merged yet are reported by the registry: tests/pending_v2.py)
-    waiting = {p.path for p in registry.problems if pending(p.path)}
-    assert {p.path for p in registry.problems} == waiting
-    assert len(registry) + len(waiting) == len(indicators.query_files(settings.queries_dir))
+    assert not registry.problems
+    assert len(registry) == len(indicators.query_files(settings.queries_dir))
     for ind in registry:
         if "stg_activity_wijk" in ind.sql:  # the files that read the broken table (a copy too)
             with pytest.raises(indicators.IndicatorError) as err:
@@ -181,7 +178,7 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
             message = str(err.value)
             assert f"{ind.id}.sql" in message and "queries/_staging/stg_activity_wijk.sql" in message
             assert f"line {broken_line}" in message and "work_activitiez" in message
-        elif not pending(ind.path):  # (files waiting for contract v2 cannot run on v1 demo data)
+        else:
             assert not indicators.compute(cat, ind).is_empty()  # every other indicator still computes
     # the workbench and the CLI say the same
     with pytest.raises(catalog.QueryFailed, match=r"staging file queries/_staging/stg_activity_wijk\.sql"):
@@ -273,7 +270,7 @@ def test_the_registry_does_not_mistake_staging_files_for_indicators() -> None:
     files = indicators.query_files(QUERIES)
     assert files and not any("_staging" in p.parts for p in files)
     assert staging.files(QUERIES) == [QUERIES / "_staging" / "stg_activity_wijk.sql"]
-    assert all(pending(p.path) for p in indicators.load_registry(QUERIES).problems)
+    assert not indicators.load_registry(QUERIES).problems
 
 
 def test_check_asks_an_indicator_to_list_the_extracts_behind_a_staging_table(demo_settings, queries_copy,
