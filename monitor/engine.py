@@ -124,7 +124,25 @@ class Engine:
     # (`series`) looks the indicator and the terms up once and passes them on.
     def _frame_of(self, ind: Indicator) -> pl.DataFrame:
         key = (ind.id, hash(ind.sql))
-        return self._cached(self._frames, key, lambda: indicators.compute(self.catalog, ind))
+        return self._cached(self._frames, key, lambda: self._covered(ind, indicators.compute(self.catalog, ind)))
+
+    def coverage_start(self, ind: Indicator) -> dt.date | None:
+        """The first month every source of the indicator is complete from (`coverage_from`, contract v2).
+
+        A flow before it would be built from the records still open at the start of the delivery
+        (a false rise), so no period before it is shown. None: no source claims a coverage.
+        """
+        claims = [d for name, d in self._coverage.items() if name in ind.sources and d is not None]
+        return max(claims) if claims else None
+
+    @property
+    def _coverage(self) -> dict[str, dt.date | None]:
+        return self._cached(self._memo, ("__coverage__",), lambda: catalog.coverage(self.catalog))
+
+    def _covered(self, ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
+        start = self.coverage_start(ind)
+        column = "cohort_month" if "cohort_month" in frame.columns else "month"
+        return frame if start is None or column not in frame.columns else frame.filter(pl.col(column) >= start)
 
     def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
         key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, terms)
@@ -179,14 +197,16 @@ class Engine:
     def month_range(self, ind: Indicator) -> tuple[dt.date, dt.date] | None:
         """The months a filter may offer for an indicator, from the build report: no indicator SQL runs.
 
-        From the first month any of its sources covers to the extract date's month.
+        From the first month any of its sources covers (not before the sources' declared
+        coverage) to the extract date's month.
         """
         starts = [dt.date.fromisoformat(e.period[0]) for e in self.report.extracts
                   if e.name in ind.sources and e.ok and e.period]
         end = self.as_of
         if not starts or end is None:
             return None
-        return min(starts).replace(day=1), end.replace(day=1)
+        first = max(min(starts).replace(day=1), self.coverage_start(ind) or dt.date.min)
+        return first, end.replace(day=1)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

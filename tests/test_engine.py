@@ -82,3 +82,26 @@ def test_drawing_filters_runs_no_indicator_sql(data_copy, monkeypatch: pytest.Mo
         months = month_options(ctx, ind)  # what the period filter offers, as the page draws it
         assert months and months == sorted(months) and months[-1] == f"{engine.as_of:%Y-%m}"
     assert calls == []
+
+
+def test_no_period_before_the_declared_coverage(demo_settings) -> None:
+    """The demo declares its flows complete from 2019-01 (contract v2, `monitor.coverage_from`); its
+    debt cases reach back to 2015 only through the cases still open then, which used to show as
+    a false rise 2015-2018. Nothing before 2019 reaches a surface or a filter."""
+    import datetime as dt
+
+    import polars as pl
+
+    engine = get_engine(demo_settings)
+    raw = pl.read_parquet(demo_settings.data_dir / "debt_cases.parquet")
+    assert raw["registered_on"].min() < dt.date(2019, 1, 1)  # the extract itself does reach back
+    ind = engine.indicator("schuldhulp_aanmeldingen")
+    assert engine.coverage_start(ind) == dt.date(2019, 1, 1)
+    years = engine.series(ind.id, rollup.View(grain="year"))
+    assert years.frame["period"].min() == "2019"
+    assert engine.frame(ind.id)["month"].min() == dt.date(2019, 1, 1)
+    assert engine.month_range(ind)[0] == dt.date(2019, 1, 1)
+    # 2019 counts every registration of that year, worked out from the raw extract
+    in_2019 = raw.filter(pl.col("registered_on").dt.year() == 2019).height
+    city = years.frame.filter((pl.col("period") == "2019") & (pl.col("area") == years.frame["area"][0]))
+    assert city.height == 1 and (city["suppressed"][0] or city["value"][0] == in_2019)

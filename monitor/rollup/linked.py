@@ -74,14 +74,15 @@ def linked_cells(
         if frame.is_empty():
             return None
         months = pl.date_range(frame["month"].min(), frame["month"].max(), "1mo", eager=True).to_list()
-        periods, month_map = _periods(months, terms, atoms=False)
+        periods, month_map = _periods(months, terms, atoms=False, provisional=ind.provisional_months)
         wijk = distinct.wijk_counts(frame, ind, wijken, month_map, periods)
     else:
         grid = _grid(frame, ind, wijken)
         if grid.is_empty():
             return None
         months = pl.date_range(grid["month"].min(), grid["month"].max(), "1mo", eager=True).to_list()
-        periods, month_map = _periods(months, terms, atoms=ind.measure != "stock")
+        periods, month_map = _periods(months, terms, atoms=ind.measure != "stock",
+                                      provisional=ind.provisional_months)
         wijk = _wijk_sums(grid, month_map, periods, ind)
     places = _places(wijken, municipality)
     # one row order every run (group_by's is not): the attack's solver path depends on it
@@ -168,12 +169,14 @@ def first_pattern(linked: Linked, ind: Indicator, k: int) -> np.ndarray:
     )
     return cells["suppressed"].to_numpy().astype(bool)
 
-def _periods(months: list[dt.date], terms: Sequence[Term], *, atoms: bool = True
+def _periods(months: list[dt.date], terms: Sequence[Term], *, atoms: bool = True, provisional: int = 0
              ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per period of every grain (integer _pid), and month -> _pid for each grain.
 
     A rolling window is labelled `2023-11/2024-10` (first and last month, as ISO 8601 intervals).
-    `atoms`: add the link periods a count needs (`_atoms`).
+    `atoms`: add the link periods a count needs (`_atoms`). `provisional`: the indicator's last
+    N months are not settled yet (front matter `provisional_months`), so a period that holds one
+    of them is incomplete, and surfaces mark it as such instead of showing a dip.
 
     Built in Python: a century of months is a few thousand small rows at most.
     """
@@ -214,6 +217,11 @@ def _periods(months: list[dt.date], terms: Sequence[Term], *, atoms: bool = True
             pairs.extend((m, row["_pid"]) for m in months if row["period_start"] <= m <= row["period_end"])
     if atoms:
         _atoms(rows, pairs, months, lo, hi)
+    if provisional:
+        settled = add_months(hi, -provisional)
+        for row in rows:
+            if row["period_end"].replace(day=1) > settled:
+                row["complete"] = False
     month_pid = {m: index[("month", m)] for m in months}
     for row in rows:
         row["_ref_pid"] = month_pid.get(row["_ref"])
