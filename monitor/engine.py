@@ -124,7 +124,8 @@ class Engine:
     # (`series`) looks the indicator and the terms up once and passes them on.
     def _frame_of(self, ind: Indicator) -> pl.DataFrame:
         key = (ind.id, hash(ind.sql))
-        return self._cached(self._frames, key, lambda: self._covered(ind, indicators.compute(self.catalog, ind)))
+        return self._cached(self._frames, key,
+                            lambda: self._covered(ind, indicators.compute(self.catalog, ind)))
 
     def coverage_start(self, ind: Indicator) -> dt.date | None:
         """The first month every source of the indicator is complete from (`coverage_from`, contract v2).
@@ -142,7 +143,9 @@ class Engine:
     def _covered(self, ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
         start = self.coverage_start(ind)
         column = "cohort_month" if "cohort_month" in frame.columns else "month"
-        return frame if start is None or column not in frame.columns else frame.filter(pl.col(column) >= start)
+        if start is None or column not in frame.columns:
+            return frame
+        return frame.filter(pl.col(column) >= start)
 
     def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
         key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, terms)
