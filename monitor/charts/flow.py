@@ -35,20 +35,34 @@ def funnel_percentages(values: Sequence[float | None]) -> list[float | None]:
     return out
 
 
-def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
-    """From signal to result: each step's value and its share of the step before.
+def funnel_of_first(values: Sequence[float | None]) -> list[float | None]:
+    """Each later step as a percentage of the first; None for the first, a hidden step or a first of 0."""
+    if not values:
+        return []
+    first = values[0]
+    return [None] + [None if first in (None, 0) or v is None else 100 * v / first for v in values[1:]]
 
-    `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`.
+
+def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
+    """From signal to result: each step's value, its share of the step before and of the first step.
+
+    `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`; and,
+    for a cohort funnel, `cohort_start`, `cohort_end` and `window_months`, which the subtitle states
+    (which group is followed, and for how long). A hidden step is drawn as the hidden-cell mark
+    beside an empty bar, never as a bar of some other size, and the percentages next to it are left out.
     """
     frame = require(steps, "funnel")
     labels, values = col(frame, "label"), col(frame, "value")
     hidden = [bool(h) for h in col(frame, "suppressed")]
-    shares = funnel_percentages([None if h else v for v, h in zip(values, hidden, strict=True)])
+    shown = [None if h else v for v, h in zip(values, hidden, strict=True)]
+    shares, firsts = funnel_percentages(shown), funnel_of_first(shown)
     texts = []
-    for v, h, share in zip(values, hidden, shares, strict=True):
+    for v, h, share, first in zip(values, hidden, shares, firsts, strict=True):
         text = t.value(v, "", suppressed=h)
-        if share is not None:
-            text += f" ({t.value(share, '%')} {t('chart_of_previous')})"
+        parts = [f"{t.value(share, '%')} {t('chart_of_previous')}"] if share is not None else []
+        parts += [f"{t.value(first, '%')} {t('chart_of_first')}"] if first is not None else []
+        if parts:
+            text += f" ({'; '.join(parts)})"
         texts.append(text)
     fig = go.Figure(
         go.Funnel(
@@ -70,9 +84,23 @@ def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    layout(fig, title=title, t=t, height=max(260, 70 * len(labels) + 110))
+    subtitle = funnel_subtitle(frame, t)
+    full = f"{title}<br><span style='font-size:13px'>{subtitle}</span>" if subtitle else title
+    layout(fig, title=full, t=t, height=max(260, 70 * len(labels) + 110))
+    if subtitle:
+        fig.update_layout(margin={"t": 80})
     fig.update_yaxes(tickfont={"size": 12, "color": TEXT})
     return fig
+
+
+def funnel_subtitle(frame: pl.DataFrame, t: Translator) -> str:
+    """Which cohort months the funnel follows and for how long; empty for a funnel without cohort columns."""
+    if not {"cohort_start", "cohort_end", "window_months"} <= set(frame.columns) or frame.is_empty():
+        return ""
+    start, end, window = frame["cohort_start"][0], frame["cohort_end"][0], frame["window_months"][0]
+    if start is None or end is None or window is None:
+        return ""
+    return t("chart_funnel_cohort", start=t.month(start), end=t.month(end), months=window)
 
 
 def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_latest: int = 2) -> go.Figure:

@@ -1,0 +1,34 @@
+/*---
+title: {nl: "Trechter werk 2: profiel gemaakt", en: "Work funnel 2: profile made"}
+description:
+  nl: >-
+    Van de personen met een gesprek in de maand: het aantal met een profiel binnen 12 maanden na
+    de gespreksmaand (op of na het gesprek). Eén persoon telt één keer per gespreksmaand, in de
+    wijk van het eerste gesprek (uit de bijstandsuitkering, anders de plaatsing; personen zonder
+    bekende wijk tellen niet mee). Een maand verschijnt pas als de 12 maanden erna voorbij zijn
+    (eerder is hij nog niet waarneembaar). Eén stap van de trechter
+    (queries/_staging/stg_trechter_werk.sql); elke stap is een deel van de stap ervoor.
+  en: >-
+    Of the people with an interview in the month: the number with a profile within 12 months
+    after the interview month (on or after the interview). A person counts once per interview
+    month, in the wijk of their first interview (from the benefit spell, else the placement;
+    people without a known wijk are left out). A month appears only once the 12 months after it
+    have passed (before that it is not observable yet). One step of the funnel
+    (queries/_staging/stg_trechter_werk.sql); each step is a subset of the step before.
+kind: output
+programme: werk
+measure: count
+unit: personen
+direction: up
+sources: [work_activities, benefit_spells, placements]
+---*/
+
+-- Step 2: a profile in the window.
+-- Counted by cohort month (the month of the first step), over every row of the cohort, so every step
+-- has a row (zero or more) in every cell of step 1 and no step can exceed the one before it.
+SELECT
+    cohort_month AS month,
+    wijk_code,
+    count(*) FILTER (WHERE profiled)::DOUBLE AS value
+FROM stg_trechter_werk
+GROUP BY cohort_month, wijk_code
