@@ -5,7 +5,7 @@ description:
     Aantal huishoudens met een of meer vroegsignalen (betalingsachterstand gemeld door
     zorgverzekeraar, CAK, energie, woningcorporatie of water), per maand van het signaal. Eén
     huishouden telt één keer per signaalmaand, in de wijk van het eerste signaal. Huishoudens
-    met een lopende schuldhulpzaak op de signaaldatum tellen niet mee. Een maand verschijnt pas
+    met een lopend schuldhulptraject op de signaaldatum tellen niet mee. Een maand verschijnt pas
     als de 24 maanden erna voorbij zijn (eerder is hij nog niet waarneembaar). Eén stap van de
     trechter (queries/_staging/stg_trechter_schulden.sql); elke stap is een deel van de stap
     ervoor.

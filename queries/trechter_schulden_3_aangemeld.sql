@@ -3,9 +3,9 @@ title: {nl: "Trechter schulden 3: aangemeld voor schuldhulp", en: "Debt funnel 3
 description:
   nl: >-
     Van de huishoudens met een vroegsignaal in de maand: het aantal dat bereikt is en zich
-    binnen 24 maanden na de signaalmaand aanmeldde voor schuldhulp (een schuldhulpzaak
+    binnen 24 maanden na de signaalmaand aanmeldde voor schuldhulp (een schuldhulptraject
     geregistreerd op of na de signaaldatum). Eén huishouden telt één keer per signaalmaand, in
-    de wijk van het eerste signaal. Huishoudens met een lopende schuldhulpzaak op de
+    de wijk van het eerste signaal. Huishoudens met een lopend schuldhulptraject op de
     signaaldatum tellen niet mee. Een maand verschijnt pas als de 24 maanden erna voorbij zijn
     (eerder is hij nog niet waarneembaar). Eén stap van de trechter
     (queries/_staging/stg_trechter_schulden.sql); elke stap is een deel van de stap ervoor.

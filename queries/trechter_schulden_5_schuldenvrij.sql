@@ -5,7 +5,7 @@ description:
     Van de huishoudens met een vroegsignaal in de maand: het aantal dat bereikt is, zich
     aanmeldde, een schuldregeling startte en die binnen 24 maanden na de signaalmaand
     schuldenvrij afsloot. Eén huishouden telt één keer per signaalmaand, in de wijk van het
-    eerste signaal. Huishoudens met een lopende schuldhulpzaak op de signaaldatum tellen niet
+    eerste signaal. Huishoudens met een lopend schuldhulptraject op de signaaldatum tellen niet
     mee. Een maand verschijnt pas als de 24 maanden erna voorbij zijn (eerder is hij nog niet
     waarneembaar). Eén stap van de trechter (queries/_staging/stg_trechter_schulden.sql); elke
     stap is een deel van de stap ervoor.

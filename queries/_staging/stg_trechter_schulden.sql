@@ -4,7 +4,7 @@ description:
     De trechter van de schuldenaanpak als groep (cohort): één rij per huishouden per maand waarin het een
     vroegsignaal kreeg, met de wijk van het eerste signaal van die maand en per stap of het huishouden
     die stap binnen 24 maanden na de signaalmaand bereikte (bereikt, aangemeld, schuldregeling
-    gestart, schuldenvrij). Elke stap vraagt de stap ervoor. Huishoudens met een lopende schuldhulpzaak
+    gestart, schuldenvrij). Elke stap vraagt de stap ervoor. Huishoudens met een lopend schuldhulptraject
     op de signaaldatum en maanden waarvan de 24 maanden nog niet voorbij zijn, zitten er niet in.
   en: >-
     The debt programme's funnel as a cohort: one row per household per month in which it had an early

@@ -102,7 +102,7 @@ def test_no_request_leaves_localhost(server: str, app) -> None:
 # Interface words of the Dutch labels (labels.yaml, programme.yaml's term labels, units) that an
 # English page must not show. Place names from the data are proper nouns and allowed, so only
 # words that are interface words go here; code (the SQL of a query file) is not interface text.
-DUTCH_WORDS = ("Coalitieperiode", "huishoudens", "plaatsingen", "Gegevens", "Bijgewerkt", "Stadsdeel ",
+DUTCH_WORDS = ("Coalitieperiode", "huishoudens", "plaatsingen", "Gegevens", "Bijgewerkt", "Gebiedsniveau",
                "Doel", "Prognose", "Uitkomst")
 
 
