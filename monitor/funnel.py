@@ -70,11 +70,13 @@ def cohort_window(last_cohort: dt.date, last_full_month: dt.date | None) -> int 
     """Months each cohort was followed: from the latest cohort month shown to the data's last full month.
 
     The step queries keep a cohort month only when its window has passed, so the newest cohort
-    month is exactly `window` months before the last month the data cover in full.
+    month is exactly `window` months before the last month the data cover in full. None when
+    there is no such gap (a funnel of steps that are not cohort counts follows nobody).
     """
     if last_full_month is None:
         return None
-    return month_index(last_full_month) - month_index(last_cohort)
+    window = month_index(last_full_month) - month_index(last_cohort)
+    return window if window > 0 else None  # steps that are not cohorts: no window to state
 
 
 def last_full_month(end: dt.date) -> dt.date:

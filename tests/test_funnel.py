@@ -297,6 +297,7 @@ def test_cohort_window_and_last_full_month() -> None:
     assert funnel.last_full_month(D(2026, 10, 30)) == D(2026, 9, 1)
     assert funnel.cohort_window(D(2024, 10, 1), D(2026, 10, 1)) == 24
     assert funnel.cohort_window(D(2024, 10, 1), None) is None
+    assert funnel.cohort_window(D(2026, 10, 1), D(2026, 10, 1)) is None
 
 
 @pytest.mark.parametrize(
