@@ -345,3 +345,33 @@ def test_funnel_chart_states_the_cohort_and_shows_a_hidden_step() -> None:
     assert list(trace.x) == [2000.0, 500.0, 0.0, 40.0]
     assert "nov 2023" in fig.layout.title.text and "okt 2024" in fig.layout.title.text
     assert "24 maanden" in fig.layout.title.text
+
+
+def test_programme_page_draws_the_cohort_funnel(demo_settings, tmp_path, monkeypatch) -> None:
+    """With programme.yaml's funnels set to the trechter steps, the programme page's funnel shows the
+    steps in order, with the cohort months and window in its title (the figures: test above)."""
+    import json
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from monitor import ui
+    from monitor.engine import get_engine
+
+    text = (ROOT / "programme.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"funnel: \[vroegsignalen_ontvangen[^\]]*\]", f"funnel: [{', '.join(DEBT)}]", text)
+    yaml_file = tmp_path / "programme.yaml"
+    yaml_file.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("MONITOR_PROGRAMME", str(yaml_file))
+    at = AppTest.from_file(str(ui.HOME), default_timeout=180)
+    at.switch_page("pages/1_programma.py")
+    at.query_params["programma"] = "schulden"
+    at.run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    funnels = [s for s in specs if s["data"] and s["data"][0].get("type") == "funnel"]
+    assert len(funnels) == 1
+    engine = get_engine(demo_settings)
+    assert funnels[0]["data"][0]["y"] == [engine.indicator(i).label("nl") for i in DEBT]
+    title = funnels[0]["layout"]["title"]["text"]
+    assert "nov 2023" in title and "okt 2024" in title and "24 maanden" in title
