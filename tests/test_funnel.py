@@ -336,11 +336,10 @@ def test_funnel_chart_states_the_cohort_and_shows_a_hidden_step() -> None:
     fig = charts.funnel(Published(frame, 10), title="Trechter", t=i18n.Translator("nl"))
     trace = fig.data[0]
     # hand-worked: 500/2000 = 25 %; 40/2000 = 2 %; no share next to the hidden step
-    assert list(trace.text) == [
-        "2.000",
-        "500 (25,0% van vorige stap; 25,0% van eerste stap)",
-        "x",
-        "40 (2,0% van eerste stap)",
+    assert list(trace.text) == ["2.000", "500", "x", "40"]
+    assert [(a.y, a.text) for a in fig.layout.annotations] == [
+        ("Bereikt", "25,0% van vorige stap<br>25,0% van eerste stap"),
+        ("Regeling", "2,0% van eerste stap"),
     ]
     assert list(trace.x) == [2000.0, 500.0, 0.0, 40.0]
     assert "nov 2023" in fig.layout.title.text and "okt 2024" in fig.layout.title.text
@@ -372,6 +371,10 @@ def test_programme_page_draws_the_cohort_funnel(demo_settings, tmp_path, monkeyp
     funnels = [s for s in specs if s["data"] and s["data"][0].get("type") == "funnel"]
     assert len(funnels) == 1
     engine = get_engine(demo_settings)
-    assert funnels[0]["data"][0]["y"] == [engine.indicator(i).label("nl") for i in DEBT]
+    # the step titles without "Trechter schulden n: ", capitalised
+    assert funnels[0]["data"][0]["y"] == [
+        "Huishoudens gesignaleerd", "Huishoudens bereikt", "Aangemeld voor schuldhulp",
+        "Schuldregeling gestart", "Schuldenvrij"]
+    assert [engine.indicator(i).label("nl").split(": ")[1] for i in DEBT][-1] == "schuldenvrij"
     title = funnels[0]["layout"]["title"]["text"]
     assert "nov 2023" in title and "okt 2024" in title and "24 maanden" in title

@@ -48,22 +48,18 @@ def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
 
     `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`; and,
     for a cohort funnel, `cohort_start`, `cohort_end` and `window_months`, which the subtitle states
-    (which group is followed, and for how long). A hidden step is drawn as the hidden-cell mark
-    beside an empty bar, never as a bar of some other size, and the percentages next to it are left out.
+    (which group is followed, and for how long). The shares stand in a column of their own to the
+    right, so a narrow bar never pushes them off the chart. A hidden step is drawn as the
+    hidden-cell mark beside an empty bar, never as a bar of some other size, and the shares that
+    would need it are left out.
     """
     frame = require(steps, "funnel")
     labels, values = col(frame, "label"), col(frame, "value")
     hidden = [bool(h) for h in col(frame, "suppressed")]
     shown = [None if h else v for v, h in zip(values, hidden, strict=True)]
     shares, firsts = funnel_percentages(shown), funnel_of_first(shown)
-    texts = []
-    for v, h, share, first in zip(values, hidden, shares, firsts, strict=True):
-        text = t.value(v, "", suppressed=h)
-        parts = [f"{t.value(share, '%')} {t('chart_of_previous')}"] if share is not None else []
-        parts += [f"{t.value(first, '%')} {t('chart_of_first')}"] if first is not None else []
-        if parts:
-            text += f" ({'; '.join(parts)})"
-        texts.append(text)
+    texts = [t.value(v, "", suppressed=h) for v, h in zip(values, hidden, strict=True)]
+    notes = [funnel_share_text(share, first, t) for share, first in zip(shares, firsts, strict=True)]
     fig = go.Figure(
         go.Funnel(
             y=labels,
@@ -78,19 +74,30 @@ def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
             marker={"color": FUNNEL_FILL, "line": {"color": TEXT_MUTED, "width": 1}},
             connector={"fillcolor": "#e8f4fb", "line": {"color": FAINT, "width": 1}},
             hovertext=[
-                f"{lab}: {t.hidden(explained=True) if h else text}"
-                for lab, text, h in zip(labels, texts, hidden, strict=True)
+                f"{lab}: {t.hidden(explained=True) if h else text}" + (f" ({note})" if note else "")
+                for lab, text, h, note in zip(labels, texts, hidden, notes, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
+    for lab, note in zip(labels, notes, strict=True):
+        if note:
+            fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=12, y=lab, yref="y", showarrow=False,
+                               align="left", text=note.replace("; ", "<br>"),
+                               font={"size": 12, "color": TEXT_MUTED})
     subtitle = funnel_subtitle(frame, t)
     full = f"{title}<br><span style='font-size:13px'>{subtitle}</span>" if subtitle else title
     layout(fig, title=full, t=t, height=max(260, 70 * len(labels) + 110))
-    if subtitle:
-        fig.update_layout(margin={"t": 80})
+    fig.update_layout(margin={"r": 190 if any(notes) else 20, "t": 80 if subtitle else 60})
     fig.update_yaxes(tickfont={"size": 12, "color": TEXT})
     return fig
+
+
+def funnel_share_text(share: float | None, first: float | None, t: Translator) -> str:
+    """`25,0% van vorige stap; 2,0% van eerste stap`: the shares that can be worked out, or empty."""
+    parts = [f"{t.value(share, '%')} {t('chart_of_previous')}"] if share is not None else []
+    parts += [f"{t.value(first, '%')} {t('chart_of_first')}"] if first is not None else []
+    return "; ".join(parts)
 
 
 def funnel_subtitle(frame: pl.DataFrame, t: Translator) -> str:

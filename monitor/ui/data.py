@@ -77,8 +77,15 @@ def funnel(ctx: Ctx, programme_id: str) -> Published:
     same protection (k) as every other published frame.
     """
     steps = funnel_steps(ctx.engine, programme_id)
-    labels = [ctx.engine.indicator(i).label(ctx.lang) for i in steps.frame["indicator"]]
+    labels = [_step_name(ctx.engine.indicator(i).label(ctx.lang)) for i in steps.frame["indicator"]]
     return steps.with_frame(steps.frame.with_columns(pl.Series("label", labels, pl.String)))
+
+
+def _step_name(title: str) -> str:
+    """A step's title without its funnel's prefix: `Trechter schulden 2: huishoudens bereikt` ->
+    `Huishoudens bereikt` (the chart's title already says which funnel it is)."""
+    head, sep, rest = title.partition(": ")
+    return rest[:1].upper() + rest[1:] if sep and rest and head[-1:].isdigit() else title
 
 
 def cohorts(ctx: Ctx, programme_id: str) -> list[tuple[Indicator, Published]]:
