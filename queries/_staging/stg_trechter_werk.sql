@@ -12,7 +12,7 @@ description:
     person reached it within 12 months after the interview month (profile, match, trial placement,
     placement). Each step requires the one before. People without a known wijk, and months whose 12
     months have not passed yet, are left out.
-sources: [work_activities, benefit_spells, placements]
+sources: [work_activities, benefit_spells, placements, stg_activity_wijk]
 ---*/
 
 -- Why a cohort: the funnel must follow the same people from step to step, so that every step is a
