@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from monitor import calibration, charts, i18n, programme, scorecard
+from monitor import calibration, charts, i18n, programme, scorecard, signs
 from monitor.engine import Engine
 from monitor.i18n import t
 
@@ -25,6 +25,7 @@ h1{font-size:1.8rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px s
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #8c8c8c;padding:.35rem .5rem;
 text-align:left;vertical-align:top}th{background:#e8eef7}td.num{text-align:right;white-space:nowrap}
 .ambition{page-break-inside:avoid;margin:1.5rem 0}.small{font-size:.9rem;color:#404040}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{.plotly-graph-div{page-break-inside:avoid}}
 """
 
@@ -35,7 +36,8 @@ def _md(text: str) -> str:
 
 
 # the summary table's columns; each is worded by the label rep_<column>
-HEADERS = ("ambition", "indicator", "current_twelve", "year_earlier", "target", "status", "projection")
+HEADERS = ("ambition", "indicator", "current_twelve", "year_earlier", "change", "target", "status",
+           "projection")
 
 
 def _fig(fig: scorecard.Figure, unit: str, lang: str) -> str:
@@ -44,6 +46,23 @@ def _fig(fig: scorecard.Figure, unit: str, lang: str) -> str:
         meaning = html.escape(t("hidden_meaning", lang))
         return f'<abbr title="{meaning}">{html.escape(i18n.hidden(lang))}</abbr>'
     return html.escape(i18n.value(fig.value, unit, lang))
+
+
+def change_html(change: float | None, direction: str, unit: str, lang: str) -> str:
+    """A change with its arrow and colour (`signs.change_style`), worded for screen readers too.
+
+    The sign, the arrow and the colour come from the number, never from the formatted text
+    (which writes a fall with U+2212).
+    """
+    if change is None:
+        return "–"
+    arrow, colour = signs.change_style(change, direction)
+    text = html.escape(signs.arrow_text(change, i18n.signed(change, unit, lang)))
+    if arrow == "off":
+        return text
+    words = f"{t(signs.ARROW_WORD[arrow], lang)}, {t(signs.TONE_WORD[colour], lang)}"
+    return (f'<span class="change {arrow} {colour}" style="color:{signs.COLOUR_HEX[colour]}">{text}'
+            f'<span class="sr"> ({html.escape(words)})</span></span>')
 
 
 def _row(card: scorecard.Card, lang: str) -> str:
@@ -57,7 +76,9 @@ def _row(card: scorecard.Card, lang: str) -> str:
     cells = [
         _md(i18n.pick(card.ambition.title, lang)),
         _md(card.indicator.label(lang)),
-        f'<td class="num">{cur}</td>', f'<td class="num">{prev}</td>', f'<td class="num">{target}</td>',
+        f'<td class="num">{cur}</td>', f'<td class="num">{prev}</td>',
+        f'<td class="num">{change_html(card.change, card.indicator.direction, unit, lang)}</td>',
+        f'<td class="num">{target}</td>',
         _md(f"{_icon(card.status.code)} {t('status_' + card.status.code, lang)}"),
         f'<td class="num">{proj}</td>',
     ]
@@ -114,6 +135,8 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
                 f"<p class='small'>{_md(t('rep_outputs_line', lang))}: "
                 + "; ".join(
                     f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang)}"
+                    + (f" ({change_html(o.change, o.indicator.direction, o.indicator.unit, lang)})"
+                       if o.change is not None else "")
                     for o in card.outputs
                 ) + "</p></div>"
             )

@@ -38,7 +38,7 @@ with tab_chart:
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
 with tab_table:
-    table = ui.cohort_table(ctx, published) if view is None else ui.display_table(ctx, published, ind)
+    table = ui.cohort_table(ctx, published) if view is None else ui.styled_table(ctx, published, ind)
     st.dataframe(table, hide_index=True)
     ui.suppression_legend(ctx)
     ui.downloads(ctx, published, ind.id)

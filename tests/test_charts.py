@@ -537,18 +537,25 @@ def test_map_view_fits_the_bounds() -> None:
         charts.map_view({"type": "FeatureCollection", "features": []})
 
 
-def test_funnel_values_and_percent_of_previous() -> None:
-    steps = [("Signalen", 4000.0), ("Bereikt", 800.0), ("Hulp aanvaard", None), ("Schuldenvrij", 50.0)]
+def test_funnel_values_and_percent_of_previous_and_first() -> None:
+    steps = [("Signalen", 4000.0), ("Bereikt", 800.0), ("Hulp aanvaard", None), ("Schuldenvrij", 40.0)]
     fig = charts.funnel(_steps(steps), title="Trechter", t=NL)
     trace = fig.data[0]
     assert list(trace.y) == ["Signalen", "Bereikt", "Hulp aanvaard", "Schuldenvrij"]
-    assert list(trace.x) == [4000.0, 800.0, 0.0, 50.0]
+    assert list(trace.x) == [4000.0, 800.0, 0.0, 40.0]
     assert list(trace.customdata) == [None, 20.0, None, None]
-    assert list(trace.text) == ["4.000", "800 (20,0% van vorige stap)", "x", "50"]
+    assert list(trace.text) == ["4.000", "800", "x", "40"]
+    # 800 / 4000 = 20 %; 40 / 4000 = 1 % of the first; nothing of a hidden step before it
+    notes = {a.y: a.text for a in fig.layout.annotations}
+    assert notes == {"Bereikt": "20,0% van vorige stap<br>20,0% van eerste stap",
+                     "Schuldenvrij": "1,0% van eerste stap"}
+    assert trace.hovertext[1] == "Bereikt: 800 (20,0% van vorige stap; 20,0% van eerste stap)"
     assert trace.hovertext[2] == "Hulp aanvaard: " + HIDDEN_NL
     assert charts.funnel_percentages([200.0, 50.0, 0.0, 5.0]) == [None, 25.0, 0.0, None]
+    assert charts.funnel_of_first([200.0, 50.0, None, 5.0]) == [None, 25.0, None, 2.5]
+    assert charts.funnel_of_first([0.0, 0.0]) == [None, None]
     en = charts.funnel(_steps(steps[:2], k=5), title="Funnel", t=EN)
-    assert list(en.data[0].text) == ["4,000", "800 (20.0% of previous step)"]
+    assert [a.text for a in en.layout.annotations] == ["20.0% of previous step<br>20.0% of first step"]
 
 
 def test_cohort_chart_lines_and_emphasis() -> None:

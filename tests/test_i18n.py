@@ -112,3 +112,36 @@ def test_the_legend_explains_the_mark_without_claiming_a_value(lang: str) -> Non
     assert not re.search(r"<\s*\d", legend)  # ... but never as a value "<10"
     for key, texts in i18n.LABELS.items():
         assert not re.search(r"<\s*(\d|\{k\})", texts.get(lang, "")), f"label {key} claims '<k' as a value"
+
+
+# ---------------------------------------------------------------- words a municipal reader expects
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return {key: entry[lang] for key, entry in i18n.LABELS.items()}
+
+
+@pytest.mark.parametrize("word", ["werkgesprek", "gedreven door", "queriebestand", "zaak"])
+def test_no_dutch_label_uses_a_word_the_municipality_does_not(word: str) -> None:
+    """"Gesprekken met werkzoekenden", "bijbehorende prestaties", "querybestand", and one word for
+    a debt-help case: "traject" (never "zaak")."""
+    found = {k: v for k, v in _texts("nl").items() if word in v.lower()}
+    assert found == {}, f"labels saying {word!r}: {found}"
+
+
+def test_english_keeps_wijk_and_stadsdeel_and_explains_them_once() -> None:
+    """English uses the Dutch words wijk and stadsdeel throughout; one label says what they are."""
+    en = _texts("en")
+    glossary = {k: v for k, v in en.items() if re.search(r"district|borough|neighbourhood", v, re.I)}
+    assert list(glossary) == ["level"], glossary
+    assert "wijk = district" in glossary["level"] and "stadsdeel = borough" in glossary["level"]
+    assert en["level_wijk"] == "Wijk" and en["level_stadsdeel"] == "Stadsdeel"
+
+
+def test_no_fixed_threshold_where_k_is_meant() -> None:
+    """The disclosure threshold is a setting (MONITOR_MIN_CELL): texts name it as {k}, never as 10."""
+    fixed = re.compile(r"(minder dan|fewer than|below|onder|<)\s*10\b", re.I)
+    found = {f"{k}.{lang}": v for lang in ("nl", "en") for k, v in _texts(lang).items() if fixed.search(v)}
+    assert found == {}
+    assert not fixed.search((ROOT / "monitor" / "report.py").read_text(encoding="utf-8"))
+    assert "{k}" in i18n.LABELS["suppression_note"]["nl"] and "{k}" in i18n.LABELS["suppression_note"]["en"]

@@ -122,12 +122,13 @@ def test_activity_wijk_by_hand(tmp_path: Path) -> None:
 def test_staging_tables_are_in_the_read_only_catalog(demo_settings, demo_extracts: Path) -> None:
     report = catalog.read_report(demo_settings)
     assert [(s.name, s.status, s.file) for s in report.staging] == [
-        ("stg_activity_wijk", "built", "queries/_staging/stg_activity_wijk.sql")]
+        (p.stem, "built", f"queries/_staging/{p.name}") for p in sorted((QUERIES / "_staging").glob("*.sql"))]
+    activity_wijk = next(s for s in report.staging if s.name == "stg_activity_wijk")
     cat = catalog.open_catalog(demo_settings)
     assert "stg_activity_wijk" in cat.table_names()
     activities = pl.read_parquet(demo_extracts / "work_activities.parquet").height
     result = cat.guarded("SELECT count(*) AS n, count(DISTINCT activity_id) AS ids FROM stg_activity_wijk")
-    assert result.frame.row(0) == (activities, activities) == (report.staging[0].rows,) * 2
+    assert result.frame.row(0) == (activities, activities) == (activity_wijk.rows,) * 2
     schema = workbench.schema_overview(cat)
     columns = schema.filter(pl.col("table") == "stg_activity_wijk")["column"].to_list()
     assert columns == ["activity_id", "person_id", "activity_on", "activity", "channel", "wijk_code",
@@ -161,7 +162,7 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     report = catalog.build(settings)
     assert report.built and not report.ok
     assert all(e.ok for e in report.extracts)
-    [status] = report.staging
+    status = next(s for s in report.staging if s.name == "stg_activity_wijk")
     assert status.status == "failed"
     assert status.problems == [
         f"queries/_staging/stg_activity_wijk.sql:{broken_line}: the query failed: Catalog Error: Table "
@@ -178,6 +179,9 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
             message = str(err.value)
             assert f"{ind.id}.sql" in message and "queries/_staging/stg_activity_wijk.sql" in message
             assert f"line {broken_line}" in message and "work_activitiez" in message
+        elif any(s.name in ind.sql for s in report.staging if not s.ok):  # built on the broken table
+            with pytest.raises(indicators.IndicatorError):
+                indicators.compute(cat, ind)
         else:
             assert not indicators.compute(cat, ind).is_empty()  # every other indicator still computes
     # the workbench and the CLI say the same
@@ -189,7 +193,10 @@ def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy,
     assert f"queries/_staging/stg_activity_wijk.sql:{broken_line}: the query failed" in problems[0]
     readers = sum("stg_activity_wijk" in ind.sql for ind in registry)
     assert readers >= 1
-    assert sum("stg_activity_wijk" in p for p in problems) == 1 + readers
+    # staging files built on the broken one are not built, and their readers fail too, all named
+    downstream = [s.name for s in report.staging if not s.ok and s.name != "stg_activity_wijk"]
+    indirect = sum(any(d in ind.sql for d in downstream) for ind in registry)
+    assert sum("stg_activity_wijk" in p for p in problems) == 1 + readers + len(downstream) + indirect
 
 
 def test_bad_front_matter_names_the_line(tmp_path: Path) -> None:
@@ -269,7 +276,8 @@ def test_activity_queries_read_the_wijk_of_the_activity_itself() -> None:
 def test_the_registry_does_not_mistake_staging_files_for_indicators() -> None:
     files = indicators.query_files(QUERIES)
     assert files and not any("_staging" in p.parts for p in files)
-    assert staging.files(QUERIES) == [QUERIES / "_staging" / "stg_activity_wijk.sql"]
+    assert staging.files(QUERIES) == sorted((QUERIES / "_staging").glob("stg_*.sql"))
+    assert QUERIES / "_staging" / "stg_activity_wijk.sql" in staging.files(QUERIES)
     assert not indicators.load_registry(QUERIES).problems
 
 

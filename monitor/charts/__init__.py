@@ -20,7 +20,7 @@ Two rules hold for every builder:
 """
 
 from monitor.charts.areas import area_bars, choropleth, map_view
-from monitor.charts.flow import cohort_chart, funnel, funnel_percentages
+from monitor.charts.flow import cohort_chart, funnel, funnel_of_first, funnel_percentages
 from monitor.charts.spark import sparkline_svg
 from monitor.charts.theme import (
     ACTUAL,
@@ -57,6 +57,7 @@ __all__ = [
     "cohort_chart",
     "contrast_ratio",
     "funnel",
+    "funnel_of_first",
     "funnel_percentages",
     "map_view",
     "outcome_chart",

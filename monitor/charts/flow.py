@@ -35,21 +35,31 @@ def funnel_percentages(values: Sequence[float | None]) -> list[float | None]:
     return out
 
 
-def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
-    """From signal to result: each step's value and its share of the step before.
+def funnel_of_first(values: Sequence[float | None]) -> list[float | None]:
+    """Each later step as a percentage of the first; None for the first, a hidden step or a first of 0."""
+    if not values:
+        return []
+    first = values[0]
+    return [None] + [None if first in (None, 0) or v is None else 100 * v / first for v in values[1:]]
 
-    `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`.
+
+def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
+    """From signal to result: each step's value, its share of the step before and of the first step.
+
+    `steps` has one row per step, in order: `label` (already worded), `value`, `suppressed`; and,
+    for a cohort funnel, `cohort_start`, `cohort_end` and `window_months`, which the subtitle states
+    (which group is followed, and for how long). The shares stand in a column of their own to the
+    right, so a narrow bar never pushes them off the chart. A hidden step is drawn as the
+    hidden-cell mark beside an empty bar, never as a bar of some other size, and the shares that
+    would need it are left out.
     """
     frame = require(steps, "funnel")
     labels, values = col(frame, "label"), col(frame, "value")
     hidden = [bool(h) for h in col(frame, "suppressed")]
-    shares = funnel_percentages([None if h else v for v, h in zip(values, hidden, strict=True)])
-    texts = []
-    for v, h, share in zip(values, hidden, shares, strict=True):
-        text = t.value(v, "", suppressed=h)
-        if share is not None:
-            text += f" ({t.value(share, '%')} {t('chart_of_previous')})"
-        texts.append(text)
+    shown = [None if h else v for v, h in zip(values, hidden, strict=True)]
+    shares, firsts = funnel_percentages(shown), funnel_of_first(shown)
+    texts = [t.value(v, "", suppressed=h) for v, h in zip(values, hidden, strict=True)]
+    notes = [funnel_share_text(share, first, t) for share, first in zip(shares, firsts, strict=True)]
     fig = go.Figure(
         go.Funnel(
             y=labels,
@@ -64,15 +74,40 @@ def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
             marker={"color": FUNNEL_FILL, "line": {"color": TEXT_MUTED, "width": 1}},
             connector={"fillcolor": "#e8f4fb", "line": {"color": FAINT, "width": 1}},
             hovertext=[
-                f"{lab}: {t.hidden(explained=True) if h else text}"
-                for lab, text, h in zip(labels, texts, hidden, strict=True)
+                f"{lab}: {t.hidden(explained=True) if h else text}" + (f" ({note})" if note else "")
+                for lab, text, h, note in zip(labels, texts, hidden, notes, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    layout(fig, title=title, t=t, height=max(260, 70 * len(labels) + 110))
+    for lab, note in zip(labels, notes, strict=True):
+        if note:
+            fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=12, y=lab, yref="y", showarrow=False,
+                               align="left", text=note.replace("; ", "<br>"),
+                               font={"size": 12, "color": TEXT_MUTED})
+    subtitle = funnel_subtitle(frame, t)
+    full = f"{title}<br><span style='font-size:13px'>{subtitle}</span>" if subtitle else title
+    layout(fig, title=full, t=t, height=max(260, 70 * len(labels) + 110))
+    fig.update_layout(margin={"r": 190 if any(notes) else 20, "t": 80 if subtitle else 60})
     fig.update_yaxes(tickfont={"size": 12, "color": TEXT})
     return fig
+
+
+def funnel_share_text(share: float | None, first: float | None, t: Translator) -> str:
+    """`25,0% van vorige stap; 2,0% van eerste stap`: the shares that can be worked out, or empty."""
+    parts = [f"{t.value(share, '%')} {t('chart_of_previous')}"] if share is not None else []
+    parts += [f"{t.value(first, '%')} {t('chart_of_first')}"] if first is not None else []
+    return "; ".join(parts)
+
+
+def funnel_subtitle(frame: pl.DataFrame, t: Translator) -> str:
+    """Which cohort months the funnel follows and for how long; empty for a funnel without cohort columns."""
+    if not {"cohort_start", "cohort_end", "window_months"} <= set(frame.columns) or frame.is_empty():
+        return ""
+    start, end, window = frame["cohort_start"][0], frame["cohort_end"][0], frame["window_months"][0]
+    if start is None or end is None or window is None:
+        return ""
+    return t("chart_funnel_cohort", start=t.month(start), end=t.month(end), months=window)
 
 
 def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_latest: int = 2) -> go.Figure:

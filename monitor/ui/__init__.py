@@ -66,6 +66,7 @@ from monitor.ui.present import (
     indicator_url,
     period_label,
     programme_title,
+    styled_table,
     suppression_legend,
     timestamp,
     unit_text,
@@ -81,6 +82,6 @@ __all__ = [
     "month_options", "page", "page_files", "page_slug", "period_label", "period_picker", "periods",
     "programme_cards", "programme_chart_series", "programme_description", "programme_note",
     "programme_picker", "programme_title", "series", "sparkline_label", "status_badge",
-    "status_counts", "suppression_legend", "term_picker", "timestamp", "unit_text", "url_choice",
-    "value_unit", "view_filters", "wijk_map", "workbench",
+    "status_counts", "styled_table", "suppression_legend", "term_picker", "timestamp", "unit_text",
+    "url_choice", "value_unit", "view_filters", "wijk_map", "workbench",
 ]

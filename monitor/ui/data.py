@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from monitor import calibration, checks, geo, rollup, scorecard
+from monitor.funnel import funnel as funnel_steps
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published
 from monitor.scorecard import Card
@@ -70,14 +71,21 @@ def programme_chart_series(ctx: Ctx, card: Card) -> tuple[dict, list[dict]]:
 
 
 def funnel(ctx: Ctx, programme_id: str) -> Published:
-    """The programme's funnel steps (label, value, suppressed), each its latest twelve-month figure.
+    """The programme's funnel as a cohort (`monitor.funnel`), with each step's worded label.
 
-    The figures are the scorecard's, read from the roll-up's suppressed rolling view, so this
-    frame carries the same protection (k) as every other published frame.
+    The figures are cells of the roll-up's suppressed rolling view, so this frame carries the
+    same protection (k) as every other published frame.
     """
-    steps = scorecard.funnel(ctx.engine, programme_id)
-    labels = [ctx.engine.indicator(i).label(ctx.lang) for i in steps.frame["indicator"]]
+    steps = funnel_steps(ctx.engine, programme_id)
+    labels = [_step_name(ctx.engine.indicator(i).label(ctx.lang)) for i in steps.frame["indicator"]]
     return steps.with_frame(steps.frame.with_columns(pl.Series("label", labels, pl.String)))
+
+
+def _step_name(title: str) -> str:
+    """A step's title without its funnel's prefix: `Trechter schulden 2: huishoudens bereikt` ->
+    `Huishoudens bereikt` (the chart's title already says which funnel it is)."""
+    head, sep, rest = title.partition(": ")
+    return rest[:1].upper() + rest[1:] if sep and rest and head[-1:].isdigit() else title
 
 
 def cohorts(ctx: Ctx, programme_id: str) -> list[tuple[Indicator, Published]]:

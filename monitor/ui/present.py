@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import streamlit as st
 
-from monitor import catalog, exports
+from monitor import catalog, exports, signs
 from monitor.indicators import Indicator
 from monitor.rollup import Published
 
@@ -78,8 +78,39 @@ def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFram
     if "result_prev" in frame.columns:
         prev = zip(frame["result_prev"].to_list(), frame["prev_suppressed"].to_list(), strict=True)
         cols.append(column("col_prev", [t.value(v, ind.unit, suppressed=s) for v, s in prev]))
-        cols.append(column("col_change", [t.signed(v, ind.unit) for v in frame["change"]]))
+        cols.append(column("col_change", [change_text(ctx, v, ind) for v in frame["change"]]))
     return pl.DataFrame(cols)
+
+
+def change_text(ctx: Ctx, change: float | None, ind: Indicator) -> str:
+    """A change worded with its arrow in front (`▼ −57`); arrow from the number, never from the text."""
+    from monitor.ui.cards import delta_style  # cards imports this module: import at use
+
+    arrow = signs.ARROW_TEXT[delta_style(change, ind.direction)[0]]
+    text = ctx.t.signed(change, ind.unit)
+    return f"{arrow} {text}" if arrow and change is not None else text
+
+
+def change_colours(published: Published, ind: Indicator) -> list[str]:
+    """Per row of `display_table`: the CSS colour of its change (green good, red bad, grey neither)."""
+    from monitor.ui.cards import delta_style
+
+    if "change" not in published.frame.columns:
+        return []
+    return [signs.COLOUR_HEX[delta_style(v, ind.direction)[1]] for v in published.frame["change"]]
+
+
+def styled_table(ctx: Ctx, published: Published, ind: Indicator):  # -> pandas Styler
+    """`display_table` with each change coloured by what its direction means, for `st.dataframe`.
+
+    The arrow is in the text too, so the colour is never the only sign.
+    """
+    table = display_table(ctx, published, ind).to_pandas()
+    colours = change_colours(published, ind)
+    change_col = ctx.t("col_change")
+    if not colours or change_col not in table.columns:
+        return table.style
+    return table.style.apply(lambda col: [f"color: {c}" for c in colours], subset=[change_col])
 
 def cohort_table(ctx: Ctx, published: Published) -> pl.DataFrame:
     t, frame = ctx.t, published.frame

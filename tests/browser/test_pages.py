@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor import ui
-from monitor.i18n import t
+from monitor.i18n import signed, t
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,7 @@ def test_no_request_leaves_localhost(server: str, app) -> None:
 # Interface words of the Dutch labels (labels.yaml, programme.yaml's term labels, units) that an
 # English page must not show. Place names from the data are proper nouns and allowed, so only
 # words that are interface words go here; code (the SQL of a query file) is not interface text.
-DUTCH_WORDS = ("Coalitieperiode", "huishoudens", "plaatsingen", "Gegevens", "Bijgewerkt", "Stadsdeel ",
+DUTCH_WORDS = ("Coalitieperiode", "huishoudens", "plaatsingen", "Gegevens", "Bijgewerkt", "Gebiedsniveau",
                "Doel", "Prognose", "Uitkomst")
 
 
@@ -134,4 +134,47 @@ def test_english_pages_show_no_dutch(server: str, app, slug: str) -> None:
     found = sorted(w for w in DUTCH_WORDS if re.search(_word(w), text))
     lines = [line for line in text.splitlines() if any(w in line for w in found)]
     assert not found, f"Dutch on /{slug}?lang=en: {found}\n" + "\n".join(lines[:10])
+    app.assert_clean()
+
+
+# The delta's colour as Streamlit draws it: red and green are far apart in their red and green
+# channels; grey has them close together.
+_COLOUR_JS = "e => getComputedStyle(e).color"
+
+
+def _tone(css: str) -> str:
+    r, g, _ = (int(x) for x in re.findall(r"\d+", css)[:3])
+    return "green" if g - r > 40 else ("red" if r - g > 40 else "gray")
+
+
+def test_card_arrows_follow_the_change_and_colour_its_direction(server: str, app, demo_settings) -> None:
+    """On the home page, every card's change shows the arrow of its number and the colour its direction
+    means: a fall of an up-is-better outcome (on the demo data: out of social assistance into work or
+    school) points down and is red, never a green up-arrow; a rise points up."""
+    from monitor import scorecard
+    from monitor.engine import get_engine
+
+    cards = [c for c in scorecard.scorecard(get_engine(demo_settings)) if c.change]
+    # the delta as the card words it (Babel's U+2212 for a fall), to find each card's delta on the page
+    expected = {f"{signed(c.change, c.indicator.unit, 'nl')} {t('vs_year_earlier', 'nl')}": c for c in cards}
+    assert any(c.change < 0 and c.indicator.direction == "up" for c in cards), "demo data: a falling up-card"
+    assert any(c.change > 0 for c in cards), "demo data: a rising card"
+    app.open(server, "/")
+    deltas = app.page.locator('[data-testid="stMetricDelta"]')
+    seen = 0
+    for i in range(deltas.count()):
+        delta = deltas.nth(i)
+        card = expected.get(delta.inner_text().strip())
+        if card is None:
+            continue
+        seen += 1
+        icon = delta.locator('svg[data-testid^="stMetricDeltaIcon-"]').get_attribute("data-testid")
+        tone = _tone(delta.evaluate(_COLOUR_JS))
+        if card.change < 0:
+            assert icon == "stMetricDeltaIcon-Down", (card.ambition.id, icon)
+        else:
+            assert icon == "stMetricDeltaIcon-Up", (card.ambition.id, icon)
+        good = {"up": card.change > 0, "down": card.change < 0}.get(card.indicator.direction)
+        assert tone == ("gray" if good is None else "green" if good else "red"), (card.ambition.id, tone)
+    assert seen == len(cards), f"found {seen} of {len(cards)} cards' changes on the home page"
     app.assert_clean()
