@@ -67,7 +67,7 @@ class Engine:
             if ind is None or ind.shape != "series":
                 return None
             try:
-                return programme.twelve_month_value(self.twelve_months(ind_id).frame, ind.measure, month)
+                return programme.twelve_month_value(self.twelve_months(ind_id).frame, ind.behaves_as, month)
             except IndicatorError:
                 return None
 
