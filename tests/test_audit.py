@@ -152,7 +152,7 @@ def _assert_nothing_exposed(settings) -> int:
     for ind_id in ids:
         results = audit_indicator(engine, ind_id)
         assert {r.column for r in results} == (
-            {"value", "denominator"} if engine.indicator(ind_id).measure == "ratio" else {"value"})
+            {"value", "denominator"} if engine.indicator(ind_id).is_ratio else {"value"})
         for r in results:
             assert r.hidden >= r.primary
             assert r.exact == 0 and r.narrow == 0, (ind_id, r.column, r.worst[:2])
@@ -206,14 +206,36 @@ def _keyed(cells):
             .select("_level", "_grain", "period", "_aux", "area", "suppressed"))
 
 
-def test_indicators_that_publish_the_same_number_hide_the_same_cells(demo_settings) -> None:
-    # The early-warning reach ratio's denominator is the count of signals received, per month and
-    # wijk. An attacker reads both, so a cell one hides and the other shows would be read off, and
-    # each one's complementary cells could pin a cell in the other: they get one pattern.
+TWIN = """/*---
+title: {nl: Signalen met contact, en: Signals contacted}
+kind: output
+programme: schulden
+measure: ratio
+unit: '%'
+direction: up
+sources: [early_signals]
+---*/
+SELECT date_trunc('month', received_on)::DATE AS month, wijk_code,
+       count(*) FILTER (WHERE contacted_on IS NOT NULL)::DOUBLE AS value, count(*)::DOUBLE AS denominator
+FROM early_signals
+GROUP BY ALL
+"""
+
+
+def test_indicators_that_publish_the_same_number_hide_the_same_cells(demo_settings, tmp_path) -> None:
+    # A share of the signals received whose denominator is the count of signals received, per month
+    # and wijk. An attacker reads both, so a cell one hides and the other shows would be read off,
+    # and each one's complementary cells could pin a cell in the other: they get one pattern.
+    import dataclasses
+    import shutil
+
     from monitor.engine import get_engine
 
-    engine = get_engine(demo_settings)
-    ratio = engine.indicator("vroegsignalen_bereikt_pct")
+    queries = tmp_path / "queries"
+    shutil.copytree(demo_settings.queries_dir, queries)
+    (queries / "signalen_gecontacteerd_pct.sql").write_text(TWIN, encoding="utf-8")
+    engine = get_engine(dataclasses.replace(demo_settings, queries_dir=queries))
+    ratio = engine.indicator("signalen_gecontacteerd_pct")
     count = engine.frame("vroegsignalen_ontvangen")
     by_cell = engine.frame(ratio.id).group_by("month", "wijk_code").agg(pl.col("denominator").sum())
     same = by_cell.join(count.group_by("month", "wijk_code").agg(pl.col("value").sum()),
