@@ -139,7 +139,7 @@ def phase_naive(settings: Settings, repeats: int, rollup_repeats: int) -> dict[s
     registry = eng.registry
     expressed = [i.id for i in registry if i.id in NAIVE]
     runs = [_naive_run(settings.data_dir, expressed) for _ in range(repeats)]
-    frames = runs[-1]["frames"]
+    frames = {i: _covered(f, eng.coverage_start(eng.indicator(i))) for i, f in runs[-1]["frames"].items()}
     chosen = representative(eng)
     wijken = naive_wijken(pd.read_parquet(settings.data_dir / "areas.parquet"))
     views, rollup_checks = [], {}
@@ -178,6 +178,14 @@ def _timed_naive(args: tuple, repeats: int) -> tuple[list[float], pd.DataFrame]:
         out = naive_rollup(*args)
         times.append(time.perf_counter() - t)
     return times, out
+
+
+def _covered(frame: pd.DataFrame, start) -> pd.DataFrame:
+    """The naive frame from the sources' declared coverage on, as the engine shows it (contract v2)."""
+    column = "cohort_month" if "cohort_month" in frame.columns else "month"
+    if start is None or column not in frame.columns:
+        return frame
+    return frame[pd.to_datetime(frame[column]) >= pd.Timestamp(start)].reset_index(drop=True)
 
 
 def _naive_run(data_dir: Path, ids: Sequence[str]) -> dict[str, Any]:
