@@ -24,6 +24,7 @@ description:
 basis:
   nl: "Wgs art. 4 (eerste gesprek binnen vier weken; drie werkdagen bij bedreigende schulden); werkdagen: Algemene termijnenwet art. 3"
   en: "Wgs art. 4 (first interview within four weeks; three working days for threatening debts); working days: Algemene termijnenwet art. 3"
+provisional_months: 1  # requests of the last month whose term still runs are not decided yet
 kind: outcome
 programme: schulden
 measure: ratio

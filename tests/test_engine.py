@@ -105,3 +105,20 @@ def test_no_period_before_the_declared_coverage(demo_settings) -> None:
     in_2019 = raw.filter(pl.col("registered_on").dt.year() == 2019).height
     city = years.frame.filter((pl.col("period") == "2019") & (pl.col("area") == years.frame["area"][0]))
     assert city.height == 1 and (city["suppressed"][0] or city["value"][0] == in_2019)
+
+
+def test_provisional_months_mark_the_last_periods_incomplete(demo_settings) -> None:
+    """`provisional_months: 1` (contacts after a signal are not all made yet): the demo's last month,
+    2026-10, and the quarter and year holding it, are incomplete; the month before is complete. An
+    indicator without the key has its last month complete (the demo runs to 31 October 2026)."""
+    import polars as pl
+
+    engine = get_engine(demo_settings)
+    assert engine.indicator("vroegsignalen_bereikt_pct").provisional_months == 1
+    months = engine.series("vroegsignalen_bereikt_pct", rollup.View(grain="month")).frame
+    flags = dict(zip(months["period"].to_list(), months["complete"].to_list(), strict=True))
+    assert flags["2026-10"] is False and flags["2026-09"] is True
+    quarters = engine.series("vroegsignalen_bereikt_pct", rollup.View(grain="quarter")).frame
+    assert quarters.filter(pl.col("period") == "2026-Q3")["complete"].to_list() == [True]
+    plain = engine.series("vroegsignalen_ontvangen", rollup.View(grain="month")).frame
+    assert plain.filter(pl.col("period") == "2026-10")["complete"].to_list() == [True]
