@@ -37,7 +37,7 @@ DDL = {
     "debt_cases": "case_id VARCHAR, household_id VARCHAR, registered_on DATE, first_interview_on DATE, "
     "route VARCHAR, started_on DATE, ended_on DATE, end_reason VARCHAR",
     "work_activities": "activity_id VARCHAR, person_id VARCHAR, activity_on DATE, activity VARCHAR, "
-    "channel VARCHAR",
+    "channel VARCHAR, wijk_code VARCHAR, on_benefit BOOLEAN",
     "benefit_spells": "spell_id VARCHAR, person_id VARCHAR, wijk_code VARCHAR, started_on DATE, "
     "ended_on DATE",
     "placements": "placement_id VARCHAR, person_id VARCHAR, wijk_code VARCHAR, placed_on DATE",
@@ -133,7 +133,7 @@ def test_debt_funnel_by_hand() -> None:
 # ---------------------------------------------------------------- work: by hand
 
 WORK_FILLERS = {
-    "work_activities": [("Az", "Z", D(2026, 12, 31), "gesprek", "wijk")],
+    "work_activities": [("Az", "Z", D(2026, 12, 31), "gesprek", "wijk", "WK051801", True)],
     "benefit_spells": [("Bz", "Z", "WK051801", D(2026, 12, 31), None)],
     "placements": [("Wy", "Y", "WK051801", D(2026, 12, 31))],
 }
@@ -144,29 +144,29 @@ def test_work_funnel_by_hand() -> None:
     spells = [(f"B{p}", p, a, D(2020, 1, 1), None) for p in ("P1", "P2", "P3", "P4")]
     spells.append(("B6", "P6", b, D(2020, 1, 1), None))
     acts = [
-        ("1a", "P1", D(2025, 1, 10), "gesprek", "wijk"),
-        ("1b", "P1", D(2025, 1, 20), "profiel", "hallowerk"),
-        ("1c", "P1", D(2025, 2, 1), "match", "hallowerk"),
-        ("1d", "P1", D(2025, 3, 1), "proefplaatsing", "wijk"),
+        ("1a", "P1", D(2025, 1, 10), "gesprek", "wijk", a, True),
+        ("1b", "P1", D(2025, 1, 20), "profiel", "hallowerk", a, True),
+        ("1c", "P1", D(2025, 2, 1), "match", "hallowerk", a, True),
+        ("1d", "P1", D(2025, 3, 1), "proefplaatsing", "wijk", a, True),
         # P2: two interviews in January (one person), a profile and a match, a job without a trial
-        ("2a", "P2", D(2025, 1, 5), "gesprek", "wijk"),
-        ("2b", "P2", D(2025, 1, 25), "gesprek", "wijk"),
-        ("2c", "P2", D(2025, 3, 1), "profiel", "wijk"),
-        ("2d", "P2", D(2025, 3, 5), "match", "wijk"),
+        ("2a", "P2", D(2025, 1, 5), "gesprek", "wijk", a, True),
+        ("2b", "P2", D(2025, 1, 25), "gesprek", "wijk", a, True),
+        ("2c", "P2", D(2025, 3, 1), "profiel", "wijk", a, True),
+        ("2d", "P2", D(2025, 3, 5), "match", "wijk", a, True),
         # P3: the profile was made before the interview: not a step of this cohort
-        ("3a", "P3", D(2025, 1, 15), "gesprek", "wijk"),
-        ("3b", "P3", D(2024, 12, 1), "profiel", "wijk"),
-        ("3c", "P3", D(2025, 2, 1), "match", "wijk"),
+        ("3a", "P3", D(2025, 1, 15), "gesprek", "wijk", a, True),
+        ("3b", "P3", D(2024, 12, 1), "profiel", "wijk", a, True),
+        ("3c", "P3", D(2025, 2, 1), "match", "wijk", a, True),
         # P4: the profile comes a day after the window (31-1-2026)
-        ("4a", "P4", D(2025, 1, 20), "gesprek", "wijk"),
-        ("4b", "P4", D(2026, 2, 1), "profiel", "wijk"),
-        # P5: no benefit and no placement: no known wijk, left out
-        ("5a", "P5", D(2025, 1, 10), "gesprek", "wijk"),
+        ("4a", "P4", D(2025, 1, 20), "gesprek", "wijk", a, True),
+        ("4b", "P4", D(2026, 2, 1), "profiel", "wijk", a, True),
+        # P5 (wijk B): no benefit and no placement, an interview only (contract v2: the activity has its wijk)
+        ("5a", "P5", D(2025, 1, 10), "gesprek", "wijk", b, False),
         # P6 (wijk B): every step, placed on the window's last day
-        ("6a", "P6", D(2025, 1, 2), "gesprek", "wijk"),
-        ("6b", "P6", D(2025, 2, 2), "profiel", "wijk"),
-        ("6c", "P6", D(2025, 3, 2), "match", "wijk"),
-        ("6d", "P6", D(2025, 4, 2), "proefplaatsing", "wijk"),
+        ("6a", "P6", D(2025, 1, 2), "gesprek", "wijk", b, True),
+        ("6b", "P6", D(2025, 2, 2), "profiel", "wijk", b, True),
+        ("6c", "P6", D(2025, 3, 2), "match", "wijk", b, True),
+        ("6d", "P6", D(2025, 4, 2), "proefplaatsing", "wijk", b, True),
     ]
     placements = [
         ("W1", "P1", a, D(2025, 4, 1)),
@@ -183,7 +183,7 @@ def test_work_funnel_by_hand() -> None:
     )
     assert _cells(result, WORK) == {
         (D(2025, 1, 1), a): [4, 2, 2, 1, 1],  # P1-P4; P1 and P2 profiled and matched, P1 all the way
-        (D(2025, 1, 1), b): [1, 1, 1, 1, 1],  # P6
+        (D(2025, 1, 1), b): [2, 1, 1, 1, 1],  # P5 (interview only) and P6
     }
 
 
@@ -253,6 +253,8 @@ def work_records(draw: st.DrawFn) -> dict[str, list[tuple]]:
             draw(DAYS),
             draw(st.sampled_from(["gesprek", "profiel", "match", "proefplaatsing", "leerwerktraject"])),
             "wijk",
+            draw(st.sampled_from(WIJKEN)),
+            draw(st.booleans()),
         )
         for n in range(draw(st.integers(0, 30)))
     ]
