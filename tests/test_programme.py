@@ -507,9 +507,9 @@ def test_unknown_indicator(tmp_path):
 
 
 def test_unknown_output_and_funnel_indicator(tmp_path):
-    broken = TEXT.replace("funnel: [werk_gesprekken,", "funnel: [werkgesprekken,", 1)
-    msg = one_problem(problems_for(tmp_path, broken), "unknown indicator 'werkgesprekken'")
-    assert "programmes[1].funnel[0]" in msg and "did you mean 'werk_gesprekken'" in msg
+    broken = TEXT.replace("funnel: [trechter_werk_1_gesprek,", "funnel: [trechter_werk_1_gesprekken,", 1)
+    msg = one_problem(problems_for(tmp_path, broken), "unknown indicator 'trechter_werk_1_gesprekken'")
+    assert "programmes[1].funnel[0]" in msg and "did you mean 'trechter_werk_1_gesprek'" in msg
 
 
 def test_unknown_term(tmp_path):
