@@ -7,6 +7,7 @@ status, projection to the end of the term, and the outputs that drive it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -123,6 +124,27 @@ def breaks(engine: Engine, programme_id: str) -> tuple[dt.date, ...]:
                         and (not e.programmes or programme_id in e.programmes)))
 
 
+def _as_distinct(ind: Indicator, series: programme.Monthly, current: Figure,
+                 proj: programme.Projection | None, path: pl.DataFrame | None):
+    """A distinct count's projection on the scale of its published twelve-month value.
+
+    The model sums monthly counts, in which a household seen in two months of a window counts
+    twice; the published value counts it once. The projection (value, band, path) is scaled by
+    today's ratio of the two, so it starts where the published line ends and meets the target
+    in the target's own unit. Other measures pass through unchanged.
+    """
+    if ind.measure != "distinct" or proj is None or current.value is None or len(series.values) < 12:
+        return proj, path
+    summed = sum(series.values[-12:])
+    if summed <= 0:
+        return proj, path
+    r = current.value / summed
+    proj = dataclasses.replace(proj, value=proj.value * r, low=proj.low * r, high=proj.high * r)
+    if path is not None:
+        path = path.with_columns(pl.col("value", "low", "high") * r)
+    return proj, path
+
+
 def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     ind = engine.indicator(ambition.indicator)
     as_of, current, previous, twelve = headline(engine, ind)
@@ -134,6 +156,7 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     end = target_date(target.year, term) if target is not None else term.end
     proj = programme.projection(series, end, since=since)
     path = programme.projection_path(series, end, since=since) if proj is not None else None
+    proj, path = _as_distinct(ind, series, current, proj, path)
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"

@@ -61,7 +61,7 @@ def _ctx(lang: str = "nl") -> SimpleNamespace:
 
 
 def _ind(direction: str, unit: str = "huishoudens") -> SimpleNamespace:
-    return SimpleNamespace(direction=direction, unit=unit, measure="count")
+    return SimpleNamespace(direction=direction, unit=unit, measure="count", is_ratio=False)
 
 
 def _table_frame(changes: list[float | None]) -> Published:
