@@ -93,8 +93,7 @@ def _calibrate(settings) -> None:
     engine = get_engine(settings)
     if engine.programme_or_none is not None:
         _err("Projection backtest: the realised twelve-month value 12 months after each origin, in the band?")
-        for line in calibration.lines(engine):
-            _err(line)
+        _err("\n".join(calibration.lines(engine)))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
