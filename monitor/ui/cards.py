@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from monitor import signs
 from monitor.programme import MIN_TREND, STATUS_CODES
 from monitor.scorecard import Card, Figure
 from monitor.ui.present import indicator_url, suppression_legend
@@ -70,11 +71,7 @@ def delta_style(change: float | None, direction: str) -> tuple[str, str]:
     a fall of 57 would get a green up-arrow. A rise of an indicator where lower is better is
     red; an indicator without a direction stays grey.
     """
-    if change is None or change == 0:
-        return "off", "gray"
-    arrow = "up" if change > 0 else "down"
-    good = {"up": change > 0, "down": change < 0}.get(direction)
-    return arrow, "gray" if good is None else ("green" if good else "red")
+    return signs.change_style(change, direction)  # one rule for cards, tables and the report
 
 
 def card_numbers(ctx: Ctx, card: Card) -> None:
@@ -137,9 +134,12 @@ def card_outputs(ctx: Ctx, card: Card) -> None:
     for line in card.outputs:
         unit = line.indicator.unit
         value = figure_text(ctx, line.current, unit)
-        change = t.signed(line.change, unit) if line.change is not None else ""
+        change = ""
+        if line.change is not None:  # arrow from the number, colour from the direction (monitor.signs)
+            _, colour = signs.change_style(line.change, line.indicator.direction)
+            change = f"(:{colour}[{signs.arrow_text(line.change, t.signed(line.change, unit))}])"
         st.markdown(f"[{line.indicator.label(ctx.lang)}]({indicator_url(ctx, line.indicator.id)}): "
-                    f"**{value}** {f'({change})' if change else ''}")
+                    f"**{value}** {change}")
     if any(line.current.suppressed for line in card.outputs):
         suppression_legend(ctx)
 
