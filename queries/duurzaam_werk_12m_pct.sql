@@ -34,13 +34,24 @@ drivers: [plaatsingen_vanuit_bijstand, proefplaatsingen]
 -- month); plaatsingen_niet_traceerbaar reports the untraceable ones.
 -- Counted in the month the twelve months are complete, not the month of placement, so the
 -- latest value is about last year's placements and the scorecard is not a year behind.
-WITH observed AS (
+-- Only months M+12 the data cover to their last day: in the data's last, unfinished month the
+-- placements of M whose twelve months end after the data end are still null, and the month
+-- would stand on the early placements only (not yet observable: no row, not a partial share).
+WITH coverage AS (
     SELECT
-        (date_trunc('month', placed_on) + INTERVAL 12 MONTH)::DATE AS month,
-        wijk_code,
-        employed_12m
+        (date_trunc('month', max(placed_on) + INTERVAL 1 DAY) - INTERVAL 1 MONTH)::DATE AS last_full_month
     FROM placements
-    WHERE employed_12m IS NOT NULL
+),
+
+observed AS (
+    SELECT
+        (date_trunc('month', p.placed_on) + INTERVAL 12 MONTH)::DATE AS month,
+        p.wijk_code,
+        p.employed_12m
+    FROM placements AS p
+    CROSS JOIN coverage
+    WHERE p.employed_12m IS NOT NULL
+      AND (date_trunc('month', p.placed_on) + INTERVAL 12 MONTH)::DATE <= coverage.last_full_month
 )
 
 SELECT

@@ -351,7 +351,7 @@ def test_urgent_requests_and_the_legal_term(frames: dict[str, pl.DataFrame]) -> 
     assert 0.10 <= cases["urgent"].mean() <= 0.15
     share = dict(cases.group_by("referral").agg(pl.col("urgent").mean()).iter_rows())
     assert share["vroegsignalering"] > 1.5 * max(v for k, v in share.items() if k != "vroegsignalering")
-    # due: three working days after the request when urgent, else four weeks (Wgs art. 4 lid 1);
+    # due: three working days after the request when urgent, else four weeks (Wgs art. 4);
     # weekends only here, so a public holiday can only make this count stricter
     reg = cases["registered_on"].to_numpy().astype("datetime64[D]")
     due = np.where(cases["urgent"].to_numpy(), np.busday_offset(reg, 3, roll="forward"), reg + 28)

@@ -115,7 +115,7 @@ CONTRACT: dict[str, Extract] = {
                 Column("urgent", "BOOLEAN", "At the request there was a threat of eviction, of cutting "
                        "off energy or water, or of ending the health insurance: the first interview is "
                        "then due within three working days instead of four weeks (Wet gemeentelijke "
-                       "schuldhulpverlening, art. 4 lid 1)", since=2),
+                       "schuldhulpverlening, art. 4)", since=2),
                 Column("first_interview_on", "DATE", "Date of the first interview; null while it has "
                        "not taken place", nullable=True),
                 Column("route", "VARCHAR", "Route chosen after the interview", nullable=True,

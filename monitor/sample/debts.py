@@ -199,7 +199,7 @@ def _case_end(rng: np.random.Generator, registered: np.ndarray, interview: np.nd
 def draw_urgency(rng: np.random.Generator, c: dict[str, np.ndarray], cutoff: int) -> dict[str, np.ndarray]:
     """Urgent requests (threat of eviction, cut-off or end of health insurance), more often after a
     signal, and their first interview: due within three working days (Wet gemeentelijke
-    schuldhulpverlening art. 4 lid 1), met most of the time but not always. Moving an interview
+    schuldhulpverlening art. 4), met most of the time but not always. Moving an interview
     earlier keeps every date order, since the route and the end follow the original date."""
     n = len(c["registered"])
     urgent = rng.random(n) < np.where(c["referral"] == 0, 0.24, 0.09)
