@@ -149,7 +149,8 @@ def definition(ctx: Ctx, ind: Indicator) -> None:
         st.markdown(f"**{t('drivers')}:** {links}")
     st.markdown(f"**{t('file')}:** `queries/{ind.path.name}`")
     # no syntax colours: Streamlit's SQL palette fails WCAG contrast (comments 3.6:1)
-    st.code(ind.path.read_text(encoding="utf-8"), language=None)
+    # wrapped: a long line of a query file would make a scroll box the keyboard cannot reach (axe)
+    st.code(ind.path.read_text(encoding="utf-8"), language=None, wrap_lines=True)
 
 
 def timestamp(ctx: Ctx, iso: str) -> str:
