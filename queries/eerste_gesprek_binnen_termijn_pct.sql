@@ -7,20 +7,22 @@ description:
     aanmelding, of drie werkdagen bij een dreigende huisuitzetting, afsluiting van energie of
     water of beëindiging van de zorgverzekering (urgent). Werkdagen: maandag tot en met vrijdag
     behalve de feestdagen van de Algemene termijnenwet (monitor/workdays.py); de dag van
-    aanmelding telt niet mee. Geteld in de maand van aanmelding. Noemer: de aanmeldingen waarvan
+    aanmelding telt niet mee. Eindigen de vier weken op een zaterdag, zondag of feestdag, dan loopt
+    de termijn door tot de eerstvolgende werkdag (Algemene termijnenwet art. 1). Geteld in de maand
+    van aanmelding. Noemer: de aanmeldingen waarvan
     het gesprek al plaatsvond of de termijn al voorbij is. Een aanmelding zonder gesprek telt als
     te laat zodra de termijn voorbij is (niet weggelaten); zonder gesprek en met een lopende
-    termijn telt ze nog niet mee. Urgentie onbekend telt als niet urgent (vier weken).
+    termijn telt ze nog niet mee.
   en: >-
     Unit: request (a request for debt help; one debt-help case). The share of requests whose first
     interview took place within the term of the Wgs: four weeks (28 days) after the request, or
     three working days when there is a threat of eviction, of cutting off energy or water, or of
     ending the health insurance (urgent). Working days: Monday to Friday except the holidays of
-    the Algemene termijnenwet (monitor/workdays.py); the day of the request does not count.
-    Counted in the month of the request. Denominator: the requests whose interview has taken
+    the Algemene termijnenwet (monitor/workdays.py); the day of the request does not count. Four
+    weeks that end on a Saturday, Sunday or public holiday run on to the next working day
+    (Algemene termijnenwet art. 1). Counted in the month of the request. Denominator: the requests whose interview has taken
     place or whose term is over. A request without an interview counts as late as soon as its
     term is over (not dropped); without an interview and within its term it is not counted yet.
-    Urgency unknown counts as not urgent (four weeks).
 basis:
   nl: "Wgs art. 4 (eerste gesprek binnen vier weken; drie werkdagen bij bedreigende schulden); werkdagen: Algemene termijnenwet art. 3"
   en: "Wgs art. 4 (first interview within four weeks; three working days for threatening debts); working days: Algemene termijnenwet art. 3"
@@ -52,18 +54,27 @@ numbered AS (
 
 -- The last day of each request's term: 28 calendar days, or the third working day after the
 -- request for an urgent one (the request day itself does not count, even on a working day).
+-- A four-week term that ends on a Saturday, Sunday or public holiday runs on to the next working
+-- day (Algemene termijnenwet art. 1): `nr` of a day off is that of the working day before it, so
+-- the next working day is nr + 1.
 terms AS (
     SELECT
         c.case_id,
         c.wijk_code,
         c.registered_on,
         c.first_interview_on,
-        CASE WHEN c.urgent THEN deadline.day ELSE c.registered_on + 28 END AS term_end
+        CASE WHEN c.urgent THEN deadline.day
+             ELSE coalesce(four_weeks_on.day, c.registered_on + 28) END AS term_end
     FROM debt_cases AS c
     LEFT JOIN numbered AS request_day
         ON request_day.day = c.registered_on
     LEFT JOIN numbered AS deadline
         ON deadline.working_day AND deadline.nr = request_day.nr + 3
+    LEFT JOIN numbered AS four_weeks
+        ON four_weeks.day = c.registered_on + 28
+    LEFT JOIN numbered AS four_weeks_on
+        ON four_weeks_on.working_day
+       AND four_weeks_on.nr = four_weeks.nr + CASE WHEN four_weeks.working_day THEN 0 ELSE 1 END
 ),
 
 -- Decided: the interview took place (in time or late), or the term is over without one (late).

@@ -183,6 +183,11 @@ def test_eerste_gesprek_binnen_termijn_counts_working_days_and_missed_interviews
         _case("n2", "h5", D(2025, 4, 1), interview=D(2025, 4, 30)),
         # not urgent, 3 March, never interviewed: the term ended on 31 March, long before the data end: late
         _case("n3", "h6", D(2025, 3, 3)),
+        # not urgent, Saturday 22 March: 28 days end on Saturday 19 April, a day off, as are Easter
+        # Sunday and Monday, so the term runs on to Tuesday 22 April (Algemene termijnenwet art. 1).
+        # Interview Tue 22 April: in time; Wed 23 April: late
+        _case("n5", "h9", D(2025, 3, 22), interview=D(2025, 4, 22)),
+        _case("n6", "h10", D(2025, 3, 22), interview=D(2025, 4, 23)),
         # the latest date in the data is 20 May. Not urgent on 20 May (term to 17 June) and urgent on
         # Monday 19 May (term to Thursday 22 May), no interview yet: terms still running, not counted yet
         _case("n4", "h7", D(2025, 5, 20)),
@@ -191,12 +196,13 @@ def test_eerste_gesprek_binnen_termijn_counts_working_days_and_missed_interviews
     con = _db(debt_cases=(DEBT_COLUMNS, cases))
     con.register("calendar_days", workdays.calendar_frame(D(2025, 1, 1), D(2025, 12, 31)).to_arrow())
     con.execute(f"CREATE TABLE {workdays.TABLE} AS SELECT * FROM calendar_days")
-    # March: n3 late (0 of 1). April: u1, u3, n1 in time; u2, n2 late (3 of 5). May: nothing decided yet
+    # March: n5 in time; n3, n6 late (1 of 3). April: u1, u3, n1 in time; u2, n2 late (3 of 5).
+    # May: nothing decided yet
     assert _run(con, "eerste_gesprek_binnen_termijn_pct") == [
-        (D(2025, 3, 1), W1, 0.0, 1.0), (D(2025, 4, 1), W1, 3.0, 5.0)]
+        (D(2025, 3, 1), W1, 1.0, 3.0), (D(2025, 4, 1), W1, 3.0, 5.0)]
     # the mean waiting time counts the interviews held, in the month of the interview: April holds
-    # u1 6 days, u2 7, u3 5, n1 28, n2 29 = 75 days over 5 interviews
-    assert _run(con, "dagen_tot_eerste_gesprek") == [(D(2025, 4, 1), W1, 75.0, 5.0)]
+    # u1 6 days, u2 7, u3 5, n1 28, n2 29, n5 31, n6 32 = 138 days over 7 interviews
+    assert _run(con, "dagen_tot_eerste_gesprek") == [(D(2025, 4, 1), W1, 138.0, 7.0)]
 
 
 # ---------------------------------------------------------------- early warning
