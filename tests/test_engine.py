@@ -6,6 +6,7 @@ import ctypes
 import gc
 import os
 import resource
+import statistics
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,11 @@ def test_memory_and_connections_stay_flat_over_twenty_rebuilds(data_copy) -> Non
         assert catalog.open_connections(data_copy) == 1, f"rebuild {n + 1}: old connections kept open"
         rss.append(_rss_mb())
     assert len(versions) == REBUILDS  # every touch was a real rebuild and a new engine
-    grown = rss[-1] - rss[1]
-    assert grown < 50, f"RSS grew {grown:.0f} MB from rebuild 2 ({rss[1]:.0f}) to 20 ({rss[-1]:.0f})"
+    # medians of five rebuilds, early and late: a leak is a trend, while a distinct count's large
+    # transient frames make single readings swing by tens of MB (allocator fragmentation) either way
+    early, late = statistics.median(rss[1:6]), statistics.median(rss[-5:])
+    grown = late - early
+    assert grown < 50, f"RSS grew {grown:.0f} MB from rebuilds 2-6 ({early:.0f}) to 16-20 ({late:.0f}): {rss}"
 
 
 def test_a_new_catalog_replaces_the_engine(data_copy) -> None:
