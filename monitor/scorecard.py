@@ -149,7 +149,7 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     ind = engine.indicator(ambition.indicator)
     as_of, current, previous, twelve = headline(engine, ind)
     trajectory = programme.trajectory(ambition, term)
-    target = max(ambition.targets, key=lambda t: t.year) if ambition.targets else None
+    target = max(ambition.path_targets, key=lambda t: t.year) if ambition.path_targets else None
     series = monthly(engine, ind)
     last = series.months[-1] if series.months else None
     since = backtest.last_break(breaks(engine, ambition.programme), last) if last else None

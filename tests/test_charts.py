@@ -318,13 +318,20 @@ def test_series_chart_one_trace_per_area_with_gaps_and_k() -> None:
     for name, expected in values.items():
         trace = _trace(fig, name)
         assert list(trace.x) == MONTHS
-        assert list(trace.y) == expected  # None where suppressed: the line shows a gap
-        assert trace.connectgaps is False
+        # None where suppressed (the line shows a gap) and in the incomplete last period (the solid
+        # line ends at the last complete one)
+        assert list(trace.y) == [*expected[:-1], None]
+        assert trace.connectgaps is False and trace.line.dash == "solid"
         assert [t == "x" for t in trace.text] == [v is None for v in expected]
         assert trace.hovertext[expected.index(None)].endswith(": x: verborgen ter bescherming van de privacy")
-        # incomplete last period: open marker, and said in the hover
-        assert trace.marker.symbol[-1].endswith("-open") and not trace.marker.symbol[0].endswith("-open")
-        assert "onvolledige periode" in trace.hovertext[-1]
+        # incomplete last period: a dotted segment from the last complete period to an open marker,
+        # said in the hover, under the area's legend entry
+        tail = _trace(fig, f"{name} (onvolledige periode)")
+        assert list(tail.y) == [*[None] * 4, *expected[-2:]] and tail.line.dash == "dot"
+        assert tail.showlegend is False and tail.legendgroup == trace.legendgroup
+        assert tail.line.color == trace.line.color
+        assert tail.marker.symbol[-1].endswith("-open") and not tail.marker.symbol[-2].endswith("-open")
+        assert "onvolledige periode" in tail.hovertext[-1]
     marks = _trace(fig, HIDDEN_NL)
     assert list(marks.x) == [MONTHS[1], MONTHS[2]]
     assert all(h.endswith(HIDDEN_NL) for h in marks.hovertext)
@@ -349,7 +356,8 @@ def test_series_chart_bars_and_many_areas() -> None:
     assert fig.layout.legend.orientation == "v"  # a vertical legend scrolls
     # neighbours in the legend never share both colour and marker shape
     line_fig = charts.series_chart(_pub(_rollup(areas)), title="t", unit="n", t=NL)
-    looks = [(t.line.color, t.marker.symbol[0]) for t in line_fig.data]
+    looks = [(t.line.color, t.marker.symbol[0]) for t in line_fig.data if t.showlegend is not False]
+    assert len(looks) == 44
     assert len(set(looks)) == len(looks)
 
 
@@ -400,6 +408,34 @@ def test_events_are_lines_with_staggered_short_labels() -> None:
     assert labels[0].hovertext.startswith("Energietoeslag uitgebreid")  # full text on hover
     assert labels[0].yshift != labels[1].yshift  # close together: staggered
     assert labels[2].yshift == 0  # far enough: back on the top row
+
+
+def test_close_events_get_a_row_each_and_crowded_ones_a_mark() -> None:
+    """The programme's events of 2022-2023 lie within 14 months: each label on a row of its own."""
+    events = [
+        (dt.date(2020, 3, 16), "Eerste coronalockdown"),
+        (dt.date(2022, 8, 1), "Energiecrisis: energieprijzen op hun hoogst (augustus 2022)"),
+        (dt.date(2022, 9, 27), "Start coalitieperiode 2022-2026: coalitieakkoord 'Voor een stad die tegen "
+                               "een stootje kan'"),
+        (dt.date(2023, 7, 1), "Schuldregelingen van 36 naar 18 maanden"),
+        (dt.date(2023, 10, 2), "Haags Akkoord 2023-2026: nieuwe coalitie"),
+        (dt.date(2026, 6, 1), "Start coalitieperiode 2026-2030 (datum voorlopig)"),
+    ]
+    months = [dt.date(2019, 1, 1), dt.date(2030, 5, 1)]  # the programme chart's span, to the term's end
+    twelve = _pub(pl.DataFrame({"month": months, "current": [1.0, 2.0], "suppressed": [False, False]}))
+    fig = charts.outcome_chart(twelve, None, None, events, title="T", unit="n", t=NL)
+    labels = {a.hovertext: a for a in fig.layout.annotations if a.hovertext}
+    assert list(labels) == [label for _, label in events]  # all six, full text on hover
+    close = [labels[label] for _, label in events[1:5]]
+    assert len({a.yshift for a in close}) == 4  # four rows: none drawn over another
+    assert all(not a.text.startswith("◆") and len(a.text) <= 22 for a in labels.values())
+    # six events in one month: four labels fill the rows, the rest get the short mark on the row below
+    crowded = [(dt.date(2024, 3, d), f"Gebeurtenis nummer {d} met een lange titel") for d in range(1, 7)]
+    fig = charts.outcome_chart(_twelve(), None, None, crowded, title="T", unit="n", t=NL)
+    marks = [a for a in fig.layout.annotations if a.hovertext]
+    assert [a.yshift for a in marks] == [0, -18, -36, -54, -72, -72]
+    assert [a.text for a in marks[4:]] == ["◆", "◆"]
+    assert marks[5].hovertext == "Gebeurtenis nummer 6 met een lange titel"
 
 
 def test_outcome_chart_status_without_colour_or_text() -> None:
@@ -453,7 +489,12 @@ def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
     assert len(row2) == 1 and list(row2[0].y) == [5.0, None, 7.0, 8.0, 9.0, 10.0]
     assert "x" in row2[0].text
     row3 = [t for t in fig.data if t.yaxis == "y3" and t.mode == "lines+markers"]
-    assert list(row3[0].y) == out_b["result"].to_list()
+    # the solid line ends at the last complete month; a dotted segment reaches the incomplete one
+    # (open marker), so the unfinished month is not read as a dip
+    solid, tail = row3
+    assert solid.line.dash == "solid" and list(solid.y) == [*out_b["result"].to_list()[:-1], None]
+    assert tail.line.dash == "dot" and list(tail.y) == [None, None, None, None, 54.0, 55.0]
+    assert tail.marker.symbol[-1].endswith("-open")
     assert {t.line.dash for t in fig.data if t.yaxis == "y" and t.mode == "lines" and t.fill != "toself"} == {
         "solid",
         "dash",

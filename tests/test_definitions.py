@@ -14,7 +14,7 @@ import duckdb
 import pytest
 import yaml
 
-from monitor import checks, indicators, workdays
+from monitor import checks, indicators, staging, workdays
 from monitor.indicators import IndicatorError
 from monitor.indicators.frontmatter import parse_text, split
 
@@ -275,6 +275,9 @@ def test_the_benefit_stock_is_taken_on_the_last_day_of_the_month() -> None:
         _spell("s7", "p3", "b3", D(2024, 1, 15), D(2024, 2, 10), "overig"),
     ]
     con = _db(benefit_spells=(SPELL_COLUMNS, spells))
+    # both stocks read the month-end level from the staging table (queries/_staging/stg_bijstand_stand.sql)
+    built = {s.name: s for s in staging.build_all(con, QUERIES)}
+    assert built["stg_bijstand_stand"].ok, built["stg_bijstand_stand"].problems
     # the first recorded end is in January 2024, the last date in February: two months, both wijken
     # 31 January: p1, p3 in W1; nobody in W2. 29 February: p3, p4, p5 in W1; p6 in W2
     assert _run(con, "bijstand_personen") == [

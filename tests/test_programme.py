@@ -6,6 +6,7 @@ construction, so a test states the rule rather than a number that happened to co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -93,6 +94,24 @@ def test_trajectory_flat_after_last_target_and_empty_without_targets():
     after = traj.filter(pl.col("month") >= dt.date(2027, 12, 1))["target"]
     assert (after == 300.0).all()
     assert P.trajectory(ambition(targets={}), TERM).is_empty()
+
+
+def test_a_target_that_counts_otherwise_is_not_a_point_on_the_trajectory():
+    """Begroting 2026's 1,500 counts part-time exits pro rata; the indicator counts persons, so a
+    line through it would compare unlike numbers: it is shown with its note, not drawn."""
+    real = P.Target(2026, 1500.0, "Begroting 2026", page="https://example.org",
+                    definition=P.Texts(nl="naar rato", en="pro rata"))
+    a = dataclasses.replace(ambition(2680.0, {2027: 2840.0, 2030: 3080.0}),
+                            targets=(real, P.Target(2027, 2840.0, "test"), P.Target(2030, 3080.0, "test")))
+    assert a.path_targets == a.targets[1:] and not real.on_trajectory
+    traj = P.trajectory(a, TERM)
+    # December 2026 lies halfway between the baseline (Dec 2025) and the 2027 target: 1,500 plays no part
+    assert traj_at(traj, dt.date(2026, 12, 1)) == pytest.approx((2680 + 2840) / 2)
+    assert P.expected_at(a, TERM, dt.date(2026, 12, 31)) == pytest.approx(2760.0)
+    # with only such a target there is no trajectory, so no status (not a status against 1,500)
+    only = dataclasses.replace(a, targets=(real,))
+    assert P.trajectory(only, TERM).is_empty() and P.expected_at(only, TERM, dt.date(2026, 6, 30)) is None
+    assert P.status(only, TERM, 2594.0, dt.date(2026, 10, 1), "up").code == "no_target"
 
 
 # ---------------------------------------------------------------- current value
@@ -528,7 +547,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
 
 
 def test_target_year_outside_the_term(tmp_path):
-    broken = TEXT.replace("{year: 2022, value: 750,", "{year: 2021, value: 750,", 1)
+    broken = TEXT.replace("{year: 2022, value: 720,", "{year: 2021, value: 720,", 1)
     msg = one_problem(problems_for(tmp_path, broken), "target year 2021 lies outside term '2022-2026'")
     assert f"programme.yaml:{line_of(broken, '{year: 2021')}: ambitions[0].targets[0].year:" in msg
     assert "use a year from 2022 to 2026" in msg
@@ -563,7 +582,7 @@ def test_unparsable_date(tmp_path):
 def test_every_problem_is_reported_at_once(tmp_path):
     broken = (TEXT.replace("indicator: huishoudens_schuldenvrij", "indicator: nope", 1)
               .replace('term: "2026-2030"', 'term: "2099"', 1)
-              .replace("{year: 2022, value: 750,", "{year: 2030, value: 750,", 1))
+              .replace("{year: 2022, value: 720,", "{year: 2030, value: 720,", 1))
     problems = problems_for(tmp_path, broken)
     assert len(problems) == 3, problems
 

@@ -137,6 +137,23 @@ def test_staging_tables_are_in_the_read_only_catalog(demo_settings, demo_extract
         cat.guarded("DROP TABLE stg_activity_wijk")
 
 
+def test_both_benefit_stocks_read_one_month_end_level(demo_settings, demo_extracts: Path) -> None:
+    """bijstand_personen and bijstandsuitkeringen are the two counts of stg_bijstand_stand, cell for cell."""
+    cat = catalog.open_catalog(demo_settings)
+    level = cat.query("SELECT counted, month, wijk_code, value FROM stg_bijstand_stand")
+    assert level.select("counted", "month", "wijk_code").is_duplicated().sum() == 0
+    persons = level.filter(pl.col("counted") == "personen").drop("counted").sort("month", "wijk_code")
+    benefits = level.filter(pl.col("counted") == "uitkeringen").drop("counted").sort("month", "wijk_code")
+    # the same spine (every month x wijk) for both, and a benefit has at least one person on it
+    assert persons.select("month", "wijk_code").equals(benefits.select("month", "wijk_code"))
+    assert (persons["value"] >= benefits["value"]).all()
+    assert (persons["value"] > benefits["value"]).any()  # the demo data has couples
+    for ind_id, part in (("bijstand_personen", persons), ("bijstandsuitkeringen", benefits)):
+        ind = indicators.parse_file(QUERIES / f"{ind_id}.sql")
+        assert "stg_bijstand_stand" in ind.sql
+        assert indicators.compute(cat, ind).sort("month", "wijk_code").equals(part)
+
+
 def test_a_changed_staging_file_is_picked_up_by_the_next_build(data_copy, queries_copy: Path) -> None:
     settings = get_settings()
     first = catalog.build(settings)

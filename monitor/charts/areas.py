@@ -86,16 +86,7 @@ def area_traces(
                 )
             )
         else:
-            symbols = [symbol if c is not False else f"{symbol}-open" for c in complete]
-            traces.append(
-                go.Scatter(
-                    **common,
-                    mode="lines+markers",
-                    connectgaps=False,
-                    line={"color": colour, "dash": DASH["actual"], "width": 2},
-                    marker={"symbol": symbols, "size": 7, "color": colour},
-                )
-            )
+            traces.extend(_line_traces(common, complete, colour, symbol, tail_name=label + incomplete))
         if compare and "result_prev" in rows.columns:
             prev = rows["result_prev"].to_list()
             prev_name = f"{label} ({t('chart_year_earlier')})"
@@ -124,6 +115,33 @@ def area_traces(
         base = 0.0 if kind == "bar" else min(shown, default=0.0)
         traces.append(suppressed_marks(hidden_x, base, hidden_labels, t, showlegend=showlegend))
     return traces
+
+
+def _line_traces(
+    common: dict[str, Any], complete: list, colour: str, symbol: str, *, tail_name: str
+) -> list[go.Scatter]:
+    """An area's line: solid over complete periods, dotted into an incomplete one (open marker).
+
+    An unfinished period (the latest month, a provisional month) is lower because it is not over, so
+    the solid line stops at the last complete period and a dotted segment reaches the open marker:
+    a reader does not read a dip. The dotted part (`tail_name`) shares the area's legend entry.
+    """
+    done = [c is not False for c in complete]
+    solid = [v if ok else None for v, ok in zip(common["y"], done, strict=True)]
+    line = {"color": colour, "dash": DASH["actual"], "width": 2}
+    marker = {"symbol": [symbol if ok else f"{symbol}-open" for ok in done], "size": 7, "color": colour}
+    out = [go.Scatter(**{**common, "y": solid}, mode="lines+markers", connectgaps=False, line=line,
+                      marker=marker)]
+    if all(done):
+        return out
+    # the dotted part: every incomplete period and its complete neighbours, so it joins the solid line
+    near = [not ok or (i > 0 and not done[i - 1]) or (i + 1 < len(done) and not done[i + 1])
+            for i, ok in enumerate(done)]
+    tail = [v if n else None for v, n in zip(common["y"], near, strict=True)]
+    out.append(go.Scatter(
+        **{**common, "y": tail, "name": tail_name, "showlegend": False},
+        mode="lines+markers", connectgaps=False, line={**line, "dash": DASH["incomplete"]}, marker=marker))
+    return out
 
 
 def area_bars(

@@ -171,31 +171,45 @@ def _latest_markers(months: list, values: list, t_months: list, t_values: list) 
     return out
 
 
-def _event_layer(
-    fig: go.Figure,
-    events: Iterable[tuple[Any, str]],
-    lo: dt.date | None,
-    hi: dt.date | None,
-    *,
-    levels: int = 3,
-) -> None:
-    """Vertical lines with short labels, staggered down so neighbouring labels do not overlap.
+EVENT_LABEL_CHARS = 22  # a label longer than this is cut (the full text is in its hover)
+EVENT_ROW_PX = 18  # one row of 12 px event labels
+EVENT_MARK = "◆"  # a crowded event's short mark: no room for its label, its text is in the hover
 
-    A label goes on the highest row whose previous label has ended (width estimated from its length);
-    the full text is in the label's hover.
+
+def event_rows(
+    events: Iterable[tuple[Any, str]], lo: dt.date, hi: dt.date, *, levels: int = 4, chars: int = 100
+) -> list[tuple[dt.date, str, str, int]]:
+    """Where each event's label goes: (date, full text, shown text, row), in date order, inside lo..hi.
+
+    A label takes the highest row whose previous label has ended, its width estimated from its
+    length (`chars`: how many 12 px characters span the time axis, on the narrow side). An event
+    with no free row is crowded: it gets the short mark on the row below the labels, so no label
+    is drawn over another; its full text is in the hover like every label's.
     """
-    if lo is None or hi is None:
-        return
     span = max((hi - lo).days, 1)
-    days_per_char = span / 110  # about 110 characters of 12 px text across a typical chart
-    ends: list[dt.date | None] = [None] * levels
-    for i, (when, label) in enumerate(sorted(((as_date(d), str(e)) for d, e in events), key=lambda e: e[0])):
+    per_char = dt.timedelta(days=span / chars)
+    ends: list[dt.date | None] = [None] * (levels + 1)  # the last row holds crowded events' marks
+    placed = []
+    for when, label in sorted(((as_date(d), str(e)) for d, e in events), key=lambda e: e[0]):
         if not lo <= when <= hi:
             continue
-        text = short(label)
-        free = [n for n, end in enumerate(ends) if end is None or end < when]
-        level = free[0] if free else i % levels
-        ends[level] = when + dt.timedelta(days=days_per_char * (len(text) + 2))
+        text = short(label, EVENT_LABEL_CHARS)
+        free = [n for n, end in enumerate(ends[:levels]) if end is None or end < when]
+        level = free[0] if free else levels
+        if not free:
+            text = EVENT_MARK
+        ends[level] = when + per_char * (len(text) + 2)
+        placed.append((when, label, text, level))
+    return placed
+
+
+def _event_layer(
+    fig: go.Figure, events: Iterable[tuple[Any, str]], lo: dt.date | None, hi: dt.date | None
+) -> None:
+    """Vertical lines with short labels on staggered rows (`event_rows`), the full text on hover."""
+    if lo is None or hi is None:
+        return
+    for when, label, text, level in event_rows(events, lo, hi):
         fig.add_shape(
             type="line",
             x0=when,
@@ -213,8 +227,8 @@ def _event_layer(
             y=1,
             yref="y domain",
             yanchor="top",
-            xanchor="left",
-            yshift=-18 * level,
+            xanchor="left" if text != EVENT_MARK else "center",
+            yshift=-EVENT_ROW_PX * level,
             text=text,
             hovertext=label,
             showarrow=False,

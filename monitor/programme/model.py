@@ -41,6 +41,12 @@ class Target:
     page: str | None = None
     definition: Texts = field(default_factory=Texts)
 
+    @property
+    def on_trajectory(self) -> bool:
+        """A target whose document counts otherwise (`definition`) is not on the indicator's scale:
+        a line through it would compare unlike numbers, so it is shown with its note, not drawn."""
+        return not self.definition
+
 
 @dataclass(frozen=True)
 class Baseline:
@@ -84,6 +90,12 @@ class Ambition:
     targets: tuple[Target, ...]
     outputs: tuple[str, ...] = ()
     tolerance: float = DEFAULT_TOLERANCE  # resolved at load time: the ambition's own or the file default
+
+    @property
+    def path_targets(self) -> tuple[Target, ...]:
+        """The targets the trajectory runs through and the status is measured against
+        (`Target.on_trajectory`)."""
+        return tuple(t for t in self.targets if t.on_trajectory)
 
 
 @dataclass(frozen=True)

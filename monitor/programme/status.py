@@ -52,9 +52,10 @@ def ambitions_for(pf: ProgrammeFile, term_id: str, programme_id: str | None = No
 
 
 def _anchors(ambition: Ambition, term: Term) -> tuple[np.ndarray, np.ndarray]:
-    """(month numbers, values): the baseline, then each target at the month it must be reached."""
+    """(month numbers, values): the baseline, then each target at the month it must be reached (only
+    targets in the indicator's own definition: `Ambition.path_targets`)."""
     points = {month_index(ambition.baseline.date): ambition.baseline.value}
-    for target in sorted(ambition.targets, key=lambda t: t.year):
+    for target in sorted(ambition.path_targets, key=lambda t: t.year):
         points[month_index(target_date(target.year, term))] = target.value
     xs = np.array(sorted(points), dtype=float)
     return xs, np.array([points[int(x)] for x in xs], dtype=float)
@@ -66,7 +67,7 @@ def trajectory(ambition: Ambition, term: Term) -> pl.DataFrame:
     Linear between the points; flat after the last target. Empty when there are no targets.
     """
     schema = {"month": pl.Date, "target": pl.Float64}
-    if not ambition.targets:
+    if not ambition.path_targets:
         return pl.DataFrame(schema=schema)
     xs, ys = _anchors(ambition, term)
     months = np.arange(int(xs[0]), month_index(term.end) + 1)
@@ -76,7 +77,7 @@ def trajectory(ambition: Ambition, term: Term) -> pl.DataFrame:
 
 def expected_at(ambition: Ambition, term: Term, when: dt.date) -> float | None:
     """The trajectory value in the month of `when`; None before the baseline or without targets."""
-    if not ambition.targets or month_index(when) < month_index(ambition.baseline.date):
+    if not ambition.path_targets or month_index(when) < month_index(ambition.baseline.date):
         return None
     xs, ys = _anchors(ambition, term)
     return float(np.interp(float(month_index(when)), xs, ys))
