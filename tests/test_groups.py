@@ -1,0 +1,245 @@
+"""Breakdowns by group (front matter `dimensions:`, `monitor.rollup.groups`).
+
+Expected numbers are counted by hand from the records in each test (comments show the
+sums) or computed by plain Polars; the suppression tests attack the published frames with
+their own small linear programme (scipy's linprog), written here without monitor.rollup's attack.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy.optimize import linprog
+
+from monitor import exports, rollup
+from monitor.indicators import IndicatorError, parse_text
+from monitor.indicators.contract import check_result
+from monitor.rollup import View
+from monitor.rollup.groups import UNKNOWN_GROUP
+from tests.test_rollup import indicator, make_areas
+
+CITY = "Stad"
+AREAS = make_areas({"Noord": ["WK01", "WK02"], "Zuid": ["WK03"]})
+d = dt.date
+
+
+def counts(rows) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"month": pl.Date, "wijk_code": pl.String, "g": pl.String,
+                                      "value": pl.Float64}, orient="row")
+
+
+def split_ind(measure: str = "count", unit: str = "personen"):
+    return dataclasses.replace(indicator(measure, unit), dimensions=("g",))
+
+
+def roll(frame: pl.DataFrame, ind, grain: str, split: str | None, k: int = 0) -> pl.DataFrame:
+    return rollup.rollup(frame, ind, AREAS, View(grain=grain, split=split), k=k, municipality=CITY).frame
+
+
+def by_group(frame: pl.DataFrame) -> dict[tuple[str, str], float]:
+    return {(p, g): v for p, g, v in frame.select("period", "group", "value").iter_rows()}
+
+
+# ---------------------------------------------------------------- the numbers
+
+ROWS = [
+    (d(2023, 1, 1), "WK01", "a", 20.0), (d(2023, 1, 1), "WK02", "b", 15.0),
+    (d(2023, 1, 1), "WK03", None, 12.0),  # a null group: its own group
+    (d(2023, 2, 1), "WK01", "a", 30.0), (d(2023, 2, 1), "WK01", "b", 11.0),  # one wijk, two groups
+    (d(2023, 2, 1), "WK03", "b", 14.0),
+]
+
+
+def test_a_split_adds_up_to_the_series_without_it() -> None:
+    ind = split_ind()
+    months = by_group(roll(counts(ROWS), ind, "month", "g"))
+    # January: a 20, b 15, unknown 12; February: a 30, b 11 + 14 = 25, unknown 0
+    assert months == {("2023-01", "a"): 20, ("2023-01", "b"): 15, ("2023-01", UNKNOWN_GROUP): 12,
+                      ("2023-02", "a"): 30, ("2023-02", "b"): 25, ("2023-02", UNKNOWN_GROUP): 0}
+    years = by_group(roll(counts(ROWS), ind, "year", "g"))
+    assert years == {("2023", "a"): 50, ("2023", "b"): 40, ("2023", UNKNOWN_GROUP): 12}
+    # the plain series is the series of the same rows without the column: plain Polars sums
+    plain = roll(counts(ROWS), ind, "month", None)
+    alone = counts(ROWS).group_by("month").agg(pl.col("value").sum()).sort("month")
+    assert plain["value"].to_list() == alone["value"].to_list() == [47, 55]
+    without = roll(counts(ROWS).drop("g"), indicator("count"), "month", None)
+    assert plain["value"].to_list() == without["value"].to_list()
+    split = roll(counts(ROWS), ind, "quarter", "g")
+    assert split["area"].unique().to_list() == [CITY] and split["value"].sum() == 102
+
+
+def test_a_ratio_splits_its_numerator_and_denominator() -> None:
+    rows = pl.DataFrame([(d(2023, 1, 1), "WK01", "a", 3.0, 12.0), (d(2023, 1, 1), "WK02", "b", 5.0, 20.0),
+                         (d(2023, 1, 1), "WK02", "a", 1.0, 4.0)],
+                        schema=["month", "wijk_code", "g", "value", "denominator"], orient="row")
+    out = roll(rows, split_ind("ratio", "%"), "year", "g")
+    # a: (3 + 1) / (12 + 4) = 25 %; b: 5 / 20 = 25 %
+    assert out.select("group", "value", "denominator", "result").rows() == [("a", 4, 16, 25.0),
+                                                                            ("b", 5, 20, 25.0)]
+
+
+def test_a_distinct_count_puts_a_household_in_the_group_of_its_latest_row() -> None:
+    # H1: a in January, b in March -> b in the year and in Q1; H2: a; H3: no group (unknown);
+    # H4: a and b in the same month (May) -> the greatest code, b
+    events = pl.DataFrame([
+        (d(2023, 1, 1), "WK01", "H1", "a"), (d(2023, 3, 1), "WK01", "H1", "b"),
+        (d(2023, 2, 1), "WK02", "H2", "a"), (d(2023, 2, 1), "WK03", "H3", None),
+        (d(2023, 5, 1), "WK01", "H4", "a"), (d(2023, 5, 1), "WK01", "H4", "b"),
+    ], schema=["month", "wijk_code", "key", "g"], orient="row")
+    ind = split_ind("distinct", "huishoudens")
+    assert by_group(roll(events, ind, "year", "g")) == {("2023", "a"): 1, ("2023", "b"): 2,
+                                                        ("2023", UNKNOWN_GROUP): 1}
+    quarters = {k: v for k, v in by_group(roll(events, ind, "quarter", "g")).items() if v}
+    assert quarters == {("2023-Q1", "a"): 1, ("2023-Q1", "b"): 1, ("2023-Q1", UNKNOWN_GROUP): 1,
+                        ("2023-Q2", "b"): 1}
+    months = {k: v for k, v in by_group(roll(events, ind, "month", "g")).items() if v}
+    assert months == {("2023-01", "a"): 1, ("2023-02", "a"): 1, ("2023-02", UNKNOWN_GROUP): 1,
+                      ("2023-03", "b"): 1, ("2023-05", "b"): 1}
+    total = roll(events, ind, "year", None)["value"].to_list()
+    assert total == [events["key"].n_unique()] == [4]
+
+
+# ---------------------------------------------------------------- disclosure control across the split
+
+# a: 50 a month; b: 40 a month, but 3 in March (small); June: a 2 and b 2, so the total (4) is small too
+SMALL = [(d(2023, m, 1), "WK01", g, v) for m in range(1, 13) for g, v in
+         (("a", 2.0 if m == 6 else 50.0), ("b", 3.0 if m == 3 else 2.0 if m == 6 else 40.0))]
+
+
+def _published(k: int) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    """(series, grain, period) -> (value or None, hidden): all the city publishes, with the split."""
+    ind, frame, out = split_ind(), counts(SMALL), {}
+    for grain in ("month", "quarter", "year"):
+        for split in (None, "g"):
+            got = roll(frame, ind, grain, split, k=k)
+            for row in got.iter_rows(named=True):
+                out[(row["group"] if split else "total", grain, row["period"])] = (row["value"],
+                                                                                   row["suppressed"])
+    return out
+
+
+def _interval(cells: dict, target: tuple[str, str, str]) -> tuple[float, float]:
+    """Smallest and largest value of `target` given every shown cell and the relations between them:
+    groups add up to the total per period; months to quarters and quarters to the year per series."""
+    unknown = sorted(c for c, (_, hidden) in cells.items() if hidden)
+    col = {c: i for i, c in enumerate(unknown)}
+    rows, rhs = [], []
+
+    def relation(total: tuple, parts: list[tuple]) -> None:
+        row, b = np.zeros(len(unknown)), 0.0
+        for cell, sign in [(total, -1.0)] + [(p, 1.0) for p in parts]:
+            if cell in col:
+                row[col[cell]] += sign
+            else:
+                b -= sign * cells[cell][0]
+        rows.append(row)
+        rhs.append(b)
+
+    periods = {(g, p) for (_, g, p) in cells}
+    for grain, period in periods:
+        relation(("total", grain, period), [(s, grain, period) for s in ("a", "b")])
+    for series in ("total", "a", "b"):
+        for q in range(1, 5):
+            relation((series, "quarter", f"2023-Q{q}"),
+                     [(series, "month", f"2023-{m:02d}") for m in range(3 * q - 2, 3 * q + 1)])
+        relation((series, "year", "2023"), [(series, "quarter", f"2023-Q{q}") for q in range(1, 5)])
+    c = np.zeros(len(unknown))
+    c[col[target]] = 1.0
+    low = linprog(c, A_eq=np.array(rows), b_eq=rhs, bounds=(0, None))
+    high = linprog(-c, A_eq=np.array(rows), b_eq=rhs, bounds=(0, None))
+    assert low.status == 0
+    return low.fun, (np.inf if high.status == 3 else -high.fun)
+
+
+def test_a_small_group_cannot_be_read_as_the_total_minus_the_others() -> None:
+    cells = _published(k=10)
+    assert cells[("b", "month", "2023-03")] == (None, True)
+    assert cells[("total", "month", "2023-03")] == (53.0, False)  # the series keeps its total
+    low, high = _interval(cells, ("b", "month", "2023-03"))
+    assert low <= 3 <= high and high - low >= 10
+
+
+def test_a_small_total_cannot_be_read_off_its_groups() -> None:
+    cells = _published(k=10)
+    assert cells[("total", "month", "2023-06")] == (None, True)  # 2 + 2 = 4
+    assert cells[("a", "month", "2023-06")][1] and cells[("b", "month", "2023-06")][1]
+    low, high = _interval(cells, ("total", "month", "2023-06"))
+    assert low <= 4 <= high and high - low >= 10
+
+
+def test_split_and_plain_views_show_the_same_totals() -> None:
+    cells = _published(k=10)
+    for (series, grain, period), (value, hidden) in cells.items():
+        if series != "total" or hidden:
+            continue
+        parts = [cells[(g, grain, period)] for g in ("a", "b")]
+        if not any(h for _, h in parts):
+            assert value == sum(v for v, _ in parts), (grain, period)
+
+
+def test_a_split_is_published_for_the_city_only_and_for_its_own_dimensions() -> None:
+    ind = split_ind()
+    with pytest.raises(ValueError, match="city only"):
+        rollup.check_view(ind, View(grain="year", level="wijk", split="g"), ())
+    with pytest.raises(ValueError, match="no dimension 'h'"):
+        rollup.check_view(ind, View(grain="year", split="h"), ())
+    with pytest.raises(ValueError, match="not published split by group"):
+        rollup.check_view(ind, View(grain="rolling", split="g"), ())
+
+
+def test_downloads_carry_the_group_column() -> None:
+    published = rollup.rollup(counts(ROWS), split_ind(), AREAS, View(grain="year", split="g"), k=0,
+                              municipality=CITY)
+    assert exports.csv_plain(published).splitlines()[0].split(",")[:4] == ["period", "area", "area_name",
+                                                                          "group"]
+    dutch = exports.csv_dutch_excel(published, lang="nl").decode("utf-8-sig").splitlines()
+    assert dutch[0].split(";")[3] == "groep" and dutch[1].split(";")[3] == UNKNOWN_GROUP
+    with zipfile.ZipFile(io.BytesIO(exports.xlsx(published, lang="nl"))) as z:
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert ">groep<" in strings and f">{UNKNOWN_GROUP}<" in strings
+
+
+# ---------------------------------------------------------------- the front matter and the query contract
+
+FRONT = """/*---
+title: {nl: Signalen, en: Signals}
+kind: output
+programme: schulden
+measure: count
+unit: signalen
+direction: none
+sources: [early_signals]
+dimensions: [partner]
+---*/
+SELECT 1
+"""
+
+
+def test_a_dimension_the_query_does_not_return_is_reported_on_its_line() -> None:
+    ind = parse_text(FRONT, Path("queries/s.sql"))
+    assert ind.dimensions == ("partner",) and ind.dimensions_line == 9
+    frame = pl.DataFrame({"month": [d(2023, 1, 1)], "wijk_code": ["WK01"], "partnr": ["cak"], "value": [3.0]})
+    with pytest.raises(IndicatorError) as err:
+        check_result(ind, frame)
+    assert str(err.value).startswith("queries/s.sql:9: dimension 'partner' is not a result column")
+    assert "did you mean 'partnr'" in str(err.value)
+
+
+def test_the_contract_keeps_dimensions_as_text_and_one_row_per_group() -> None:
+    ind = dataclasses.replace(parse_text(FRONT, Path("queries/s.sql")), dimensions=("partner", "flag"))
+    frame = pl.DataFrame({"month": [d(2023, 1, 1)] * 2, "wijk_code": ["WK01"] * 2, "partner": ["cak", None],
+                          "flag": [True, False], "value": [3.0, 4.0]})
+    out = check_result(ind, frame)
+    assert out.columns == ["month", "wijk_code", "value", "partner", "flag"]
+    assert out["flag"].to_list() == ["true", "false"] and out["partner"].to_list() == ["cak", None]
+    with pytest.raises(IndicatorError, match="rows share their"):
+        check_result(ind, pl.concat([frame, frame]))
+    with pytest.raises(IndicatorError, match="dimension 'value' must be a result column of its own"):
+        parse_text(FRONT.replace("[partner]", "[value]"), Path("queries/s.sql"))
