@@ -243,3 +243,80 @@ def test_the_contract_keeps_dimensions_as_text_and_one_row_per_group() -> None:
         check_result(ind, pl.concat([frame, frame]))
     with pytest.raises(IndicatorError, match="dimension 'value' must be a result column of its own"):
         parse_text(FRONT.replace("[partner]", "[value]"), Path("queries/s.sql"))
+
+
+# ---------------------------------------------------------------- the demo data: every split, audited
+
+SPLITS = {"vroegsignalen_ontvangen": ("partner", "partner_name"),
+          "vroegsignalen_bereikt_pct": ("partner", "partner_name"),
+          "schuldhulp_aanmeldingen": ("household_type", "age_band"),
+          "plaatsingen_vanuit_bijstand": ("contract", "wage_subsidy")}
+
+
+@pytest.mark.parametrize("data", ["demo_settings", "sparse_settings"])
+def test_the_attack_finds_no_exposed_cell_in_any_split(data: str, request) -> None:
+    from monitor.audit import audit_indicator
+    from monitor.engine import get_engine
+    from monitor.rollup.linked import linked_cells
+
+    settings = request.getfixturevalue(data)
+    engine = get_engine(settings)
+    found = {i.id: i.dimensions for i in engine.registry.indicators.values() if i.dimensions}
+    assert SPLITS.items() <= found.items()
+    hidden_groups = 0
+    for ind_id in sorted(found):
+        ind = engine.indicator(ind_id)
+        results = audit_indicator(engine, ind_id)
+        assert results and [a.exposed for a in results] == [0] * len(results), ind_id
+        # the groups of each dimension add up to the city in every period, on the true numbers
+        linked = linked_cells(engine.frame(ind_id), ind, engine.areas, municipality=settings.municipality,
+                              terms=engine.terms)
+        true = linked.cells.join(linked.places.select("_area", "dimension"), on="_area")
+        city = true.filter(pl.col("_level") == 0).select("_pid", pl.col("value").alias("_city"))
+        for dim in ind.dimensions:
+            sums = (true.filter(pl.col("dimension") == dim).group_by("_pid").agg(pl.col("value").sum())
+                    .join(city, on="_pid"))
+            assert sums.height > 0 and (sums["value"] == sums["_city"]).all(), (ind_id, dim)
+        cells = engine.cells(ind_id)
+        groups = cells.cells.filter(pl.col("_level") == 3).join(cells.places, on="_area")
+        assert set(groups["dimension"]) == set(ind.dimensions)
+        hidden_groups += int(groups["suppressed"].sum())
+    if data == "sparse_settings":
+        assert hidden_groups > 500  # sparse data really has small groups to protect
+
+
+# ---------------------------------------------------------------- the indicator page
+
+
+def test_the_indicator_page_splits_by_a_dimension_and_downloads_the_groups(demo_settings) -> None:
+    from monitor import i18n, ui
+    from monitor.engine import get_engine
+    from tests.test_apptest_pages import by_label, run_page, table
+
+    engine = get_engine(demo_settings)
+    ind_id, dim = "schuldhulp_aanmeldingen", "household_type"
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id=ind_id, grain="year", level="wijk", uitsplitsing=dim)
+    assert by_label(at.selectbox, i18n.t("split_by", "nl")).value == dim
+    assert i18n.t("split_note", "nl") in [str(c.value) for c in at.caption]
+    expected = engine.series(ind_id, View(grain="year", split=dim)).frame  # the city, whatever the link said
+    words = {c: i18n.t(f"grp_{dim}_{c}", "nl") for c in expected["group"].unique()}
+    shown = table(at)
+    assert list(shown.columns[:2]) == [i18n.t("col_period", "nl"), i18n.t("dim_household_type", "nl")]
+    assert shown[i18n.t("dim_household_type", "nl")].tolist() == [words[g] for g in expected["group"]]
+    marks = (shown[i18n.t("col_value", "nl")] == i18n.hidden("nl")).tolist()
+    assert marks == expected["suppressed"].to_list()
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert all(f'"name":"{w}"' in spec for w in words.values())
+    buttons = at.get("download_button")
+    assert len(buttons) == 2 and all(b.proto.id.endswith(f"_{ind_id}_{dim}") for b in buttons)
+    # what the buttons offer (AppTest cannot read a download): the same split, with its group column
+    csv = exports.csv_dutch_excel(engine.series(ind_id, View(grain="year", split=dim)), lang="nl")
+    assert csv.decode("utf-8-sig").splitlines()[0].split(";")[3] == "groep"
+
+
+def test_an_indicator_without_dimensions_has_no_split_filter(demo_settings) -> None:
+    from monitor import i18n, ui
+    from tests.test_apptest_pages import run_page
+
+    at = run_page(ui.PAGES_DIR / "2_indicator.py", id="huishoudens_schuldenvrij", grain="year")
+    assert i18n.t("split_by", "nl") not in [s.label for s in at.selectbox]
