@@ -13,6 +13,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -23,9 +24,11 @@ from monitor.indicators import IndicatorError, parse_text
 from monitor.indicators.contract import check_result
 from monitor.rollup import View
 from monitor.rollup.groups import UNKNOWN_GROUP
+from tests.test_definitions import DEBT_COLUMNS, PLACEMENT_COLUMNS, SIGNAL_COLUMNS, W1, W2, _case, _sql
 from tests.test_rollup import indicator, make_areas
 
 CITY = "Stad"
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
 AREAS = make_areas({"Noord": ["WK01", "WK02"], "Zuid": ["WK03"]})
 d = dt.date
 
@@ -320,3 +323,54 @@ def test_an_indicator_without_dimensions_has_no_split_filter(demo_settings) -> N
 
     at = run_page(ui.PAGES_DIR / "2_indicator.py", id="huishoudens_schuldenvrij", grain="year")
     assert i18n.t("split_by", "nl") not in [s.label for s in at.selectbox]
+
+
+# ---------------------------------------------------------------- the queries' groups, on records by hand
+
+
+def test_the_queries_return_their_groups() -> None:
+    def run(con, ind_id: str) -> list[tuple]:
+        return sorted(con.execute(_sql(ind_id)).fetchall(), key=lambda r: tuple(str(x) for x in r))
+
+    full = ", household_type VARCHAR, age_band VARCHAR"
+    cases = [(*_case(c, h, d(2024, 1, 5)), t, a) for c, h, t, a in (
+        ("c1", "h1", "alleenstaand", "27-44"), ("c2", "h2", "alleenstaand", "27-44"),
+        ("c3", "h3", "paar", "18-26"), ("c4", "h4", None, "67+"))]
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE debt_cases ({DEBT_COLUMNS}{full})")
+    con.executemany(f"INSERT INTO debt_cases VALUES ({', '.join('?' * len(cases[0]))})", cases)
+    # January W1: two single applicants aged 27-44, one couple aged 18-26, one of unknown type aged 67+
+    assert run(con, "schuldhulp_aanmeldingen") == [
+        (d(2024, 1, 1), W1, None, "67+", 1.0), (d(2024, 1, 1), W1, "alleenstaand", "27-44", 2.0),
+        (d(2024, 1, 1), W1, "paar", "18-26", 1.0)]
+    signals = [("s1", "h1", W1, d(2024, 1, 3), "bereikt", False, "cak", "CAK"),
+               ("s2", "h1", W1, d(2024, 1, 9), None, False, "energie", "Energieleverancier A"),
+               ("s3", "h2", W2, d(2024, 1, 9), None, False, "energie", "Energieleverancier A")]
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE early_signals ({SIGNAL_COLUMNS}, partner VARCHAR, partner_name VARCHAR)")
+    con.executemany("INSERT INTO early_signals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", signals)
+    con.execute(f"CREATE TABLE debt_cases ({DEBT_COLUMNS}{full})")
+    assert run(con, "vroegsignalen_ontvangen") == [
+        (d(2024, 1, 1), W1, "cak", "CAK", 1.0), (d(2024, 1, 1), W1, "energie", "Energieleverancier A", 1.0),
+        (d(2024, 1, 1), W2, "energie", "Energieleverancier A", 1.0)]
+    # one row per signal, each with its partner: the roll-up puts h1 with energie (its latest signal)
+    assert set(run(con, "vroegsignalen_bereikt_pct")) == {
+        (d(2024, 1, 1), W1, "h1", True, "cak", "CAK"), (d(2024, 1, 1), W1, "h1", False, "energie",
+                                                        "Energieleverancier A"),
+        (d(2024, 1, 1), W2, "h2", False, "energie", "Energieleverancier A")}
+    # rolled up by partner: h1 counts with energie (its latest signal), reached through its CAK signal
+    ind = parse_text((QUERIES / "vroegsignalen_bereikt_pct.sql").read_text(encoding="utf-8"),
+                     QUERIES / "vroegsignalen_bereikt_pct.sql")
+    frame = check_result(ind, con.sql(_sql(ind.id)).pl())
+    areas = make_areas({"Noord": [W1, W2]})
+    out = rollup.rollup(frame, ind, areas, View(grain="year", split="partner"), k=0, municipality=CITY).frame
+    assert out.select("group", "value", "denominator").rows() == [("cak", 0, 0), ("energie", 1, 2)]
+    placements = [("x1", "p1", W1, d(2023, 1, 10), True, None, "vast", True),
+                  ("x2", "p2", W1, d(2023, 1, 20), True, None, "vast", True),
+                  ("x3", "p3", W1, d(2023, 1, 25), True, None, "uitzend", False),
+                  ("x4", "p4", W1, d(2023, 1, 25), False, None, "vast", False)]  # not from a benefit
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE placements ({PLACEMENT_COLUMNS}, contract VARCHAR, wage_subsidy BOOLEAN)")
+    con.executemany("INSERT INTO placements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", placements)
+    assert run(con, "plaatsingen_vanuit_bijstand") == [(d(2023, 1, 1), W1, "uitzend", False, 1.0),
+                                                       (d(2023, 1, 1), W1, "vast", True, 2.0)]
