@@ -177,6 +177,20 @@ def test_a_small_total_cannot_be_read_off_its_groups() -> None:
     assert low <= 4 <= high and high - low >= 10
 
 
+def test_the_audit_attacks_the_groups_a_lone_hidden_group_is_the_total_minus_the_others() -> None:
+    from monitor.audit import audit_pattern
+    from monitor.rollup import attack
+    from monitor.rollup.linked import linked_cells
+
+    ind = split_ind()
+    linked = linked_cells(counts(SMALL), ind, AREAS, municipality=CITY, terms=())
+    only_small = attack.primary_cells(linked, ind, 10) | ~linked.shown  # no complementary cells
+    found = audit_pattern(linked, ind, only_small, k=10)[0].worst
+    # March: the city's 53 minus group a's 50 gives group b's 3 exactly
+    assert any(e.level == "group" and e.area == "g=b" and e.period == "2023-03" and e.low == e.high == 3
+               and "month 2023-03 city Stad" in e.exposed_by for e in found)
+
+
 def test_split_and_plain_views_show_the_same_totals() -> None:
     cells = _published(k=10)
     for (series, grain, period), (value, hidden) in cells.items():
