@@ -122,11 +122,11 @@ def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
         raise _many(ind, problems)
     if ind.dimensions:  # a group is a code as text (a Boolean `true`/`false`); null is a group too
         out = out.hstack(frame.select([pl.col(d).cast(pl.String) for d in ind.dimensions]))
-        problems = _row_problems(out.drop([c for c in out.columns if c not in keys and c not in
-                                           ind.dimensions]).fill_null(""), time_col,
-                                 [] if ind.is_distinct else [*keys, *ind.dimensions])
-        if problems:
-            raise _many(ind, problems)
+        if not ind.is_distinct:  # one row per month, wijk and group
+            by = [*keys, *ind.dimensions]
+            problems = _row_problems(out.select(by).fill_null(""), time_col, by)
+            if problems:
+                raise _many(ind, problems)
     return out.sort(keys)
 
 
