@@ -17,7 +17,7 @@ import numpy as np
 from monitor.indicators import Indicator
 from monitor.rollup import attack
 from monitor.rollup.attack import EXACT
-from monitor.rollup.linked import LEVELS, Cells, Linked, cell_keys, linked_cells
+from monitor.rollup.linked import CELL_LEVELS, Cells, Linked, cell_keys, linked_cells
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def audit_indicator(engine, ind_id: str, *, width: float | None = None) -> list[
 
 def _names(linked: Linked) -> list[tuple[str, str, str, str]]:
     """(grain, level, period, area) of every cell; a comparison-only term is marked as such."""
-    return [(grain, LEVELS[level], f"{period} (a year earlier)" if aux else period, area)
+    return [(grain, CELL_LEVELS[level], f"{period} (a year earlier)" if aux else period, area)
             for level, grain, period, aux, area in cell_keys(linked)]
 
 

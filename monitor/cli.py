@@ -167,15 +167,14 @@ def cmd_series(args: argparse.Namespace) -> int:
         return 0
     start = parse_month(args.start) if args.start else None
     end = month_end(parse_month(args.end)) if args.end else None
-    view = rollup.View(grain=args.grain, level=args.by, start=start, end=end,
-                       areas=tuple(args.area or ()))
+    view = rollup.View(args.grain, args.by, tuple(args.area or ()), start=start, end=end, split=args.split)
     try:
         series = engine.series(args.id, view)
     except (IndicatorError, ValueError) as exc:  # a view outside the publication plan: say which
         _err(str(exc))
         return 2
     # a hidden cell: an empty value and suppressed = true (a column of its own, so spreadsheets read numbers)
-    columns = ["period", "area", "value", *(["denominator"] if ind.is_ratio else []), "suppressed"]
+    columns = ["period", "area", "group", "value", *(["denominator"] if ind.is_ratio else []), "suppressed"]
     sys.stdout.write(exports.csv_plain(series, columns=columns))
     return 0
 
@@ -343,6 +342,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month")
     p.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month")
     p.add_argument("--area", action="append", help="keep only this stadsdeel or wijk_code (repeatable)")
+    p.add_argument("--split", metavar="DIMENSION", help="one row per group of this dimension (city only)")
     p.set_defaults(func=cmd_series)
 
     p = sub.add_parser("report", help="write the self-contained HTML progress report for the council")

@@ -123,7 +123,7 @@ class Engine:
     # The registry is re-scanned (file stamps) on every `indicator()` call, so the hot path
     # (`series`) looks the indicator and the terms up once and passes them on.
     def _frame_of(self, ind: Indicator) -> pl.DataFrame:
-        key = (ind.id, hash(ind.sql))
+        key = (ind.id, hash(ind.sql), ind.dimensions)
         return self._cached(self._frames, key,
                             lambda: self._covered(ind, indicators.compute(self.catalog, ind)))
 
@@ -148,7 +148,7 @@ class Engine:
         return frame.filter(pl.col(column) >= start)
 
     def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
-        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, terms)
+        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, ind.dimensions, terms)
         return self._cached(self._cells, key, lambda: rollup.protected_cells(
             self._frame_of(ind), ind, self.areas, k=self.settings.min_cell,
             width=self.settings.protection_width, municipality=self.settings.municipality, terms=terms,

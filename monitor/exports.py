@@ -24,7 +24,8 @@ from monitor.rollup.published import Published, require
 
 _NUMERIC = ("value", "denominator", "result", "result_prev", "change")
 _HIDDEN = ("value", "denominator", "result")  # the cells disclosure control hides
-_COLUMNS = ("period", "months_since", "area", "area_name", *_NUMERIC, "prev_suppressed", "suppressed")
+_COLUMNS = ("period", "months_since", "area", "area_name", "group", *_NUMERIC, "prev_suppressed",
+            "suppressed")
 
 
 def table(published: Published) -> pl.DataFrame:

@@ -22,14 +22,18 @@ unit: plaatsingen
 direction: up
 sources: [placements]
 drivers: [matches, proefplaatsingen, werk_gesprekken]
+dimensions: [contract, wage_subsidy]
 ---*/
 
 -- from_benefit separates the programme's two audiences: people leaving social assistance
 -- (this indicator) and jobseekers without a benefit (plaatsingen_zonder_uitkering).
+-- Split by contract type and wage subsidy (dimensions): what kind of job the placement is.
 WITH placed AS (
     SELECT
         date_trunc('month', placed_on)::DATE AS month,
-        wijk_code
+        wijk_code,
+        contract,
+        wage_subsidy
     FROM placements
     WHERE from_benefit
 )
@@ -37,6 +41,8 @@ WITH placed AS (
 SELECT
     month,
     wijk_code,
+    contract,
+    wage_subsidy,
     count(*)::DOUBLE AS value
 FROM placed
-GROUP BY month, wijk_code
+GROUP BY month, wijk_code, contract, wage_subsidy

@@ -22,20 +22,26 @@ measure: count
 unit: aanmeldingen
 direction: up
 sources: [debt_cases]
+dimensions: [household_type, age_band]
 ---*/
 
 -- A case is one request; the request date is when the municipality takes on the household
--- (and when the Wgs term starts), whatever happens later.
+-- (and when the Wgs term starts), whatever happens later. Split by household type and the
+-- applicant's age band (dimensions): who comes in.
 WITH requests AS (
     SELECT
         date_trunc('month', registered_on)::DATE AS month,
-        wijk_code
+        wijk_code,
+        household_type,
+        age_band
     FROM debt_cases
 )
 
 SELECT
     month,
     wijk_code,
+    household_type,
+    age_band,
     count(*)::DOUBLE AS value
 FROM requests
-GROUP BY month, wijk_code
+GROUP BY month, wijk_code, household_type, age_band

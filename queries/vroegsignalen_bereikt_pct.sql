@@ -29,6 +29,7 @@ unit: '%'
 direction: up
 sources: [early_signals, debt_cases]
 provisional_months: 1
+dimensions: [partner, partner_name]
 ---*/
 
 -- A household that is already in debt help gets no early-warning approach: leave it out here,
@@ -52,11 +53,15 @@ signals AS (
         date_trunc('month', s.received_on)::DATE AS month,
         s.wijk_code,
         s.household_id AS key,
+        s.partner,
+        s.partner_name,
         coalesce(s.contact_result IN ('bereikt', 'geweigerd'), false) AS numerator
     FROM early_signals AS s
     LEFT JOIN already_helped AS h ON h.signal_id = s.signal_id
     WHERE h.signal_id IS NULL
 )
 
-SELECT month, wijk_code, key, numerator
+-- Split by partner: a household signalled by two partners in one period counts once, with the
+-- partner of its latest signal there (as it counts in the wijk of its latest signal).
+SELECT month, wijk_code, key, numerator, partner, partner_name
 FROM signals

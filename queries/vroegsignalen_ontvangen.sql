@@ -25,20 +25,26 @@ measure: count
 unit: signalen
 direction: none
 sources: [early_signals]
+dimensions: [partner, partner_name]
 ---*/
 
 -- Every row of early_signals is one signal; it counts in the month it arrived,
--- because that is when the follow-up work starts.
+-- because that is when the follow-up work starts. Split by the partner type and the
+-- partner as it names itself (dimensions): the Schuldenlab partners side by side.
 WITH signals AS (
     SELECT
         date_trunc('month', received_on)::DATE AS month,
-        wijk_code
+        wijk_code,
+        partner,
+        partner_name
     FROM early_signals
 )
 
 SELECT
     month,
     wijk_code,
+    partner,
+    partner_name,
     count(*)::DOUBLE AS value
 FROM signals
-GROUP BY month, wijk_code
+GROUP BY month, wijk_code, partner, partner_name

@@ -40,20 +40,33 @@ def _sql(ind_id: str) -> str:
     return split(path.read_text(encoding="utf-8"), path).sql
 
 
+# the columns the queries split by (front matter `dimensions:`): added to each table, null unless a
+# test sets them; `_run` leaves them out, so each definition test reads as before (tests/test_groups.py
+# checks the splits)
+DIMENSION_COLUMNS = {"debt_cases": "household_type VARCHAR, age_band VARCHAR",
+                     "early_signals": "partner VARCHAR, partner_name VARCHAR",
+                     "placements": "contract VARCHAR, wage_subsidy BOOLEAN"}
+
+
 def _db(**tables: tuple[str, list[tuple]]) -> duckdb.DuckDBPyConnection:
     """An in-memory database: table name -> (column definitions, rows)."""
     con = duckdb.connect()
     for name, (columns, rows) in tables.items():
-        con.execute(f"CREATE TABLE {name} ({columns})")
+        extra = DIMENSION_COLUMNS.get(name, "")
+        con.execute(f"CREATE TABLE {name} ({columns}{', ' + extra if extra else ''})")
         if rows:
             marks = ", ".join("?" * len(rows[0]))
-            con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+            names = ", ".join(c.split()[0] for c in columns.split(", ")[:len(rows[0])])
+            con.executemany(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows)
     return con
 
 
 def _run(con: duckdb.DuckDBPyConnection, ind_id: str) -> list[tuple]:
-    """The query's rows, sorted, with DOUBLE values as plain numbers."""
-    return sorted(con.execute(_sql(ind_id)).fetchall(), key=lambda r: tuple(str(x) for x in r))
+    """The query's rows without its dimension columns, sorted, with DOUBLE values as plain numbers."""
+    path = QUERIES / f"{ind_id}.sql"
+    dims = parse_text(path.read_text(encoding="utf-8"), path).dimensions
+    sql = f"SELECT * EXCLUDE ({', '.join(dims)}) FROM ({_sql(ind_id)})" if dims else _sql(ind_id)
+    return sorted(con.execute(sql).fetchall(), key=lambda r: tuple(str(x) for x in r))
 
 
 def _case(case_id: str, household: str, registered: dt.date, *, wijk: str = "WK051801",

@@ -68,7 +68,10 @@ def _enumerations() -> dict[str, set[str]]:
         "page_": {ui.page_slug(p) for p in ui.page_files()},
         "extract_": set(catalog.EXTRACT_STATUSES),
         "wb_": set(workbench.OUTCOMES) - {"ok"},
-        "export_": set(rollup.COLUMNS) | set(rollup.COMPARE_COLUMNS) | {"cohort", "months_since"},
+        "export_": set(rollup.COLUMNS) | set(rollup.COMPARE_COLUMNS) | set(rollup.SPLIT_COLUMNS)
+        | {"cohort", "months_since"},
+        "dim_": {d for i in registry.indicators.values() for d in i.dimensions},
+        "grp_": {f"{d}_{c}" for d, codes in ui.split.WORDED.items() for c in codes},
         "projection_method_": set(programme.METHODS),
         "tab_": {"chart", "table", "definition"},
         "rep_": set(report.HEADERS),

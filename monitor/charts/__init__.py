@@ -4,7 +4,8 @@
 - `trend`: an outcome against its trajectory and projection, a programme, a series per area;
 - `areas`: areas ranked for one period, the tile-free map;
 - `flow`: the funnel and the start cohorts;
-- `spark`: the scorecard's sparkline as inline SVG.
+- `spark`: the scorecard's sparkline as inline SVG;
+- `split`: a series split by group (front matter `dimensions:`), one trace per group.
 
 Two rules hold for every builder:
 
@@ -22,6 +23,7 @@ Two rules hold for every builder:
 from monitor.charts.areas import area_bars, choropleth, map_view
 from monitor.charts.flow import cohort_chart, funnel, funnel_of_first, funnel_percentages
 from monitor.charts.spark import sparkline_svg
+from monitor.charts.split import split_chart
 from monitor.charts.theme import (
     ACTUAL,
     DEFAULT_ATTRIBUTION,
@@ -64,5 +66,6 @@ __all__ = [
     "programme_chart",
     "series_chart",
     "sparkline_svg",
+    "split_chart",
     "target_at",
 ]

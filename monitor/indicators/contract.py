@@ -98,6 +98,9 @@ def compute(cat: catalog.Catalog, ind: Indicator) -> pl.DataFrame:
 def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
     """The result contract: columns, types, no nulls in keys, first-of-month, one row per key.
 
+    `dimensions` are kept beside the contract columns, as text; a null group is allowed
+    (the roll-up shows it as its own group, so the groups add up to the total).
+
     A distinct measure returns events, so its rows may repeat (a household seen twice in a
     month is one key); every other series has one row per month and wijk.
     """
@@ -105,18 +108,35 @@ def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
     problems = [_column_problem(ind, name, frame, types, sql)
                 for name, (types, sql) in expected.items()]
     problems = [p for p in problems if p]
-    if problems:
-        raise _many(ind, problems)
+    missing = dimension_problems(ind, frame.columns)
+    if problems or missing:
+        raise IndicatorError.of([Problem(ind.path, None, m) for m in problems] + missing)
     casts = [pl.col(n).cast(pl.Int64) if n == "months_since" else
              pl.col(n).cast(pl.Float64) if n in ("value", "denominator") else pl.col(n)
              for n in expected]
     out = frame.select(casts)
     time_col = "cohort_month" if ind.shape == "cohort" else "month"
     keys = [time_col, "wijk_code"] + (["months_since"] if ind.shape == "cohort" else [])
-    problems = _row_problems(out, time_col, [] if ind.is_distinct else keys)
+    problems = _row_problems(out, time_col, [] if ind.is_distinct or ind.dimensions else keys)
     if problems:
         raise _many(ind, problems)
+    if ind.dimensions:  # a group is a code as text (a Boolean `true`/`false`); null is a group too
+        out = out.hstack(frame.select([pl.col(d).cast(pl.String) for d in ind.dimensions]))
+        if not ind.is_distinct:  # one row per month, wijk and group
+            by = [*keys, *ind.dimensions]
+            problems = _row_problems(out.select(by).fill_null(""), time_col, by)
+            if problems:
+                raise _many(ind, problems)
     return out.sort(keys)
+
+
+def dimension_problems(ind: Indicator, columns: Collection[str]) -> list[Problem]:
+    """A dimension the query does not return: on the front-matter line that names it."""
+    return [Problem(ind.path, ind.dimensions_line,
+                    f"dimension '{d}' is not a result column{did_you_mean(d, list(columns))}: the query "
+                    f"returns {', '.join(columns) or '(none)'}; add '{d}' to the SELECT or remove it "
+                    "from dimensions")
+            for d in ind.dimensions if d not in columns]
 
 
 def _many(ind: Indicator, messages: list[str]) -> IndicatorError:

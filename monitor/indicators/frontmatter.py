@@ -197,6 +197,7 @@ def parse_text(
     unit = check.text("unit")
     sources = check.names("sources", required=True)
     drivers = check.names("drivers", required=False)
+    dimensions = _dimensions(check)
     # a distinct ratio's numerator is households or persons by construction (distinct keys)
     people = data.get("numerator_is_people",
                       measure == "distinct_ratio" or (measure == "ratio" and unit == "%"))
@@ -213,8 +214,27 @@ def parse_text(
         programme=programme, measure=measure, unit=unit, direction=direction,  # type: ignore[arg-type]
         sources=sources, drivers=drivers, shape=shape, sql=front.sql,  # type: ignore[arg-type]
         sql_line=front.sql_line, numerator_is_people=bool(people), unit_label=unit_label,
-        basis=basis, provisional_months=provisional,
+        basis=basis, provisional_months=provisional, dimensions=dimensions,
+        dimensions_line=check.lines.get("dimensions"),
     )
+
+
+# result columns a dimension may not be named after: the contract's own columns
+_RESERVED = ("month", "wijk_code", "value", "denominator", "key", "numerator", "cohort_month", "months_since")
+
+
+def _dimensions(check: _Checker) -> tuple[str, ...]:
+    """`dimensions:`: result columns to split by; each a plain column name, named once."""
+    names = check.names("dimensions", required=False)
+    for name in names:
+        if not ID_PATTERN.fullmatch(name) or name in _RESERVED:
+            check.add("dimensions", f"dimension '{name}' must be a result column of its own (lowercase "
+                                    f"letters, digits, underscores; not {', '.join(_RESERVED)})")
+    if len(set(names)) != len(names):
+        check.add("dimensions", "a dimension is named twice: list each column once")
+    if names and check.data.get("shape") == "cohort":
+        check.add("dimensions", "a cohort has no dimensions: split a series indicator instead")
+    return names
 
 
 def _cross_checks(check: _Checker, *, kind: str | None, measure: str | None, unit: str, shape: str | None,

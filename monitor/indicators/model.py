@@ -49,6 +49,8 @@ KEYS: dict[str, bool] = {
     "basis": False,
     # the last N months of the series are not complete yet (contacts still being made)
     "provisional_months": False,
+    # extra result columns to split the series by (e.g. [partner, age_band]); rollup.groups
+    "dimensions": False,
 }
 
 # A problem in a query file prints as `queries/x.sql:3: message`.
@@ -98,6 +100,9 @@ class Indicator:
     basis: dict[str, str] | None = None
     # the last N months are incomplete (e.g. contacts not all made yet): shown as provisional
     provisional_months: int = 0
+    # extra result columns to split by (`rollup.groups`), and the front-matter line naming them
+    dimensions: tuple[str, ...] = ()
+    dimensions_line: int | None = None
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or self.title.get("nl") or self.id

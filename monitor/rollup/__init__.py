@@ -4,7 +4,7 @@ Everything a surface shows leaves the library here, as a `Published` frame with
 disclosure control applied (`views.select`, `cohorts.rollup_cohort`).
 """
 
-from monitor.rollup import plan, shared
+from monitor.rollup import groups, plan, shared
 from monitor.rollup.areas import UNKNOWN_STADSDEEL, wijk_map
 from monitor.rollup.cohorts import rollup_cohort
 from monitor.rollup.equations import GRAINS
@@ -12,13 +12,25 @@ from monitor.rollup.linked import LEVELS, Cells, suppressed_cells
 from monitor.rollup.periods import Term
 from monitor.rollup.published import Published, require
 from monitor.rollup.stored import protected_cells
-from monitor.rollup.views import COLUMNS, COMPARE_COLUMNS, Grain, Level, Per, View, check_view, rollup, select
+from monitor.rollup.views import (
+    COLUMNS,
+    COMPARE_COLUMNS,
+    SPLIT_COLUMNS,
+    Grain,
+    Level,
+    Per,
+    View,
+    check_view,
+    rollup,
+    select,
+)
 
 __all__ = [
     "COLUMNS",
     "COMPARE_COLUMNS",
     "GRAINS",
     "LEVELS",
+    "SPLIT_COLUMNS",
     "UNKNOWN_STADSDEEL",
     "Cells",
     "Grain",
@@ -28,6 +40,7 @@ __all__ = [
     "Term",
     "View",
     "check_view",
+    "groups",
     "plan",
     "protected_cells",
     "require",

@@ -141,3 +141,16 @@ def _population(
         schema={"_ref_year": pl.Int32, "year": pop.schema["year"]},
     )
     return wanted.join(pop, on="year").drop("year")
+
+
+def _wijk_sums(grid: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, ind: Indicator
+               ) -> pl.DataFrame:
+    """Month x wijk -> every period per wijk (`_pid, _w, _s` and the numbers): the sum of its months.
+
+    A stock keeps only each period's reference month.
+    """
+    rows = grid.join(month_map, on="month")
+    if ind.measure == "stock":
+        ref = periods.select("_pid", "_ref")
+        rows = rows.join(ref, left_on=["_pid", "month"], right_on=["_pid", "_ref"])
+    return rows.group_by("_pid", "_w", "_s").agg([pl.col(c).sum() for c in _numbers(ind)])

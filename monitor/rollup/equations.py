@@ -1,6 +1,7 @@
 """The equations between published cells: every "total = sum of its parts" an attacker can use.
 
-Areas: wijken add up to their stadsdeel, stadsdelen to the city, per period.
+Areas: wijken add up to their stadsdeel, stadsdelen to the city, per period; a split's
+groups (`groups`) add up to the city, per dimension and period.
 Periods, per area: months to quarters, quarters to years, months to terms and to
 rolling twelve-month windows, months to atoms, and (below the city, where atoms
 exist) atoms and whole years to a wijk's year and term. A stock's quarter, year or
@@ -20,10 +21,12 @@ GRAINS = ("month", "quarter", "year", "term", "rolling")
 # a link period (never shown): the longest runs of months no wijk-level period boundary splits
 ATOM = "atom"
 CODES = (*GRAINS, ATOM)
+GROUP = 3  # the _level of a split's group cells (`groups.GROUP_LEVEL`; that module imports this one's users)
 
 
 def equations(
-    cells: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, measure: str, up_of: np.ndarray
+    cells: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, measure: str, up_of: np.ndarray,
+    dimension_of: np.ndarray | None = None,
 ) -> list[pl.DataFrame]:
     """Every "total = sum of parts" between cells, one family per kind (see disclosure.suppress_linked).
 
@@ -46,6 +49,10 @@ def equations(
     families = [
         _family(level == part, pid * n_areas + up, level == part - 1, own) for part in (2, 1)
     ]  # wijk -> stadsdeel, stadsdeel -> city
+    if dimension_of is not None and (dimension_of >= 0).any():  # a split's groups -> city, per dimension
+        dim = dimension_of[area]
+        families += [_family((level == GROUP) & (dim == d), pid * n_areas + up, level == 0, own)
+                     for d in np.unique(dim[dim >= 0])]
     if measure in DISTINCT:  # a period is no sum of shorter ones (rollup.distinct): areas only
         return [_complete(f) for f in families]
     if measure == "stock":
@@ -79,7 +86,8 @@ def equations(
     whole_years = (month_map.join(periods.filter(pl.col("_grain") == "year").select("_pid"), on="_pid")
                    .filter(~pl.col("month").is_in(split.implode())).group_by("_pid").agg(pl.col("month").min()))
     # a year's or term's atoms (and a term's whole years), where atoms exist: below the city
-    has_atoms = cell_rows.filter(pl.Series(level > 0))
+    below = (level == 1) | (level == 2)  # a split's groups publish their months: no atoms
+    has_atoms = cell_rows.filter(pl.Series(below))
     for name in ("year", "term"):
         wholes_of = month_map.join(periods.filter(pl.col("_grain") == name).select("_pid"), on="_pid")
         firsts = pl.concat([atom_first, whole_years]) if name == "term" else atom_first
@@ -88,7 +96,7 @@ def equations(
         if parts.is_empty():
             continue
         set_ids = parts["_sum"].to_numpy() * n_areas + parts["_area"].to_numpy()
-        wholes = np.flatnonzero((grain == CODES.index(name)) & (level > 0))
+        wholes = np.flatnonzero((grain == CODES.index(name)) & below)
         families.append(_members(parts["_cell"].to_numpy(), set_ids, wholes, own[wholes]))
     return [_complete(f) for f in families]
 

@@ -20,8 +20,8 @@ import polars as pl
 
 from monitor import disclosure
 from monitor.indicators import Indicator
-from monitor.rollup import attack, distinct
-from monitor.rollup.areas import _grid, _numbers, _places, _wijk_table
+from monitor.rollup import attack, distinct, groups
+from monitor.rollup.areas import _grid, _numbers, _places, _wijk_sums, _wijk_table
 from monitor.rollup.equations import ATOM, equations
 from monitor.rollup.periods import MONTHS_IN as _MONTHS
 from monitor.rollup.periods import Term, add_months, label_of, month_end, start_of, year_earlier
@@ -30,6 +30,7 @@ from monitor.rollup.plan import PLAN, published_mask
 _PARENT = {"month": "quarter", "quarter": "year"}
 # the index of a grain is used in the equations: 0 month, 1 quarter, 2 year, 3 term, 4 rolling
 LEVELS = ("city", "stadsdeel", "wijk")
+CELL_LEVELS = (*LEVELS, "group")  # a cell's _level names, a split's groups included (`groups`)
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,21 @@ def linked_cells(
         periods, month_map = _periods(months, terms, atoms=ind.measure != "stock",
                                       provisional=ind.provisional_months)
         wijk = _wijk_sums(grid, month_map, periods, ind)
-    places = _places(wijken, municipality)
+    places = _places(wijken, municipality).with_columns(pl.lit(None, pl.String).alias("dimension"))
+    cells = _all_levels(wijk, ind, wijken)
+    if ind.dimensions:  # the split's cells: a pseudo-area per group, adding up to the city (`groups`)
+        city = int(places["_area"].max())
+        split, split_places = groups.group_cells(frame, ind, month_map, periods, first_area=city + 1,
+                                                 city=city)
+        cells = pl.concat([cells, split]) if split.height else cells
+        places = pl.concat([places, split_places])
     # one row order every run (group_by's is not): the attack's solver path depends on it
-    cells = _all_levels(wijk, ind, wijken).sort("_level", "_pid", "_area")
+    cells = cells.sort("_level", "_pid", "_area")
     shown, link = _in_plan(cells, periods, stock=ind.measure == "stock")
     cells = cells.filter(pl.Series(shown | link))
     shown = shown[shown | link]
-    families = equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy())
+    families = equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy(),
+                         groups.dimension_of(places, ind.dimensions))
     bounds = distinct.time_bounds(cells, month_map, periods, ind) if ind.is_distinct else []
     return Linked(cells, families, periods, places, shown, bounds)
 
@@ -107,7 +116,7 @@ def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool) -> tupl
     level = cells["_level"].to_numpy()
     shown = published_mask(level, grain)
     wijk = LEVELS.index("wijk")
-    link = (grain == ATOM) & (level > 0)
+    link = (grain == ATOM) & ((level == 1) | (level == wijk))  # a split's groups publish their months
     refs = by_pid.filter(pl.col("_grain").is_in(PLAN["wijk"]))["_ref_pid"].drop_nulls().unique()
     link |= stock & (level == wijk) & (grain == "month") & np.isin(cells["_pid"].to_numpy(), refs.to_numpy())
     return shown, link & ~shown
@@ -151,9 +160,15 @@ def cell_keys(linked: Linked) -> list[tuple[int, str, str, bool, str]]:
     in any indicator (the audit names cells by it, `shared` matches twins' cells by it)."""
     named = (linked.cells.select("_level", "_pid", "_area").with_row_index("_row")
              .join(linked.periods.select("_pid", "_grain", "period", "_aux"), on="_pid", how="left")
-             .join(linked.places.select("_area", "area"), on="_area", how="left").sort("_row"))
+             .join(linked.places.select("_area", _key_area()), on="_area", how="left").sort("_row"))
     return list(zip(named["_level"], named["_grain"], named["period"], named["_aux"], named["area"],
                     strict=True))
+
+
+def _key_area() -> pl.Expr:
+    """A cell's area in `cell_keys`: a group of a split as `dimension=group` (two splits may share a code)."""
+    return (pl.when(pl.col("dimension").is_null()).then(pl.col("area"))
+            .otherwise(pl.format("{}={}", pl.col("dimension"), pl.col("area"))).alias("area"))
 
 
 def first_pattern(linked: Linked, ind: Indicator, k: int) -> np.ndarray:
@@ -308,19 +323,6 @@ def _period(
         "_ref_pid": None,
         "_ref_year": ref.year,
     }
-
-def _wijk_sums(grid: pl.DataFrame, month_map: pl.DataFrame, periods: pl.DataFrame, ind: Indicator
-               ) -> pl.DataFrame:
-    """Month x wijk -> every period per wijk (`_pid, _w, _s` and the numbers): the sum of its months.
-
-    A stock keeps only each period's reference month.
-    """
-    rows = grid.join(month_map, on="month")
-    if ind.measure == "stock":
-        ref = periods.select("_pid", "_ref")
-        rows = rows.join(ref, left_on=["_pid", "month"], right_on=["_pid", "_ref"])
-    return rows.group_by("_pid", "_w", "_s").agg([pl.col(c).sum() for c in _numbers(ind)])
-
 
 def _all_levels(wijk: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame) -> pl.DataFrame:
     """Period x wijk -> cells at wijk, stadsdeel and city level (_level 2, 1, 0): areas always add up."""

@@ -42,9 +42,15 @@ def grains_for(level: str, grains: tuple[str, ...] | list[str]) -> list[str]:
     return [g for g in grains if published(level, g)]
 
 
+# a split by group (front matter `dimensions:`) is published for the city only, without the rolling
+# window (the scorecard's, which has no split): every extra view adds equations (docs/disclosure.md)
+SPLIT_GRAINS: tuple[str, ...] = ("month", "quarter", "year", "term")
+
+
 def published_mask(level: np.ndarray, grain: np.ndarray) -> np.ndarray:
-    """Per cell (its _level index and grain name): is it in the plan?"""
+    """Per cell (its _level index and grain name): is it in the plan? Level 3: a split's groups."""
     out = np.zeros(level.size, dtype=bool)
     for i, name in enumerate(LEVEL_ORDER):
         out |= (level == i) & np.isin(grain, PLAN[name])
+    out |= (level == len(LEVEL_ORDER)) & np.isin(grain, SPLIT_GRAINS)
     return out

@@ -64,6 +64,8 @@ def _digest(ind: Indicator, linked: Linked, k: int, width: float, terms: Sequenc
     parts = [PATTERN_VERSION, ind.sql, ind.measure, ind.numerator_is_people, k, width,
              [(t.id, t.start.isoformat(), t.end.isoformat()) for t in terms], linked.cells.height,
              sorted((t.id, t.sql) for t in twins)]
+    if ind.dimensions:  # a split's cells are protected with the series' (rollup.groups)
+        parts.append(list(ind.dimensions))
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 

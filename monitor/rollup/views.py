@@ -24,6 +24,7 @@ from monitor.indicators import Indicator
 from monitor.rollup import plan
 from monitor.rollup.areas import _population
 from monitor.rollup.equations import GRAINS
+from monitor.rollup.groups import GROUP_LEVEL
 from monitor.rollup.linked import LEVELS, Cells, suppressed_cells
 from monitor.rollup.periods import Term
 from monitor.rollup.published import Published
@@ -46,6 +47,10 @@ COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
     "result": pl.Float64,
 }
 
+SPLIT_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
+    "group": pl.String,  # the group's code as delivered (a null group: `groups.UNKNOWN_GROUP`)
+}
+
 COMPARE_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
     "result_prev": pl.Float64,
     "prev_suppressed": pl.Boolean,
@@ -63,6 +68,8 @@ class View:
     start: dt.date | None = None
     end: dt.date | None = None
     compare: bool = False
+    # split by one of the indicator's `dimensions` (city only, `plan.SPLIT_GRAINS`): one row per group
+    split: str | None = None
 
 
 def rollup(
@@ -89,20 +96,27 @@ def select(
     joint: Cells | None, ind: Indicator, areas: pl.DataFrame, view: View, *, k: int, municipality: str
 ) -> Published:
     """One view out of the jointly suppressed cells."""
-    schema = COLUMNS | (COMPARE_COLUMNS if view.compare else {})
-    name = f"{ind.id}: {view.grain} x {view.level}"
+    schema = COLUMNS | (SPLIT_COLUMNS if view.split else {}) | (COMPARE_COLUMNS if view.compare else {})
+    name = f"{ind.id}: {view.grain} x {view.level}" + (f" by {view.split}" if view.split else "")
     if joint is None:
         return Published(pl.DataFrame(schema=schema), k, name)
+    if view.split:  # a split's groups: pseudo-areas of the city (`groups`), named by their dimension
+        level, places = GROUP_LEVEL, joint.places.filter(pl.col("dimension") == view.split)
+    else:
+        level, places = LEVELS.index(view.level), joint.places
     cells = (
-        joint.cells.filter(pl.col("_level") == LEVELS.index(view.level))
+        joint.cells.filter(pl.col("_level") == level)
         .join(joint.periods.filter(pl.col("_grain") == view.grain), on="_pid")
-        .join(joint.places, on="_area")
+        .join(places, on="_area")
     )
     if cells.is_empty():
         return Published(pl.DataFrame(schema=schema), k, name)
     cells = _with_result(cells, ind, view.per, areas, view.level, municipality)
     if view.compare:
         cells = _with_comparison(cells)
+    if view.split:
+        cells = cells.with_columns(pl.col("area").alias("group"), pl.lit(municipality).alias("area"),
+                                   pl.lit(municipality).alias("area_name"))
     return Published(_finish(_filter(cells, view), schema, ind, view.level), joint.k, name)
 
 
@@ -168,7 +182,7 @@ def _finish(cells: pl.DataFrame, schema: Mapping[str, object], ind: Indicator, l
     if not ind.is_ratio:
         cells = cells.with_columns(pl.lit(None, pl.Float64).alias("denominator"))
     if "month" not in schema:
-        cells = cells.sort("period_start", "area")
+        cells = cells.sort("period_start", "group" if "group" in schema else "area")
     return cells.select([pl.col(c).cast(t) for c, t in schema.items()])
 
 def check_view(ind: Indicator, view: View, terms: Sequence[Term]) -> None:
@@ -184,7 +198,25 @@ def check_view(ind: Indicator, view: View, terms: Sequence[Term]) -> None:
         raise ValueError(f"Unknown 'per' '{view.per}': expected inhabitants or households")
     if view.level not in LEVELS:
         raise ValueError(f"Unknown area level '{view.level}': expected city, stadsdeel or wijk")
-    if not plan.published(view.level, view.grain):
+    if view.split is not None:
+        _check_split(ind, view)
+    elif not plan.published(view.level, view.grain):
         offered = ", ".join(plan.PLAN[view.level])
         raise ValueError(f"'{view.grain}' figures are not published at {view.level} level (privacy: "
                          f"docs/disclosure.md); at {view.level} level choose {offered}")
+
+
+def _check_split(ind: Indicator, view: View) -> None:
+    """A split is one of the indicator's dimensions, for the city, in `plan.SPLIT_GRAINS`, in counts."""
+    if view.split not in ind.dimensions:
+        offered = ", ".join(ind.dimensions) or "none (the file has no dimensions:)"
+        raise ValueError(f"{ind.id}: no dimension '{view.split}' to split by; its dimensions: {offered}")
+    if view.level != "city":
+        raise ValueError(f"{ind.id}: a split by {view.split} is published for the city only (privacy: "
+                         "docs/disclosure.md)")
+    if view.grain not in plan.SPLIT_GRAINS:
+        raise ValueError(f"'{view.grain}' figures are not published split by group; choose "
+                         f"{', '.join(plan.SPLIT_GRAINS)}")
+    if view.per is not None:
+        raise ValueError(f"{ind.id}: 'per 1,000' is not offered for a split by group (no population "
+                         "per group)")

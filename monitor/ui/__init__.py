@@ -5,6 +5,7 @@
 - `data`: what pages show, selected from the engine (scorecards, funnel, cohorts, areas);
 - `cards`: the scorecard card pieces;
 - `present`: tables, downloads, definitions, the catalogue, links;
+- `split`: the "split by" filter, the groups' words and the split table (`dimensions:`);
 - `workbench`: the workbench page's session state.
 
 Pages import this package (and `monitor.charts`) only, never the data layers.
@@ -71,17 +72,21 @@ from monitor.ui.present import (
     timestamp,
     unit_text,
 )
+from monitor.ui.split import dimension_text, group_labels, group_text, split_filter, split_table
 
 __all__ = [
     "HOME", "PAGES_DIR", "STATUS_ORDER", "Ctx", "ambition_title", "area_filter", "at_period",
     "card_heading", "card_numbers", "card_outputs", "card_projection", "card_status_line", "cards",
-    "catalogue_table", "cohort_table", "cohorts", "definition", "definition_note", "display_table",
+    "catalogue_table", "cohort_table", "cohorts", "definition", "definition_note", "dimension_text",
+    "display_table",
     "downloads",
     "events", "explanation", "extracts_table", "fatal", "figure_text", "file_problems", "funnel",
+    "group_labels", "group_text",
     "indicator_facts", "indicator_picker", "indicator_url", "latest_areas", "latest_by_stadsdeel",
     "month_options", "page", "page_files", "page_slug", "period_label", "period_picker", "periods",
     "programme_cards", "programme_chart_series", "programme_description", "programme_note",
-    "programme_picker", "programme_title", "series", "sparkline_label", "status_badge",
+    "programme_picker", "programme_title", "series", "sparkline_label", "split_filter",
+    "split_table", "status_badge",
     "status_counts", "styled_table", "suppression_legend", "term_picker", "timestamp", "unit_text",
     "url_choice", "value_unit", "view_filters", "wijk_map", "workbench",
 ]
