@@ -292,6 +292,27 @@ def cmd_audit_disclosure(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The audit trail as JSON lines (one event per line), oldest first."""
+    import datetime as dt
+    import json
+
+    from monitor import trail
+
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        _err(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD")
+        return 2
+    folder = get_settings().audit_dir
+    if not folder.is_dir():
+        _err(f"No audit trail in {folder} yet (set MONITOR_AUDIT_DIR to where the servers write it).")
+        return 0
+    for line in trail.read(folder, since=since, user=args.user):
+        print(json.dumps(line, ensure_ascii=False))
+    return 0
+
+
 def cmd_contract(args: argparse.Namespace) -> int:
     from monitor import extracts
 
@@ -387,6 +408,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=float, default=None,
                    help="protection width: an interval narrower than this exposes a cell (default: k)")
     p.set_defaults(func=cmd_audit_disclosure)
+
+    p = sub.add_parser("audit", help="read the audit trail: sign-ins, queries, downloads, refusals")
+    p.add_argument("--since", help="from this day on (YYYY-MM-DD)")
+    p.add_argument("--user", help="only this user's events (e-mail address, case-insensitive)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
     p.set_defaults(func=cmd_contract)
