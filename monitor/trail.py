@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 EVENTS = ("sign_in", "query", "download", "refusal")
+UNREADABLE = "unreadable"  # what `read` returns for a line that is not JSON
 PREFIX = "audit-"
 
 
@@ -72,7 +73,7 @@ def read(folder: Path, *, since: dt.date | None = None, user: str | None = None)
                 try:
                     line = json.loads(text)
                 except json.JSONDecodeError:
-                    yield {"time": "", "event": "unreadable", "user": "", "file": path.name, "line": n}
+                    yield {"time": "", "event": UNREADABLE, "user": "", "file": path.name, "line": n}
                     continue
                 if user is None or str(line.get("user", "")).lower() == user.lower():
                     yield line

@@ -5,8 +5,6 @@ Layout only; the trail is read by monitor.ui (monitor.trail underneath).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from monitor import ui
@@ -16,7 +14,7 @@ t = ctx.t
 
 # ---- filters
 a, b = st.columns(2)
-since = a.date_input(t("audit_since"), value=dt.date.today() - dt.timedelta(days=7), key="audit_since",
+since = a.date_input(t("audit_since"), value=ui.audit_default_since(), key="audit_since",
                      format="DD-MM-YYYY")
 user = b.text_input(t("audit_user"), key="audit_user")
 

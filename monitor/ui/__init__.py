@@ -55,7 +55,7 @@ from monitor.ui.filters import (
     view_filters,
 )
 from monitor.ui.frame import HOME, PAGES_DIR, Ctx, fatal, page, page_access, page_files, page_slug
-from monitor.ui.gate import audit_table, download_logger
+from monitor.ui.gate import audit_default_since, audit_table, download_logger
 from monitor.ui.present import (
     catalogue_table,
     cohort_table,
@@ -81,7 +81,7 @@ __all__ = [
     "ambition_title",
     "area_filter",
     "at_period",
-    "audit_table",
+    "audit_default_since", "audit_table",
     "card_heading",
     "card_numbers",
     "card_outputs",

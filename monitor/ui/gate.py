@@ -11,6 +11,7 @@ MONITOR_REQUIRE_LOGIN=1 makes that an error. The rule itself is `monitor.access`
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -78,8 +79,7 @@ def admit(tr: i18n.Translator, settings: Settings, page_key: str) -> Visitor:
     user = access.user_from_claims(st.user.to_dict(), config.groups_claim)
     grant = config.grant(user)
     visitor = Visitor(grant, user.email or "(no e-mail)", False)
-    if st.session_state.get("_monitor_signed_in") != visitor.user:
-        st.session_state["_monitor_signed_in"] = visitor.user
+    if _first_sight(st.user.to_dict(), visitor.user):
         log(settings, "sign_in", visitor, role=grant.role, partner=grant.partner)
     _who(tr, visitor)
     if grant.role is None:
@@ -101,6 +101,31 @@ def refuse_unless_allowed(tr: i18n.Translator, settings: Settings, page_key: str
     st.error(tr("refused", role=tr(f"role_{visitor.grant.role}"), needed=tr(f"role_{needs.role}")),
              icon=":material/block:")
     st.stop()
+
+
+_SIGN_INS: dict[tuple[str, str], None] = {}  # (user, the ID token's issue time) seen by this process
+_SIGN_INS_KEPT = 10_000
+_LOCK = threading.Lock()
+
+
+def _first_sight(claims: dict[str, Any], user: str) -> bool:
+    """True on the first page run of a sign-in: one ID token (its `iat`) is one sign-in, across the
+    browser tabs and pages (each a session of its own) that carry its cookie. Without `iat`, once
+    per session."""
+    issued = claims.get("iat")
+    if issued is None:
+        if st.session_state.get("_monitor_signed_in") == user:
+            return False
+        st.session_state["_monitor_signed_in"] = user
+        return True
+    key = (user, str(issued))
+    with _LOCK:
+        if key in _SIGN_INS:
+            return False
+        _SIGN_INS[key] = None
+        while len(_SIGN_INS) > _SIGN_INS_KEPT:
+            _SIGN_INS.pop(next(iter(_SIGN_INS)))
+    return True
 
 
 def local_notice(tr: i18n.Translator) -> None:
@@ -127,7 +152,7 @@ def _sign_in_screen(tr: i18n.Translator, section: dict[str, Any]) -> None:
     st.markdown(tr("sign_in_text"))
     for name in providers(section):
         label = tr("sign_in") if name is None else tr("sign_in_with", provider=name)
-        st.button(label, key=f"sign_in_{name or 'default'}", type="primary", icon=":material/login:",
+        st.button(label, key=f"provider_{name or 'default'}_button", type="primary", icon=":material/login:",
                   on_click=st.login, args=() if name is None else (name,))
 
 
@@ -138,6 +163,11 @@ def _who(tr: i18n.Translator, visitor: Visitor) -> None:
             role = f"{role}: {visitor.grant.partner}"
         st.caption(tr("signed_in_as", user=visitor.user, role=role))
         st.button(tr("sign_out"), key="sign_out", icon=":material/logout:", on_click=st.logout)
+
+
+def audit_default_since() -> dt.date:
+    """The audit page opens on the last seven days."""
+    return dt.date.today() - dt.timedelta(days=7)
 
 
 def audit_table(ctx: Any, since: dt.date | None, user: str | None) -> pl.DataFrame:
