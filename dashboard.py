@@ -6,7 +6,7 @@ import streamlit as st
 
 from monitor import charts, ui
 
-ctx = ui.page("page_home")
+ctx = ui.page("page_home", partners=True)
 
 # ---- filters: the term (bound to ?term=)
 term = ui.term_picker(ctx)

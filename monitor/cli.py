@@ -257,40 +257,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench.main(scales=[int(s) for s in args.scales.split(",")], out=args.out)
 
 
-def cmd_audit_disclosure(args: argparse.Namespace) -> int:
-    import time
-
-    from monitor import audit
-    from monitor.engine import get_engine
-
-    engine = get_engine(progress=_err)
-    ids = args.id or sorted(i.id for i in engine.registry.indicators.values() if i.shape != "cohort")
-    exposed = 0
-    for ind_id in ids:
-        try:
-            engine.indicator(ind_id)
-        except KeyError as exc:
-            _err(str(exc.args[0]))
-            return 2
-        started = time.perf_counter()
-        results = audit.audit_indicator(engine, ind_id, width=args.width)
-        print(f"{ind_id} ({time.perf_counter() - started:.1f} s)")
-        for r in results:
-            exposed += r.exposed
-            print(f"  {r.column}: {r.hidden} hidden cells, {r.primary} rest on fewer than k people; "
-                  f"{r.exact} recoverable exactly, {r.narrow} to within {r.width:g}")
-            for e in r.worst:
-                print(f"    {e.grain} {e.period} {e.level} {e.area}: between {e.low:g} and {e.high:g} "
-                      f"(true {e.true:g}); from {'; '.join(e.exposed_by) or '-'}")
-        if not results:
-            print("  no cells")
-    if exposed:
-        _err(f"{exposed} hidden cell(s) can be narrowed down from the published views.")
-        return 1
-    _err("No hidden cell resting on fewer than k people can be narrowed down from the published views.")
-    return 0
-
-
 def cmd_contract(args: argparse.Namespace) -> int:
     from monitor import extracts
 
@@ -299,6 +265,9 @@ def cmd_contract(args: argparse.Namespace) -> int:
 
 
 Command = Callable[[argparse.Namespace], int]
+
+
+from monitor.cli_audit import cmd_audit, cmd_audit_disclosure  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -387,6 +356,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=float, default=None,
                    help="protection width: an interval narrower than this exposes a cell (default: k)")
     p.set_defaults(func=cmd_audit_disclosure)
+
+    p = sub.add_parser("audit", help="read the audit trail: sign-ins, queries, downloads, refusals")
+    p.add_argument("--since", help="from this day on (YYYY-MM-DD)")
+    p.add_argument("--user", help="only this user's events (e-mail address, case-insensitive)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
     p.set_defaults(func=cmd_contract)

@@ -34,6 +34,9 @@ class Settings:
     geojson_key: str
     workbench: bool
     municipality: str  # the name of the city level in every series and in the report
+    access_file: Path  # roles (docs/access.md); read only when sign-in is configured
+    audit_dir: Path  # the audit trail, outside the data folder
+    require_login: bool  # MONITOR_REQUIRE_LOGIN=1: no [auth] configuration is an error, not local mode
 
     @property
     def catalog_dir(self) -> Path:
@@ -44,10 +47,11 @@ class Settings:
 def get_settings() -> Settings:
     env = os.environ
     geo = env.get("MONITOR_GEOJSON", "").strip()
+    programme_file = Path(env.get("MONITOR_PROGRAMME", ROOT / "programme.yaml")).resolve()
     return Settings(
         data_dir=Path(env.get("MONITOR_DATA_DIR", ROOT / "data")).resolve(),
         queries_dir=Path(env.get("MONITOR_QUERIES_DIR", ROOT / "queries")).resolve(),
-        programme_file=Path(env.get("MONITOR_PROGRAMME", ROOT / "programme.yaml")).resolve(),
+        programme_file=programme_file,
         min_cell=int(env.get("MONITOR_MIN_CELL", "10")),
         protection_width=int(env.get("MONITOR_PROTECTION_WIDTH", "") or env.get("MONITOR_MIN_CELL", "10")),
         query_timeout_s=float(env.get("MONITOR_QUERY_TIMEOUT", "10")),
@@ -58,4 +62,7 @@ def get_settings() -> Settings:
         geojson_key=env.get("MONITOR_GEOJSON_KEY", "statcode"),
         workbench=_flag(env.get("MONITOR_WORKBENCH"), True),
         municipality=env.get("MONITOR_MUNICIPALITY", "Den Haag"),
+        access_file=Path(env.get("MONITOR_ACCESS") or programme_file.parent / "access.yaml").resolve(),
+        audit_dir=Path(env.get("MONITOR_AUDIT_DIR") or ROOT / "audit").resolve(),
+        require_login=_flag(env.get("MONITOR_REQUIRE_LOGIN"), False),
     )

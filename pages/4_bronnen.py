@@ -24,7 +24,10 @@ for status in report.extracts:
         word = t("kept_note") if status.status == "kept" else t("failed_note")
         with st.expander(f"{status.name}: {len(status.problems)} {t('problems')} · {word}",
                          icon=":material/warning:"):
-            st.markdown("\n".join(f"- `{p}`" for p in status.problems))
+            if ctx.visitor.may("analyst"):  # the messages quote example rows: record-level detail
+                st.markdown("\n".join(f"- `{p}`" for p in status.problems))
+            else:
+                st.caption(t("problems_for_analysts"))
 st.markdown(t("contract_note"))  # markdown: inline code in a caption fails contrast
 
 st.subheader(t("indicator_catalogue"))

@@ -13,7 +13,7 @@ import streamlit as st
 from monitor import charts, ui
 
 wb = ui.workbench
-ctx = ui.page("page_werkbank")
+ctx = ui.page("page_werkbank", access="analyst")
 t = ctx.t
 if not wb.enabled(ctx):
     st.warning(t("wb_disabled"), icon=":material/block:")
@@ -64,9 +64,10 @@ if note := wb.truncated_note(ctx, outcome):
 st.dataframe(frame, hide_index=True, key="wb_result")
 c1, c2, _ = st.columns([1, 1, 4])
 c1.download_button(t("wb_download_csv"), wb.as_csv(frame), file_name="werkbank.csv",
-                   mime="text/csv", key="wb_csv", on_click="ignore")
+                   mime="text/csv", key="wb_csv", on_click=wb.logged_download(ctx, "werkbank.csv", outcome))
 c2.download_button(t("wb_download_parquet"), wb.as_parquet(frame), file_name="werkbank.parquet",
-                   mime="application/vnd.apache.parquet", key="wb_parquet", on_click="ignore")
+                   mime="application/vnd.apache.parquet", key="wb_parquet",
+                   on_click=wb.logged_download(ctx, "werkbank.parquet", outcome))
 
 with st.expander(t("wb_chart"), expanded=True):
     plain, numeric = wb.chartable_columns(frame)

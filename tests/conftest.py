@@ -27,6 +27,7 @@ GEOJSON = next((p for p in (ROOT.parent / "shared" / "geo" / "den_haag_wijken_20
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="monitor-tests-"))
 os.environ["MONITOR_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ.setdefault("MONITOR_QUERIES_DIR", str(ROOT / "queries"))
+os.environ["MONITOR_AUDIT_DIR"] = str(_SESSION_DIR / "audit")  # never the repository's own audit/ folder
 
 
 PROGRAMME_YAML = ROOT / "programme.yaml"

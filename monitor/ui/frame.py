@@ -6,14 +6,17 @@ navigation is drawn here from the files in `pages/` (no hand-kept list).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
 
 from monitor import catalog, i18n
+from monitor.access import Grant, PageAccess
 from monitor.engine import Engine, get_engine, protect_all
 from monitor.settings import ROOT, Settings, get_settings
+from monitor.ui import gate
 from monitor.ui.filters import url_choice
 
 PAGES_DIR = ROOT / "pages"
@@ -31,6 +34,7 @@ class Ctx:
     lang: str
     engine: Engine
     settings: Settings
+    visitor: gate.Visitor = gate.LOCAL_VISITOR
     t: i18n.Translator = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -47,16 +51,32 @@ class Ctx:
         return params
 
 
-def page_files(settings: Settings | None = None) -> list[Path]:
+def page_files(settings: Settings | None = None, grant: Grant | None = None) -> list[Path]:
     """The pages in navigation order: home, then `pages/*.py` sorted by file name.
 
-    The workbench shows record-level data, so it is left out when switched off.
+    The workbench shows record-level data, so it is left out when switched off; with a
+    `grant`, only the pages it may open are listed (each page also checks for itself).
     """
     settings = settings or get_settings()
     files = sorted(PAGES_DIR.glob("*.py"))
     if not settings.workbench:
         files = [f for f in files if page_slug(f) != "werkbank"]
-    return [HOME, *files]
+    files = [HOME, *files]
+    return files if grant is None else [f for f in files if grant.may_open(page_access(f))]
+
+
+def page_access(path: Path) -> PageAccess:
+    """What a page asks of its reader, read from its own `ui.page(..., access=, partners=)` call.
+
+    The page file is the one place that says it (no hand-kept list); the page's run checks
+    the same values, so navigation and the server's check cannot disagree.
+    """
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        func = getattr(node, "func", None)
+        if isinstance(func, ast.Attribute) and func.attr == "page" and getattr(func.value, "id", "") == "ui":
+            kw = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+            return PageAccess(role=kw.get("access", "viewer"), partners=bool(kw.get("partners", False)))
+    return PageAccess()
 
 
 def page_slug(path: Path) -> str:
@@ -67,17 +87,26 @@ def page_slug(path: Path) -> str:
     return stem.split("_", 1)[1] if stem[0].isdigit() and "_" in stem else stem
 
 
-def page(title_key: str) -> Ctx:
-    """Set up the page, draw the sidebar and load the engine (with visible progress)."""
+def page(title_key: str, *, access: str = "viewer", partners: bool = False) -> Ctx:
+    """Set up the page, admit the reader, draw the sidebar and load the engine (with visible progress).
+
+    access: the least role that may open the page (viewer, analyst, admin); partners: whether a
+    partner may open it. A reader who may not gets a refusal, logged, and nothing of the page.
+    """
     tr = i18n.Translator(i18n.lang_or_default(st.query_params.get("lang")))
     st.set_page_config(page_title=f"{tr(title_key)} · {tr('app_title')}", layout="wide",
                        initial_sidebar_state="expanded")
     tr = i18n.Translator(_language_switch(tr.lang))
     settings = get_settings()
-    _navigation(tr, settings)
+    visitor = gate.admit(tr, settings, title_key)
+    _navigation(tr, settings, visitor.grant)
+    needs = PageAccess(role=access, partners=partners)  # type: ignore[arg-type]
+    gate.refuse_unless_allowed(tr, settings, title_key, needs, visitor)
     engine = _load_engine(tr, settings)
-    ctx = Ctx(tr.lang, engine, settings)
+    ctx = Ctx(tr.lang, engine, settings, visitor)
     st.title(ctx.t(title_key))
+    if visitor.local:
+        gate.local_notice(ctx.t)
     _data_status(ctx)
     return ctx
 
@@ -95,11 +124,11 @@ def _language_switch(lang: str) -> str:
     return i18n.lang_or_default(choice or lang)
 
 
-def _navigation(tr: i18n.Translator, settings: Settings) -> None:
+def _navigation(tr: i18n.Translator, settings: Settings, grant: Grant) -> None:
     with st.sidebar:
         st.markdown(f"### {tr('app_title')}")
         params = {"lang": tr.lang} if tr.lang != "nl" else None
-        for path in page_files(settings):
+        for path in page_files(settings, grant):
             target = "dashboard.py" if path == HOME else f"pages/{path.name}"
             st.page_link(target, label=tr(f"page_{page_slug(path)}"), query_params=params)
         st.divider()

@@ -15,6 +15,7 @@ import streamlit as st
 from monitor import catalog, exports, signs
 from monitor.indicators import Indicator
 from monitor.rollup import Published
+from monitor.ui import gate
 
 if TYPE_CHECKING:
     from monitor.ui.frame import Ctx
@@ -46,10 +47,12 @@ def downloads(ctx: Ctx, frame: Published, name: str) -> None:
         frame = frame.with_frame(frame.frame.rename({"cohort": "period"}))
     c1, c2 = st.columns(2)
     c1.download_button(ctx.t("download_csv"), exports.csv_dutch_excel(frame, lang=ctx.lang),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+                       file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}",
+                       on_click=gate.download_logger(ctx.settings, ctx.visitor, f"{name}.csv", frame.view))
     c2.download_button(ctx.t("download_xlsx"), exports.xlsx(frame, lang=ctx.lang),
                        file_name=f"{name}.xlsx", key=f"xlsx_{name}",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click=gate.download_logger(ctx.settings, ctx.visitor, f"{name}.xlsx", frame.view))
 
 
 def suppression_legend(ctx: Ctx) -> None:

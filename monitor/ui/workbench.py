@@ -7,6 +7,7 @@ browser, make-an-indicator). The page keeps only layout.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ import streamlit as st
 
 from monitor import workbench
 from monitor.rollup import Published
+from monitor.ui import gate
 from monitor.ui.present import unit_text
 
 if TYPE_CHECKING:
@@ -69,11 +71,23 @@ def reuse(sql: str) -> None:
 def run(ctx: Ctx, sql: str) -> None:
     """Run the editor's query, remember it in the history and forget an earlier form check."""
     state = _state()
+    started = time.monotonic()
     with st.spinner(ctx.t("computing")):
         outcome = workbench.run(ctx.engine.catalog, sql or "", ctx.settings)
+    frame = outcome.frame
+    gate.log(ctx.settings, "query", ctx.visitor, sql=outcome.sql,
+             outcome="ok" if outcome.ok else outcome.error_kind,
+             rows=frame.height if frame is not None else 0,
+             bytes=int(frame.estimated_size()) if frame is not None else 0,
+             seconds=round(time.monotonic() - started, 3), error=outcome.error_code)
     state["wb_outcome"] = outcome
     state["wb_history"] = workbench.remember(state["wb_history"], outcome)
     state.pop("wb_form_outcome", None)
+
+
+def logged_download(ctx: Ctx, what: str, run: workbench.RunOutcome):
+    """The download's `on_click`: to the audit trail with the query it holds the result of."""
+    return gate.download_logger(ctx.settings, ctx.visitor, what, view=run.sql)
 
 
 def outcome() -> workbench.RunOutcome | None:

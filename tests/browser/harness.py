@@ -81,17 +81,21 @@ class Server:
 
 
 def start_server(script: Path, data_dir: Path, *, log_dir: Path | None = None, timeout: float = 90.0,
-                 env: dict[str, str] | None = None) -> Server:
+                 env: dict[str, str] | None = None, port: int | None = None,
+                 args: list[str] | None = None) -> Server:
     """Serve `script` on a free port of 127.0.0.1 (cwd: the repository, so its .streamlit/config.toml
-    applies) with MONITOR_DATA_DIR=`data_dir`; return once /_stcore/health answers "ok"."""
-    port = free_port()
+    applies) with MONITOR_DATA_DIR=`data_dir`; return once /_stcore/health answers "ok".
+
+    port: a port chosen beforehand (an OIDC redirect URI names it); args: more `streamlit run`
+    options (e.g. `--secrets.files`)."""
+    port = port or free_port()
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="monitor-server-"))
     log = log_dir / f"streamlit-{port}.log"
     full_env = {**os.environ, "MONITOR_DATA_DIR": str(data_dir), **(env or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *(args or []),
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
