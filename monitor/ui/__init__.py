@@ -76,10 +76,10 @@ from monitor.ui.present import (
 from monitor.ui.split import dimension_text, group_labels, group_text, split_filter, split_table
 
 __all__ = [
-    "Ctx",
     "HOME",
     "PAGES_DIR",
     "STATUS_ORDER",
+    "Ctx",
     "ambition_title",
     "area_filter",
     "at_period",
