@@ -119,6 +119,10 @@ def targets(result: dict[str, Any]) -> list[list[str]]:
     ]
 
 
+def _note(meta: dict[str, Any]) -> str:
+    return f"{meta['note']} " if meta.get("note") else ""
+
+
 def markdown(result: dict[str, Any], before: dict[str, Any] | None) -> str:
     """The section: how it was measured, a table per scale (now beside today), the targets."""
     m = result["meta"]
@@ -131,16 +135,19 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None) -> str:
         "## After a delivery: sample, build, first pages (issue 11)", "",
         f"Run {m['created']} on commit {m['commit']}: {m['cpus']} cores, {m['system']}; "
         f"Python {m['python']}, DuckDB {m['duckdb']}, Polars {m['polars']}, pyarrow {m['pyarrow']}. "
-        f"Demo data seed {m['seed']}, until {m['until']}. The machine is **shared with other agents' "
-        "work** (tests, builds): the load column is the 1-minute load average when each phase started; "
-        "above the core count a phase got less than the whole machine, and its time is inflated.", "",
+        f"Demo data seed {m['seed']}, until {m['until']}. {_note(m)}The machine is **shared "
+        "with other agents' work** (tests, builds): the load column is the 1-minute load average when "
+        "each phase started; above the core count a phase got less than the whole machine, and its time "
+        "is inflated.", "",
         "Each phase runs in a fresh process (`benchmarks/fresh.py`); peak memory is that process's "
         "high-water mark (VmHWM from /proc, imports included). The bare load is `CREATE TABLE t AS "
         "SELECT * FROM read_parquet(...)` per extract into a new DuckDB file, DuckDB's defaults, in the "
         "same run as the build: their ratio is the build's figure. The rest of `monitor build` is the "
         "protected pattern of every indicator and the projection's backtest (seconds of each in "
         "brackets). A first page visit is the indicator frame (its SQL, unless the build stored it) and "
-        "then the page's roll-up with disclosure control.", "", today, "",
+        "then the page's roll-up with disclosure control, which includes the frames of the indicators that "
+        "publish the same numbers (`rollup.shared`) when no earlier page computed them: pages are visited "
+        "in the registry's order, in one process.", "", today, "",
     ]
     for r in result["scales"]:
         lines += [*_scale(r, old.get(r["scale"])), ""]
