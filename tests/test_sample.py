@@ -489,3 +489,20 @@ def test_blocks_keep_the_first_block_and_share_no_one(tmp_path: Path) -> None:
     for name in extracts.CONTRACT:
         result, _ = extracts.validate(tmp_path / "two", name, wijk_codes=list(sample.WIJK_CODES))
         assert result.ok and not result.problems, [str(p) for p in result.problems]
+
+
+def test_a_block_that_fails_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files appear together when every block is written; a failure half-way leaves nothing."""
+    from monitor.sample import write
+
+    real = write.generate
+
+    def second_block_fails(**kwargs: object) -> dict[str, pl.DataFrame]:
+        if kwargs.get("block"):
+            raise RuntimeError("disk full")
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write, "generate", second_block_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        sample.write_sample(tmp_path, until="2019-03", scale=2)
+    assert list(tmp_path.iterdir()) == []
