@@ -124,6 +124,23 @@ def main(scales: Sequence[int | float] = (1, 10), out: str | Path = DOC, *, unti
     return 0
 
 
+def command(scales: str, phases: str, out: str | None, *, naive: bool, say: Callable[[str], None]) -> int:
+    """`monitor bench`'s arguments checked before anything runs (exit 2), then the benchmark."""
+    from benchmarks import engine
+    from monitor.sample.grid import check_scale
+
+    try:
+        chosen = [check_scale(float(s)) for s in scales.split(",")]
+        steps = PHASES if phases == "all" else tuple(phases.split(","))
+        to_run(steps)
+    except ValueError as exc:
+        say(f"bench: {exc}")
+        return 2
+    if naive:
+        return engine.main(scales=chosen, out=out or "bench-results/engine.json")
+    return main(scales=chosen, out=out or DOC, phases=steps)
+
+
 if __name__ == "__main__":  # `python -m benchmarks.delivery 1,10 OUT.json`: raw figures only (before.json)
     import sys
 

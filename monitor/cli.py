@@ -245,27 +245,16 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """A thin entry point: the benchmark is not product code and lives in `benchmarks/` beside the
-    package, so it is imported only when the command runs (and needs a checkout, not an install)."""
+    """A thin entry point: `benchmarks/` is not product code, imported only when the command runs."""
     try:
         from benchmarks import delivery
-        from benchmarks import engine as naive
     except ModuleNotFoundError as exc:
         if exc.name != "benchmarks":
             raise
         _err("The benchmarks/ package is not importable: run `python -m monitor bench` from the "
              "repository's root folder (a checkout, not an installed package).")
         return 2
-    try:
-        scales = [_scale(s) for s in args.scales.split(",")]
-        phases = delivery.PHASES if args.phases == "all" else tuple(args.phases.split(","))
-        delivery.to_run(phases)
-    except (ValueError, argparse.ArgumentTypeError) as exc:
-        _err(f"bench: {exc}")
-        return 2
-    if args.naive:
-        return naive.main(scales=scales, out=args.out or "bench-results/engine.json")
-    return delivery.main(scales=scales, out=args.out or delivery.DOC, phases=phases)
+    return delivery.command(args.scales, args.phases, args.out, naive=args.naive, say=_err)
 
 
 def cmd_audit_disclosure(args: argparse.Namespace) -> int:
@@ -385,17 +374,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--driver", action="append", help="output indicator behind an outcome (repeatable)")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("bench", help="benchmark a delivery (sample, build against a bare DuckDB load, first "
-                       "scorecard and pages) into docs/benchmarks.md; --naive: indicators against pandas "
-                       "(benchmarks/; needs a checkout)")
-    p.add_argument("--scales", default="1,10", help="comma-separated demo scales (default 1,10; 100 takes "
-                   "minutes and GBs of disk)")
-    p.add_argument("--phases", default="all", help="comma-separated subset of sample,bare,build,after_build,"
-                   "scorecard,pages (default all; a phase's prerequisites run too)")
-    p.add_argument("--naive", action="store_true", help="the engine against a naive pandas baseline instead "
-                   "(results in bench-results/engine.json and .md)")
-    p.add_argument("--out", help="where the results go (default docs/benchmarks.md; with --naive "
-                   "bench-results/engine.json)")
+    p = sub.add_parser("bench", help="benchmark a delivery into docs/benchmarks.md (needs a checkout)")
+    p.add_argument("--scales", default="1,10", help="comma-separated demo scales (default 1,10; 100: long)")
+    p.add_argument("--phases", default="all", help="subset of sample,bare,build,after_build,scorecard,pages")
+    p.add_argument("--naive", action="store_true", help="indicators against a naive pandas baseline instead")
+    p.add_argument("--out", help="default docs/benchmarks.md; with --naive bench-results/engine.json")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("audit-disclosure", help="solve for each hidden small cell from every published view "
