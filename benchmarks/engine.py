@@ -1,4 +1,4 @@
-"""Engine benchmark: `python -m monitor bench [--scales 1,10] [--out bench-results/engine.json]`.
+"""Engine benchmark: `python -m monitor bench --naive [--scales 1,10] [--out bench-results/engine.json]`.
 
 A measurement, not a test. For each demo scale it writes demo extracts into a
 temporary folder, builds the catalog there, and measures on the same machine in

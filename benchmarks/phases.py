@@ -1,19 +1,9 @@
-"""The benchmark's phases, each run in a fresh interpreter (`python -m benchmarks.phases PHASE OUT`).
-
-A fresh process per phase makes "cold" cold (no DuckDB instance, no frame or roll-up cache, no
-parsed registry) and gives each phase a peak RSS of its own. Arguments travel pickled on stdin,
-the result pickled to the file OUT.
-"""
+"""The naive comparison's phases (`python -m monitor bench --naive`), each run in a fresh
+interpreter by `benchmarks.fresh`: cold is cold, and each phase has a peak RSS of its own."""
 
 from __future__ import annotations
 
-import os
-import pickle
-import resource
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,11 +12,12 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
+from benchmarks import fresh
 from benchmarks.compare import frame_problems, rollup_problems
 from benchmarks.naive import NAIVE
 from benchmarks.naive_rollup import naive_rollup, naive_wijken
 from monitor import catalog, engine, rollup
-from monitor.settings import ROOT, Settings
+from monitor.settings import Settings
 
 GRAINS: tuple[rollup.Grain, ...] = ("month", "quarter", "year", "term")
 LEVELS: tuple[rollup.Level, ...] = ("city", "stadsdeel", "wijk")
@@ -36,32 +27,17 @@ PREFERRED = {"count": "vroegsignalen_ontvangen", "ratio": "vroegsignalen_bereikt
              "stock": "bijstand_personen"}
 
 
-def _peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MiB.
-
-    VmHWM on Linux: getrusage's ru_maxrss survives exec, so a fresh phase process would report
-    the parent's size at fork (the demo generator's) instead of its own.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def phase_build(settings: Settings) -> dict[str, Any]:
     """Validate the extracts and load the catalog, from scratch."""
     started = time.perf_counter()
     report = catalog.build(settings, force=True)
-    return {"seconds": time.perf_counter() - started, "ok": report.ok, "peak_rss_mb": _peak_rss_mb(),
+    return {"seconds": time.perf_counter() - started, "ok": report.ok, "peak_rss_mb": fresh.peak_rss_mb(),
             "problems": [p for e in report.extracts for p in e.problems]}
 
 
 def phase_cold(settings: Settings) -> dict[str, Any]:
     """One cold computation of every indicator: open the catalog, a new engine, every frame."""
-    base = _peak_rss_mb()
+    base = fresh.peak_rss_mb()
     started = time.perf_counter()
     eng = engine.get_engine(settings)
     ids = list(eng.registry.indicators)
@@ -75,7 +51,7 @@ def phase_cold(settings: Settings) -> dict[str, Any]:
     total = time.perf_counter() - started
     return {"total_s": total, "open_s": opened - started, "per_indicator_s": per, "rows": rows,
             "problems": [str(p) for p in eng.registry.problems], "baseline_rss_mb": base,
-            "peak_rss_mb": _peak_rss_mb()}
+            "peak_rss_mb": fresh.peak_rss_mb()}
 
 
 def representative(eng: engine.Engine) -> dict[str, str]:
@@ -104,7 +80,7 @@ def phase_rollups(settings: Settings, repeats: int) -> dict[str, Any]:
                 times, rows = _timed(lambda v=view, i=ind_id: eng.series(i, v), repeats)
                 views.append({"indicator": ind_id, "measure": ind.measure, "grain": grain, "level": level,
                               "rows": rows, **_stats_ms(times)})
-    return {"indicators": chosen, "first": first, "views": views, "peak_rss_mb": _peak_rss_mb()}
+    return {"indicators": chosen, "first": first, "views": views, "peak_rss_mb": fresh.peak_rss_mb()}
 
 
 def _grains(eng: engine.Engine) -> tuple[rollup.Grain, ...]:
@@ -167,7 +143,7 @@ def phase_naive(settings: Settings, repeats: int, rollup_repeats: int) -> dict[s
         "views": views,
         "frame_problems": equal,
         "rollup_problems": rollup_checks,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": fresh.peak_rss_mb(),
     }
 
 
@@ -216,23 +192,5 @@ PHASES: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def isolated(phase: str, *args: Any) -> dict[str, Any]:
-    """Run a phase in a fresh interpreter: cold caches, and a peak RSS of its own.
-
-    A subprocess, not multiprocessing: spawn would re-run the caller's unguarded main script.
-    """
-    with tempfile.TemporaryDirectory(prefix="monitor-bench-phase-") as tmp:
-        out = Path(tmp) / "result.pickle"
-        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-        subprocess.run([sys.executable, "-m", "benchmarks.phases", phase, str(out)], input=pickle.dumps(args),
-                       env={**os.environ, "PYTHONPATH": path}, cwd=ROOT, check=True)
-        return pickle.loads(out.read_bytes())
-
-
-def _child(phase: str, out: str) -> None:
-    """The other end of `isolated`: arguments pickled on stdin, the result pickled to a file."""
-    args = pickle.loads(sys.stdin.buffer.read())
-    Path(out).write_bytes(pickle.dumps(PHASES[phase](*args)))
-
-
-if __name__ == "__main__":
-    _child(sys.argv[1], sys.argv[2])
+    """Run a phase in a fresh interpreter (`benchmarks.fresh`): cold caches, a peak RSS of its own."""
+    return fresh.run(f"benchmarks.phases:{PHASES[phase].__name__}", *args)

@@ -244,17 +244,16 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """A thin entry point: the benchmark is not product code and lives in `benchmarks/` beside the
-    package, so it is imported only when the command runs (and needs a checkout, not an install)."""
+    """A thin entry point: `benchmarks/` is not product code, imported only when the command runs."""
     try:
-        from benchmarks import engine as bench
+        from benchmarks import delivery
     except ModuleNotFoundError as exc:
         if exc.name != "benchmarks":
             raise
         _err("The benchmarks/ package is not importable: run `python -m monitor bench` from the "
              "repository's root folder (a checkout, not an installed package).")
         return 2
-    return bench.main(scales=[int(s) for s in args.scales.split(",")], out=args.out)
+    return delivery.command(args.scales, args.phases, args.out, naive=args.naive, say=_err)
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
@@ -344,10 +343,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--driver", action="append", help="output indicator behind an outcome (repeatable)")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("bench", help="benchmark indicators and roll-ups against a naive pandas baseline "
-                       "(benchmarks/engine.py; needs a checkout)")
-    p.add_argument("--scales", default="1,10", help="comma-separated demo scales (default 1,10)")
-    p.add_argument("--out", default="bench-results/engine.json", help="results file (JSON + a .md beside)")
+    p = sub.add_parser("bench", help="benchmark a delivery into docs/benchmarks.md (needs a checkout)")
+    p.add_argument("--scales", default="1,10", help="comma-separated demo scales (default 1,10; 100: long)")
+    p.add_argument("--phases", default="all", help="subset of sample,bare,build,after_build,scorecard,pages")
+    p.add_argument("--naive", action="store_true", help="indicators against a naive pandas baseline instead")
+    p.add_argument("--out", help="default docs/benchmarks.md; with --naive bench-results/engine.json")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("audit-disclosure", help="solve for each hidden small cell from every published view "

@@ -145,7 +145,7 @@ print(filled, len(registry))
 def test_all_indicators_compute_cold_in_a_fresh_process(demo_settings) -> None:
     """Every indicator computes on a catalog opened cold in a new process (DuckDB shares a database
     per process, so a warm one would hide a cold-start problem). How fast is a benchmark's question
-    (`python -m monitor bench`, "all indicators cold"), not a timed unit test's."""
+    (`python -m monitor bench --naive`, "all indicators cold"), not a timed unit test's."""
     env = {**os.environ, "MONITOR_DATA_DIR": str(demo_settings.data_dir), "MONITOR_QUERIES_DIR": str(QUERIES)}
     proc = subprocess.run([sys.executable, "-c", COLD_RUN], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300, check=True)

@@ -442,3 +442,67 @@ def test_signals_name_their_sender(frames: dict[str, pl.DataFrame]) -> None:
     # a household has one insurer, one energy supplier, ...
     assert s.group_by("household_id", "partner").agg(pl.col("partner_name").n_unique())[
         "partner_name"].max() == 1
+
+
+# --- at scale: blocks of households (issue 11) ---------------------------------------------------------
+
+
+def test_a_scale_above_one_block_is_drawn_in_equal_blocks() -> None:
+    from monitor.sample import blocks
+
+    assert blocks.plan(0.2) == [0.2] and blocks.plan(1) == [1]
+    assert blocks.plan(10) == [1] * 10 and blocks.plan(2.5) == [2.5 / 3] * 3
+    assert sum(blocks.plan(2.5)) == pytest.approx(2.5)
+
+
+def test_every_id_column_of_the_contract_is_renumbered_per_block() -> None:
+    """A new id column left out of the renumbering would repeat its numbers in every block."""
+    from monitor.sample.blocks import ID_PREFIX
+
+    ids = {c.name for spec in extracts.CONTRACT.values() for c in spec.columns if c.name.endswith("_id")}
+    assert ids == set(ID_PREFIX)
+
+
+def test_blocks_keep_the_first_block_and_share_no_one(tmp_path: Path) -> None:
+    """Scale 2 is two blocks: the first is the scale-1 data itself, the second has ids of its own."""
+    import pyarrow.parquet as pq
+
+    sample.write_sample(tmp_path / "one", seed=2026, until="2019-06")
+    sample.write_sample(tmp_path / "two", seed=2026, until="2019-06", scale=2)
+    files = sorted(f.name for f in (tmp_path / "two").iterdir())
+    assert files == sorted(f.name for f in (tmp_path / "one").iterdir())  # no temporary file left
+    signals = pq.ParquetFile(tmp_path / "two" / "early_signals.parquet")
+    assert signals.metadata.num_row_groups == 2  # a row group per block
+    for name, spec in extracts.CONTRACT.items():
+        one = pl.read_parquet(tmp_path / "one" / f"{name}.parquet")
+        two = pl.read_parquet(tmp_path / "two" / f"{name}.parquet")
+        assert two.schema == one.schema, name
+        assert two.select(spec.key).is_unique().all(), name
+        assert two.head(one.height).equals(one), name  # block 0 first, unchanged
+        meta = pq.read_metadata(tmp_path / "two" / f"{name}.parquet").metadata
+        assert meta.get(b"monitor.coverage_from") == (None if name == "areas" else b"2019-01"), name
+        assert extracts.is_demo(tmp_path / "two" / f"{name}.parquet")
+        second = two.slice(one.height)
+        for column in (c for c in two.columns if c.endswith("_id") and c not in spec.key):
+            shared = second[column].is_in(one[column].implode())
+            assert not shared.any(), (name, column)  # a household or person lives in one block
+    for name in extracts.CONTRACT:
+        result, _ = extracts.validate(tmp_path / "two", name, wijk_codes=list(sample.WIJK_CODES))
+        assert result.ok and not result.problems, [str(p) for p in result.problems]
+
+
+def test_a_block_that_fails_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files appear together when every block is written; a failure half-way leaves nothing."""
+    from monitor.sample import write
+
+    real = write.generate
+
+    def second_block_fails(**kwargs: object) -> dict[str, pl.DataFrame]:
+        if kwargs.get("block"):
+            raise RuntimeError("disk full")
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write, "generate", second_block_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        sample.write_sample(tmp_path, until="2019-03", scale=2)
+    assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,9 @@ were still open on 1 January 2019 are included, so they start before 2019 (every
 starts in January 2019), and every extract but areas declares `coverage_from` 2019-01.
 
 - `write`: `write_sample` and `generate`, the entry points, which fix the draw order;
+- `blocks`: a scale above one block drawn block by block (each its own households and people) and
+  streamed to Parquet, so memory is that of one block at any scale; scale 1 and below are one block
+  and keep their bytes;
 - `grid`: the month calendar, day numbers and the check of `until` and `scale`;
 - `areas`: stadsdelen and wijken, inhabitants and households, where records fall;
 - `debts`: early-warning signals and debt cases;

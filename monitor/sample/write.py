@@ -1,4 +1,5 @@
-"""The entry points: draw the six extracts in a fixed order and write them as marked Parquet files."""
+"""The entry points: draw the six extracts in a fixed order and write them as marked Parquet files
+(at a scale above one block, block by block: `blocks`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import polars as pl
 
 from monitor.extracts import CONTRACT, COVERAGE_METADATA_KEY, DEMO_METADATA_KEY
 from monitor.sample.areas import areas_frame, households_by_year
+from monitor.sample.blocks import plan, write_blocks
 from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, draw_urgency, signals_frame
 from monitor.sample.grid import FIRST_MONTH, check_args, default_until, month_grid
 from monitor.sample.units import draw_homes, draw_untraced, homes, relink
@@ -41,19 +43,25 @@ def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,
     """
     until = until or default_until()
     scale = check_args(until, scale)
-    frames = generate(seed=seed, until=until, scale=scale)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {DEMO_METADATA_KEY: json.dumps({"seed": seed, "until": until, "scale": scale})}
     flow = {**meta, COVERAGE_METADATA_KEY: COVERAGE_FROM}
+    scales = plan(scale)
+    if len(scales) > 1:  # bounded memory: one block of households at a time (monitor.sample.blocks)
+        drawn = (generate(seed=seed, until=until, scale=s, block=b) for b, s in enumerate(scales))
+        return write_blocks(out_dir, list(CONTRACT), drawn, lambda name: meta if name == "areas" else flow)
+    frames = generate(seed=seed, until=until, scale=scale)
     return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta if name == "areas" else flow)
             for name in CONTRACT]
 
 
-def generate(*, seed: int = 2026, until: str, scale: float = 1) -> dict[str, pl.DataFrame]:
-    """All six extracts as frames, in contract order; the draw order is fixed for reproducibility."""
+def generate(*, seed: int = 2026, until: str, scale: float = 1, block: int = 0) -> dict[str, pl.DataFrame]:
+    """All six extracts of one block as frames, in contract order; the draw order is fixed for
+    reproducibility. Block 0 draws with the seed itself (so a one-block scale keeps its bytes),
+    block b with a generator derived from (seed, b); its ids start at 1 (`blocks.renumber`)."""
     scale = check_args(until, scale)
-    rng = np.random.Generator(np.random.PCG64(seed))
+    rng = np.random.Generator(np.random.PCG64(seed if block == 0 else np.random.SeedSequence((seed, block))))
     grid = month_grid(FIRST_MONTH, until)
     areas = areas_frame(grid)
     hh = households_by_year(areas, grid)

@@ -1,0 +1,77 @@
+"""The delivery benchmark (issue 11) on tiny data: it runs, and writes a well-formed section into the
+page it is given, keeping the rest of the page.
+
+No timing assertions: a benchmark measures; it does not pass or fail on a slow or busy machine.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import delivery, delivery_report
+from monitor import cli, extracts
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("bench")
+    page = folder / "benchmarks.md"
+    page.write_text("# Benchmarks\n\nHand-written figures stay.\n", encoding="utf-8")
+    for _ in range(2):  # a second run replaces its section, it does not add one
+        assert delivery.main(scales=[0.2], out=page, until="2019-06", phases=("bare", "build"),
+                             json_out=folder / "delivery.json") == 0
+    return page, json.loads((folder / "delivery.json").read_text())
+
+
+def test_the_phases_ran_in_fresh_processes_with_their_load(written: tuple[Path, dict]) -> None:
+    _, result = written
+    [scale] = result["scales"]
+    assert scale["scale"] == 0.2 and set(scale) == {"scale", "sample", "bare", "build", "ratio"}
+    assert set(scale["sample"]["rows"]) == set(extracts.CONTRACT)
+    assert scale["build"]["ok"] and scale["build"]["problems"] == []
+    for phase in ("sample", "bare", "build"):
+        figures = scale[phase]
+        assert figures["seconds"] > 0 and figures["peak_rss_mb"] > 0, phase
+        assert figures["cpus"] >= 1 and figures["load_1m"] >= 0, phase
+    assert scale["ratio"] == pytest.approx(scale["build"]["seconds"] / scale["bare"]["seconds"])
+
+
+def test_the_page_keeps_its_text_and_holds_one_section(written: tuple[Path, dict]) -> None:
+    page, _ = written
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n\nHand-written figures stay.\n")
+    assert text.count(delivery.BEGIN) == 1 and text.count(delivery.END) == 1
+    section = text.split(delivery.BEGIN)[1].split(delivery.END)[0]
+    assert "### Scale 0.2" in section and "shared with other agents" in section
+    table = [line for line in section.splitlines() if line.startswith("| sample (`monitor sample`)")]
+    assert len(table) == 1 and table[0].count("|") == 8  # seven columns: now and today, each with load
+    assert "not measured" in section  # the scale-100 targets, when scale 100 did not run
+
+
+def test_prerequisites_run_and_an_unknown_phase_is_refused() -> None:
+    assert delivery.to_run(["pages"]) == ["sample", "build", "after_build", "pages"]
+    assert delivery.to_run(["bare"]) == ["sample", "bare"]
+    with pytest.raises(ValueError, match="unknown phase"):
+        delivery.to_run(["nope"])
+
+
+def test_the_cli_refuses_a_bad_phase_or_scale_before_running(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["bench", "--phases", "nope"]) == 2
+    assert cli.main(["bench", "--scales", "1,0"]) == 2
+    assert "unknown phase" in capsys.readouterr().err
+
+
+def test_targets_read_scale_100() -> None:
+    """Issue 11's targets: a verdict from the scale-100 figures, 'not measured' without them."""
+    mb = {"peak_rss_mb": 900.0, "seconds": 1.0}
+    pages = {"indicators": {"a": {"frame_s": 0, "rollup_s": 0.01}}}
+    figures = {"scale": 100, "sample": mb, "build": {**mb, "peak_rss_mb": 2500.0}, "bare": mb, "ratio": 1.2,
+               "scorecard": {"seconds": 3.0}, "pages": pages}
+    met = {row[0]: row[3] for row in delivery_report.targets({"scales": [figures]})}
+    assert met == {"build / bare DuckDB load, same run": "yes", "build peak memory": "no",
+                   "sample peak memory": "yes", "scorecard, fresh process after the build": "no",
+                   "slowest first roll-up of an indicator page": "yes"}
+    assert {row[3] for row in delivery_report.targets({"scales": []})} == {"not measured"}
