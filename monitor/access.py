@@ -27,6 +27,8 @@ from monitor.problems import Collector, YamlSyntaxError, did_you_mean, read_yaml
 Role = Literal["viewer", "analyst", "admin", "partner"]
 STAFF_ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")  # each includes the ones before it
 RULE_KEYS = ("emails", "domains", "groups")
+# A partner sees the indicators split by this dimension (front matter `dimensions:`), its own group only.
+PARTNER_DIMENSION = "partner_name"
 
 
 class AccessError(Exception):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from monitor import charts, ui
 
-ctx = ui.page("page_indicator")
+ctx = ui.page("page_indicator", partners=True)
 t = ctx.t
 
 # ---- filters

@@ -42,12 +42,13 @@ USERS = {  # role -> a user the access.yaml above grants it
     "none": {"email": "someone@elsewhere.example"},
 }
 # The roles: viewer reads the scorecard, programme, indicator, area and sources pages;
-# analyst adds the workbench; admin adds the audit trail; a partner the shared outcomes only.
+# analyst adds the workbench; admin adds the audit trail; a partner the shared outcomes and its own
+# organisation's early-warning figures (the indicator page, split by partner name, its group only).
 MAY_OPEN = {
     "viewer": {"home", "programma", "indicator", "gebieden", "bronnen"},
     "analyst": {"home", "programma", "indicator", "gebieden", "bronnen", "werkbank"},
     "admin": {"home", "programma", "indicator", "gebieden", "bronnen", "werkbank", "audit"},
-    "partner": {"home", "programma"},
+    "partner": {"home", "programma", "indicator"},
 }
 PAGES = {ui.page_slug(p): p for p in ui.page_files()}
 
@@ -177,3 +178,32 @@ def test_required_login_without_configuration_stops_every_page(demo_settings, mo
     at = run_as("home", None, auth=False)
     assert at.error[0].value == t("login_unconfigured", "nl")
     assert not at.get("page_link") and not at.dataframe
+
+
+def test_partner_sees_only_its_own_organisation(secured: Path, engine_for_partner) -> None:
+    at = run_as("indicator", USERS["partner"])
+    picker = at.selectbox(key="_w_id")
+    split_by_partner = {i.id for i in engine_for_partner.registry.indicators.values()
+                        if "partner_name" in i.dimensions}
+    assert split_by_partner and set(picker.options) <= {
+        engine_for_partner.indicator(i).label("nl") for i in split_by_partner}
+    table = at.dataframe[0].value
+    groups = set(table[t("dim_partner_name", "nl")])
+    assert groups == {"CAK"}, groups  # never another partner's rows
+
+
+def test_partner_editing_the_url_gets_no_other_indicator(secured: Path, engine_for_partner) -> None:
+    at = AppTest.from_file(str(ui.HOME), default_timeout=180)
+    at.query_params["id"] = "huishoudens_schuldenvrij"
+    at.query_params["uitsplitsing"] = "household_type"
+    at = run_as("indicator", USERS["partner"], at=at)
+    shown = at.selectbox(key="_w_id").value
+    assert "partner_name" in engine_for_partner.indicator(shown).dimensions
+    assert set(at.dataframe[0].value[t("dim_partner_name", "nl")]) <= {"CAK"}
+
+
+@pytest.fixture
+def engine_for_partner(demo_settings):
+    from monitor.engine import get_engine
+
+    return get_engine(demo_settings)

@@ -14,10 +14,12 @@ import polars as pl
 import streamlit as st
 
 from monitor import calibration, checks, geo, rollup, scorecard
+from monitor.access import PARTNER_DIMENSION
 from monitor.funnel import funnel as funnel_steps
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published
 from monitor.scorecard import Card
+from monitor.ui import gate
 from monitor.ui.filters import url_choice
 from monitor.ui.present import period_label, unit_text
 
@@ -116,14 +118,22 @@ def series(ctx: Ctx, ind: Indicator, view: rollup.View | None) -> Published | No
 
     A broken indicator file is shown as an error, and None returned: the page stops there.
     """
+    partner = ctx.visitor.grant.partner
+    if partner is not None and (view is None or view.split != PARTNER_DIMENSION):
+        gate.log(ctx.settings, "refusal", ctx.visitor, indicator=ind.id, reason="partner_scope")
+        st.error(ctx.t("partner_refused", partner=partner), icon=":material/block:")
+        return None
     try:
         with st.spinner(ctx.t("computing")):
             if view is None:
                 return ctx.engine.cohort(ind.id, grain="year")
-            return ctx.engine.series(ind.id, view)
+            published = ctx.engine.series(ind.id, view)
     except IndicatorError as exc:
         st.error(str(exc))
         return None
+    if partner is not None:  # its own organisation's rows only, checked here on the server
+        published = published.with_frame(published.frame.filter(pl.col("group") == partner))
+    return published
 
 
 def periods(published: Published) -> tuple[list[str], str | None]:

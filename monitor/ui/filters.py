@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from monitor import programme, rollup
+from monitor.access import PARTNER_DIMENSION
 from monitor.engine import Engine
 from monitor.indicators import Indicator
 from monitor.rollup.periods import month_end, parse_month
@@ -61,6 +62,8 @@ def indicator_picker(ctx: Ctx, *, key: str = "id", shape: str | None = "series",
     """Choose an indicator (bound to `?id=`); analysts' new files show up here automatically."""
     registry = ctx.engine.registry
     options = [i for i in registry.indicators.values() if shape is None or i.shape == shape]
+    if ctx.visitor.grant.partner is not None:  # a partner: only what is split by organisation
+        options = [i for i in options if PARTNER_DIMENSION in i.dimensions]
     options.sort(key=lambda i: (i.programme, i.kind != "outcome", i.label(ctx.lang)))
     if not options:
         st.warning(ctx.t("no_indicators"))

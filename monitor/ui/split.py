@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from monitor import i18n, rollup
+from monitor.access import PARTNER_DIMENSION
 from monitor.extracts import CONTRACT
 from monitor.indicators import Indicator
 from monitor.rollup import Published
@@ -60,6 +61,10 @@ def split_filter(ctx: Ctx, ind: Indicator, view: rollup.View, container=None) ->
 
     A split is published for the city only, without "per 1,000": choosing one shows the city.
     """
+    partner = ctx.visitor.grant.partner
+    if partner is not None and PARTNER_DIMENSION in ind.dimensions:  # fixed: its own organisation
+        (container or st.sidebar).caption(ctx.t("partner_scope", partner=partner))
+        return dataclasses.replace(view, split=PARTNER_DIMENSION, level="city", areas=(), per=None)
     if not ind.dimensions or view.grain not in rollup.plan.SPLIT_GRAINS:
         return view
     with container or st.sidebar:
