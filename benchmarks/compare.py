@@ -17,6 +17,8 @@ def frame_problems(engine_frame: pl.DataFrame, naive: pd.DataFrame, shape: str, 
     cols = ["value", "denominator"] if measure == "ratio" else ["value"]
     theirs = _as_contract(naive, keys, cols)
     ours = engine_frame.select(*keys, *cols)
+    if ours.select(keys).is_duplicated().any():  # a frame with `dimensions:` has a row per group: add them up
+        ours = ours.group_by(keys, maintain_order=True).agg(pl.col(c).sum() for c in cols)
     return _differences(ours, theirs, keys, cols, fill_missing=False)
 
 
