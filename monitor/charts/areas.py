@@ -27,6 +27,7 @@ from monitor.charts.theme import (
     cell,
     col,
     layout,
+    period_axis,
     period_text,
     suppressed_marks,
     unit_axis,
@@ -323,4 +324,26 @@ def choropleth(
     )
     if attribution:
         fig.add_annotation(**_note(attribution, 1, "right", TEXT_MUTED))
+    return fig
+
+
+def area_figure(frame: pl.DataFrame, *, title: str, unit: str, t: Translator, kind: Kind, compare: bool,
+                barmode: str) -> go.Figure:
+    """A figure of one trace per area (or group) over time: the layout the series and split charts share.
+
+    With many traces (44 wijken) the figure grows and the legend scrolls; clicking a legend
+    entry isolates it.
+    """
+    fig = go.Figure(area_traces(frame, unit=unit, t=t, kind=kind, compare=compare))
+    n_areas = frame["area"].n_unique() if "area" in frame.columns else 0
+    layout(fig, title=title, t=t, height=480 if n_areas <= 12 else 560)
+    if not frame.is_empty():
+        period_axis(fig, frame, t)
+    unit_axis(fig, unit, t)
+    fig.update_layout(
+        hovermode="closest", barmode=barmode,
+        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "itemclick": "toggleothers"},
+    )
+    if kind == "bar":
+        fig.update_yaxes(rangemode="tozero")
     return fig

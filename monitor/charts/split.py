@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import polars as pl
 
-from monitor.charts.areas import area_traces
-from monitor.charts.theme import Kind, layout, period_axis, unit_axis
+from monitor.charts.areas import area_figure
+from monitor.charts.theme import Kind
 from monitor.i18n import Translator
 from monitor.rollup.published import Published, require
 
@@ -30,17 +30,5 @@ def split_chart(series: Published, *, title: str, unit: str, t: Translator, grou
         pl.col("group").replace_strict(dict(groups), default=pl.col("group"), return_dtype=pl.String)
         .alias("area_name"),
     )
-    fig = go.Figure(area_traces(frame, unit=unit, t=t, kind=kind, compare=compare))
-    n_groups = frame["group"].n_unique()
-    layout(fig, title=title, t=t, height=480 if n_groups <= 12 else 560)
-    if not frame.is_empty():
-        period_axis(fig, frame, t)
-    unit_axis(fig, unit, t)
-    fig.update_layout(
-        hovermode="closest",
-        barmode="stack" if kind == "bar" else "group",
-        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "itemclick": "toggleothers"},
-    )
-    if kind == "bar":
-        fig.update_yaxes(rangemode="tozero")
-    return fig
+    return area_figure(frame, title=title, unit=unit, t=t, kind=kind, compare=compare,
+                       barmode="stack" if kind == "bar" else "group")

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from monitor.charts.areas import area_traces
+from monitor.charts.areas import area_figure, area_traces
 from monitor.charts.theme import (
     ACTUAL,
     BAND,
@@ -33,7 +33,6 @@ from monitor.charts.theme import (
     col,
     layout,
     month_axis,
-    period_axis,
     short,
     suppressed_marks,
     unit_axis,
@@ -327,17 +326,4 @@ def series_chart(
     clicking legend entries isolates areas.
     """
     frame = require(series, "series_chart")
-    fig = go.Figure(area_traces(frame, unit=unit, t=t, kind=kind, compare=compare))
-    n_areas = frame["area"].n_unique() if "area" in frame.columns else 0
-    layout(fig, title=title, t=t, height=480 if n_areas <= 12 else 560)
-    if not frame.is_empty():
-        period_axis(fig, frame, t)
-    unit_axis(fig, unit, t)
-    fig.update_layout(
-        hovermode="closest",
-        barmode="group",
-        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "itemclick": "toggleothers"},
-    )
-    if kind == "bar":
-        fig.update_yaxes(rangemode="tozero")
-    return fig
+    return area_figure(frame, title=title, unit=unit, t=t, kind=kind, compare=compare, barmode="group")
