@@ -45,6 +45,10 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
         except IndicatorError as exc:
             out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None, str(exc)))
             continue
+        except Exception as exc:  # any other error too: one query must not hold back a delivery
+            out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None,
+                                   f"{ind.path.name}: {type(exc).__name__}: {exc}"))
+            continue
         out.append(FrameTiming(ind.id, "stored" if stored else "computed", time.perf_counter() - started,
                                frame.height))
     return out

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from monitor import catalog, cli, indicators, programme, scorecard
+from monitor import catalog, cli, indicators, precompute, programme, scorecard
 from monitor.engine import Engine, frame_parts, get_engine
 from monitor.indicators.contract import run_sql
 from monitor.precompute import compute_frames
@@ -216,3 +216,15 @@ def test_a_corrupt_stored_projection_is_computed_again(small) -> None:
     proj, _ = scorecard._projected(_fresh_engine(small), series, end, None)
     assert proj == programme.projection(series, end)
     assert json.loads(stored[0].read_text(encoding="utf-8"))["projection"]["value"] == proj.value
+
+
+def test_a_failing_query_does_not_hold_back_the_swap(small) -> None:
+    (small.queries_dir / "matches.sql").write_text(
+        (small.queries_dir / "matches.sql").read_text(encoding="utf-8").replace("SELECT", "SELEKT", 1),
+        encoding="utf-8")
+    frames = precompute.Frames()
+    report = catalog.build(small, after_load=frames)
+    assert report.built and catalog.read_report(small).database == report.database  # swapped in
+    failed = [t for t in frames if t.status == "failed"]
+    assert [t.id for t in failed] == ["matches"] and "matches.sql" in failed[0].problem
+    assert sum(t.status == "computed" for t in frames) == len(frames) - 1

@@ -98,7 +98,7 @@ class FrameStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer(tmp)
             os.replace(tmp, path)
-        except OSError:
+        except Exception:  # a full disk, a read-only folder, a writer's own error: compute next time
             with contextlib.suppress(OSError):
                 tmp.unlink()
             return False
