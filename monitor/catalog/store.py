@@ -55,8 +55,9 @@ class FrameStore:
     def has(self, name: str, parts: Sequence[object]) -> bool:
         return self.path(name, parts).is_file()
 
-    def read(self, name: str, parts: Sequence[object], columns: Sequence[str]) -> pl.DataFrame | None:
-        """The stored frame when it is there, readable and has exactly `columns`; else None."""
+    def read(self, name: str, parts: Sequence[object], columns: Sequence[str] | None = None
+             ) -> pl.DataFrame | None:
+        """The stored frame when it is there, readable and has exactly `columns` (when given); else None."""
         path = self.path(name, parts)
         if not path.is_file():
             return None
@@ -64,7 +65,7 @@ class FrameStore:
             frame = pl.read_parquet(path)
         except Exception:  # any reader error (truncated, not Parquet) means: compute
             return None
-        if frame.columns != list(columns):
+        if columns is not None and frame.columns != list(columns):
             return None
         with self._lock:
             self.reads += 1
