@@ -243,3 +243,15 @@ def test_stored_cells_equal_computed_ones(small) -> None:
         assert stored.k == computed.k
         for part in ("cells", "periods", "places"):
             assert_frame_equal(getattr(stored, part), getattr(computed, part))
+
+
+def test_stored_cells_that_show_a_hidden_number_are_not_used(small) -> None:
+    catalog.build(small, after_load=compute_frames)
+    settings = dataclasses.replace(small, min_cell=3, protection_width=3)  # some hidden cells, quickly
+    computed = _fresh_engine(settings).cells("matches")
+    assert computed.cells["suppressed"].any()
+    stored = next((small.catalog_dir / "frames").rglob("matches.cells-*.parquet"))
+    # a cells file whose hidden cells carry numbers again: the engine must not publish it
+    computed.cells.with_columns(pl.col("value").fill_null(3.0)).write_parquet(stored)
+    again = _fresh_engine(settings).cells("matches")
+    assert_frame_equal(again.cells, computed.cells)
