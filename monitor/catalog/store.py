@@ -1,4 +1,7 @@
-"""Frames derived from one catalog version, kept beside it as Parquet: computed once, read after.
+"""Results derived from one catalog version, kept beside it: computed once, read after.
+
+Indicator frames and each indicator's protected cells as Parquet, small results (the
+scorecard's projections) as JSON; the engine decides what to keep and under which key.
 
 Why: the catalog file is read-only once swapped in, yet the first page after a delivery must
 not wait for indicator SQL. So the build (or the first use, for a query file changed later)
