@@ -22,7 +22,6 @@ import polars as pl
 from monitor import catalog, indicators, programme, rollup
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published, View
-from monitor.rollup import stored as patterns  # its PATTERN_VERSION read when used, not copied
 from monitor.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -163,26 +162,11 @@ class Engine:
 
     def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
         key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, terms)
-        return self._cached(self._cells, key, lambda: self._stored_cells(ind, terms))
-
-    def _stored_cells(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
-        """The protected cells kept beside the catalog version, else computed (every view's cells, the
-        twins', the pattern) and kept: a fresh process skips the roll-up of a distinct count's keys."""
-        parts = (CELLS_VERSION, patterns.PATTERN_VERSION, repr(ind),
-                 [(t.id, str(t.start), str(t.end)) for t in terms], self._context())
-        names = [f"{ind.id}.{part}" for part in ("cells", "periods", "places")]
-        found = [self.catalog.store.read(name, parts) for name in names]
-        if all(f is not None for f in found) and _hidden_are_empty(found[0]):
-            return rollup.Cells(*found, self.settings.min_cell)
-        cells = rollup.protected_cells(
+        return self._cached(self._cells, key, lambda: rollup.protected_cells(
             self._frame_of(ind), ind, self.areas, k=self.settings.min_cell,
             width=self.settings.protection_width, municipality=self.settings.municipality, terms=terms,
             store=self.settings.catalog_dir / "protection", version=self.report.version,
-            twins=self._twins_of(ind))
-        if cells is not None:
-            for name, frame in zip(names, (cells.cells, cells.periods, cells.places), strict=True):
-                self.catalog.store.write(name, parts, frame)
-        return cells
+            twins=self._twins_of(ind)))
 
     def _twins_of(self, ind: Indicator) -> dict[str, tuple[Indicator, pl.DataFrame]]:
         """Indicators publishing a number `ind` publishes too (rollup.shared), with their frames."""
@@ -272,14 +256,6 @@ class Engine:
 
 
 FRAME_VERSION = 1  # raise when `indicators.compute` returns other frames for the same SQL
-CELLS_VERSION = 1  # raise when the roll-up makes other cells from the same frames (as PATTERN_VERSION)
-
-
-def _hidden_are_empty(cells: pl.DataFrame) -> bool:
-    """A stored cells frame as `rollup.cells_from` makes it: a hidden cell has no number (else unused)."""
-    numbers = [c for c in ("value", "denominator") if c in cells.columns]
-    return "suppressed" in cells.columns and bool(numbers) and cells.filter(
-        pl.col("suppressed") & pl.any_horizontal(pl.col(numbers).is_not_null())).is_empty()
 
 
 def frame_parts(ind: Indicator) -> tuple[object, ...]:

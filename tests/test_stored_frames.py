@@ -64,7 +64,7 @@ def test_a_page_after_the_build_runs_no_indicator_sql_and_no_fit(small, monkeypa
     assert report.built and report.ok
     # k = 1: the protection's linear programs on sparse data take minutes and are not the subject here
     settings = dataclasses.replace(small, min_cell=1, protection_width=1)
-    protect_all(settings)  # what `monitor build` does next: every series' protected cells, stored
+    protect_all(settings)  # what `monitor build` does next: every series' protected pattern, stored
     assert scorecard.store_projections(_fresh_engine(settings)) > 0  # and last
     monkeypatch.setattr(sys.modules["monitor.programme.projection"], "_simulate",
                         lambda *a: pytest.fail("a projection was fitted again"))
@@ -79,7 +79,7 @@ def test_a_page_after_the_build_runs_no_indicator_sql_and_no_fit(small, monkeypa
     assert _indicator_sql_run(cat, engine.registry) == []
     # what did run is the areas table and the coverage per extract: a handful, not one per indicator
     assert cat.queries_run - before <= 4, list(cat.recent)
-    # every frame (and each card's cells and projection) read from the store, nothing computed and stored
+    # every frame (and each card's projection) read from the store, nothing computed and stored
     assert cat.store.reads - reads >= len(engine.registry.indicators)
     assert cat.store.writes == writes
 
@@ -229,29 +229,3 @@ def test_a_failing_query_does_not_hold_back_the_swap(small) -> None:
     failed = [t for t in frames if t.status == "failed"]
     assert [t.id for t in failed] == ["matches"] and "matches.sql" in failed[0].problem
     assert sum(t.status == "computed" for t in frames) == len(frames) - 1
-
-
-def test_stored_cells_equal_computed_ones(small) -> None:
-    catalog.build(small, after_load=compute_frames)
-    settings = dataclasses.replace(small, min_cell=1, protection_width=1)  # k = 1: see above
-    for ind_id in ("matches", "vroegsignalen_bereikt_pct"):  # a count and a distinct ratio
-        computed = _fresh_engine(settings).cells(ind_id)
-        engine = _fresh_engine(settings)
-        writes = engine.catalog.store.writes
-        stored = engine.cells(ind_id)
-        assert engine.catalog.store.writes == writes  # read, not computed again
-        assert stored.k == computed.k
-        for part in ("cells", "periods", "places"):
-            assert_frame_equal(getattr(stored, part), getattr(computed, part))
-
-
-def test_stored_cells_that_show_a_hidden_number_are_not_used(small) -> None:
-    catalog.build(small, after_load=compute_frames)
-    settings = dataclasses.replace(small, min_cell=3, protection_width=3)  # some hidden cells, quickly
-    computed = _fresh_engine(settings).cells("matches")
-    assert computed.cells["suppressed"].any()
-    stored = next((small.catalog_dir / "frames").rglob("matches.cells-*.parquet"))
-    # a cells file whose hidden cells carry numbers again: the engine must not publish it
-    computed.cells.with_columns(pl.col("value").fill_null(3.0)).write_parquet(stored)
-    again = _fresh_engine(settings).cells("matches")
-    assert_frame_equal(again.cells, computed.cells)

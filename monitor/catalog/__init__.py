@@ -3,8 +3,8 @@
 - `builder`: validate, load, staging tables, fingerprint, the manifest swapped in atomically;
 - `report`: the build report (`BuildReport`, `ExtractStatus`) kept in the manifest;
 - `connection`: the hardened read-only connection (`Catalog`), guarded queries and their errors;
-- `store`: results derived from one catalog version (indicator frames, protected cells,
-  projections), kept beside it as Parquet or JSON.
+- `store`: results derived from one catalog version (indicator frames, projections), kept beside
+  it as Parquet or JSON.
 
 This is the only package that opens DuckDB; `monitor.staging` runs on the build connection it
 hands over. Callers use the names below (`catalog.build`, `catalog.open_catalog`, ...).

@@ -1,7 +1,7 @@
 """Results derived from one catalog version, kept beside it: computed once, read after.
 
-Indicator frames and each indicator's protected cells as Parquet, small results (the
-scorecard's projections) as JSON; the engine decides what to keep and under which key.
+Indicator frames as Parquet, small results (the scorecard's projections) as JSON; the engine
+decides what to keep and under which key.
 
 Why: the catalog file is read-only once swapped in, yet the first page after a delivery must
 not wait for indicator SQL. So the build (or the first use, for a query file changed later)
