@@ -45,19 +45,17 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from monitor import catalog
+    from monitor import catalog, precompute
 
     settings = get_settings()
     if not catalog.has_extracts(settings):
         _err(f"No extracts in {settings.data_dir}. Deliver them (see data/README.md) "
              "or write demo data with `python -m monitor sample`.")
         return 2
-    report = catalog.build(settings, force=args.force)
-    if not report.built:
-        _err(f"Catalog up to date ({report.database}); no extract or staging file changed. "
-             "Use --force to rebuild.")
-    else:
-        _err(f"Built {report.database}")
+    frames = precompute.Frames()  # the build's after_load: each frame computed on the new catalog, timed
+    report = catalog.build(settings, force=args.force, after_load=frames)
+    _err(f"Built {report.database}" if report.built else f"Catalog up to date ({report.database}); "
+         "no extract or staging file changed. Use --force to rebuild.")
     for e in report.extracts:
         line = f"{e.name:16} {e.status:8} {e.rows:>10} rows"
         if e.period:
@@ -69,9 +67,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"{s.name:16} {s.status:8} {s.rows:>10} rows  {s.file}")
         for p in s.problems:
             _err(f"  - {p}")
+    _err(precompute.frame_lines(frames if report.built else precompute.compute_frames(settings)))
     if report.ok:
         _protect_all(settings)
         _calibrate(settings)
+        _err(precompute.store_projections(settings))
     return 0 if report.ok else 1
 
 

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -22,6 +23,8 @@ from monitor import catalog, indicators, programme, rollup
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published, View
 from monitor.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -124,8 +127,18 @@ class Engine:
     # (`series`) looks the indicator and the terms up once and passes them on.
     def _frame_of(self, ind: Indicator) -> pl.DataFrame:
         key = (ind.id, hash(ind.sql), ind.dimensions)
-        return self._cached(self._frames, key,
-                            lambda: self._covered(ind, indicators.compute(self.catalog, ind)))
+        return self._cached(self._frames, key, lambda: self._covered(ind, self._stored_frame(ind)))
+
+    def _stored_frame(self, ind: Indicator) -> pl.DataFrame:
+        """The frame the build stored for this catalog version and SQL; else computed now and stored,
+        so a query file changed after the build costs its own SQL once, and nothing else."""
+        store = self.catalog.store
+        parts = frame_parts(ind)
+        frame = store.read(ind.id, parts, columns=[*indicators.result_columns(ind), *ind.dimensions])
+        if frame is None:
+            frame = indicators.compute(self.catalog, ind)
+            store.write(ind.id, parts, frame)
+        return frame
 
     def coverage_start(self, ind: Indicator) -> dt.date | None:
         """The first month every source of the indicator is complete from (`coverage_from`, contract v2).
@@ -172,6 +185,36 @@ class Engine:
                 _stamp(self.settings.programme_file))
         return self._cached(self._memo, full, compute)
 
+    def stored(self, name: str, parts: tuple, compute: Callable[[], T], encode: Callable[[T], object],
+               decode: Callable[[Any], T]) -> T:
+        """`memo`, and kept on disk beside the catalog version (`catalog.store`), so a fresh process
+        (the first visitor after a restart or a delivery) reads what the build or an earlier visit
+        computed: for the scorecard's projections. Keyed also on every query file, programme.yaml
+        and the disclosure settings, like `memo`; an unreadable file is computed again."""
+        full = (*parts, self._context())
+
+        def load() -> T:
+            data = self.catalog.store.read_json(name, full)
+            if data is not None:
+                try:
+                    return decode(data)
+                except (KeyError, TypeError, ValueError):
+                    pass
+            value = compute()
+            self.catalog.store.write_json(name, full, encode(value))
+            return value
+        return self.memo((name, catalog.store.digest(full)), load)
+
+    def _context(self) -> str:
+        """A digest of what every derived result depends on besides the catalog version."""
+        try:
+            text = self.settings.programme_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        s = self.settings
+        inds = sorted((i.id, frame_parts(i)) for i in self.registry.indicators.values())
+        return catalog.store.digest([text, s.min_cell, s.protection_width, s.municipality, inds])
+
     # ------------------------------------------------------------ what surfaces get
 
     def series(self, ind_id: str, view: View | None = None) -> Published:
@@ -212,6 +255,14 @@ class Engine:
         return first, end.replace(day=1)
 
 
+FRAME_VERSION = 1  # raise when `indicators.compute` returns other frames for the same SQL
+
+
+def frame_parts(ind: Indicator) -> tuple[object, ...]:
+    """What a stored indicator frame depends on within one catalog version (`catalog.store`)."""
+    return (FRAME_VERSION, ind.shape, ind.measure, ind.sql, ind.dimensions)
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     """(mtime, size) of a file; (0, 0) when it is missing (a monitor may run without programme.yaml)."""
     try:
@@ -244,7 +295,9 @@ _ENGINES_LOCK = threading.Lock()
 def get_engine(settings: Settings | None = None, progress: Callable[[str], None] | None = None) -> Engine:
     """The engine for the current catalog; builds (and on first start, generates demo data) if needed."""
     settings = settings or get_settings()
-    report = catalog.ensure_catalog(settings, progress=progress)
+    from monitor.precompute import compute_frames  # it builds on Engine: imported when first needed
+
+    report = catalog.ensure_catalog(settings, progress=progress, after_load=compute_frames)
     key = str(settings.data_dir)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)

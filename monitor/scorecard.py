@@ -18,6 +18,7 @@ from monitor.engine import Engine
 from monitor.indicators import Indicator
 from monitor.programme import backtest
 from monitor.programme.model import target_date
+from monitor.programme.projection import from_json, model_key, to_json
 from monitor.rollup import Published, Term, View
 from monitor.rollup.periods import year_earlier
 
@@ -145,17 +146,46 @@ def _as_distinct(ind: Indicator, series: programme.Monthly, current: Figure,
     return proj, path
 
 
+def _projected(engine: Engine, series: programme.Monthly, end: dt.date, since: dt.date | None
+               ) -> tuple[programme.Projection | None, pl.DataFrame | None]:
+    """The projection and its path, stored beside the catalog (the fits are most of a cold home
+    page's time): keyed on the published monthly values themselves and the model's settings."""
+    def compute() -> tuple[programme.Projection | None, pl.DataFrame | None]:
+        proj = programme.projection(series, end, since=since)
+        return proj, programme.projection_path(series, end, since=since) if proj is not None else None
+    return engine.stored("projection", (repr(series), end, since, model_key()), compute, to_json, from_json)
+
+
+def _fit_inputs(engine: Engine, ambition: programme.Ambition, term: Term
+                ) -> tuple[programme.Monthly, dt.date, dt.date | None]:
+    """What the card's projection is fitted on: the monthly series, the target's date, the last break."""
+    series = monthly(engine, engine.indicator(ambition.indicator))
+    target = max(ambition.path_targets, key=lambda t: t.year) if ambition.path_targets else None
+    last = series.months[-1] if series.months else None
+    since = backtest.last_break(breaks(engine, ambition.programme), last) if last else None
+    return series, target_date(target.year, term) if target is not None else term.end, since
+
+
+def store_projections(engine: Engine) -> int:
+    """Every term's ambitions' projections, computed and stored now (`monitor build`), so the
+    first home page reads them; the number of projections."""
+    pf = engine.programme
+    done = 0
+    for term in pf.terms:
+        for ambition in programme.ambitions_for(pf, term.id, None):
+            if ambition.indicator in engine.registry.indicators:
+                _projected(engine, *_fit_inputs(engine, ambition, term))
+                done += 1
+    return done
+
+
 def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     ind = engine.indicator(ambition.indicator)
     as_of, current, previous, twelve = headline(engine, ind)
     trajectory = programme.trajectory(ambition, term)
     target = max(ambition.path_targets, key=lambda t: t.year) if ambition.path_targets else None
-    series = monthly(engine, ind)
-    last = series.months[-1] if series.months else None
-    since = backtest.last_break(breaks(engine, ambition.programme), last) if last else None
-    end = target_date(target.year, term) if target is not None else term.end
-    proj = programme.projection(series, end, since=since)
-    path = programme.projection_path(series, end, since=since) if proj is not None else None
+    series, end, since = _fit_inputs(engine, ambition, term)
+    proj, path = _projected(engine, series, end, since)
     proj, path = _as_distinct(ind, series, current, proj, path)
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)

@@ -2,7 +2,9 @@
 
 - `builder`: validate, load, staging tables, fingerprint, the manifest swapped in atomically;
 - `report`: the build report (`BuildReport`, `ExtractStatus`) kept in the manifest;
-- `connection`: the hardened read-only connection (`Catalog`), guarded queries and their errors.
+- `connection`: the hardened read-only connection (`Catalog`), guarded queries and their errors;
+- `store`: results derived from one catalog version (indicator frames, projections), kept beside
+  it as Parquet or JSON.
 
 This is the only package that opens DuckDB; `monitor.staging` runs on the build connection it
 hands over. Callers use the names below (`catalog.build`, `catalog.open_catalog`, ...).
@@ -24,6 +26,7 @@ from monitor.catalog.connection import (
     open_connections,
 )
 from monitor.catalog.report import EXTRACT_STATUSES, MANIFEST, BuildReport, ExtractStatus, read_report
+from monitor.catalog.store import FrameStore
 
 __all__ = [
     "ERROR_CODES",
@@ -33,6 +36,7 @@ __all__ = [
     "Catalog",
     "CatalogMissing",
     "ExtractStatus",
+    "FrameStore",
     "QueryError",
     "QueryFailed",
     "QueryRefused",

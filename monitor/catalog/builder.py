@@ -6,6 +6,10 @@ validation keeps the table it had in the previous catalog. After the extracts, t
 staging files (`<queries_dir>/_staging/stg_*.sql`, see `monitor.staging`) are built
 as tables, on a connection that no longer reaches files. A fingerprint of the
 extracts, the staging files and the contract skips a build when nothing changed.
+
+Then, before the swap, `after_load` (the engine's `compute_frames`, handed in by the caller:
+`catalog` does not know indicators) runs on the new file, read-only, and stores every indicator
+frame beside it (`catalog.store`), so the first page after a delivery runs no indicator SQL.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from typing import Any
 import duckdb
 
 from monitor import extracts, staging, workdays
-from monitor.catalog.connection import Catalog, _do
+from monitor.catalog.connection import Catalog, _do, open_file
 from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_report
+from monitor.catalog.store import prune
 from monitor.settings import Settings, get_settings
 
 
@@ -54,11 +59,16 @@ def has_extracts(settings: Settings) -> bool:
     return any(extracts.find_extract(settings.data_dir, n) for n in extracts.LOAD_ORDER)
 
 
-def build(settings: Settings | None = None, *, force: bool = False) -> BuildReport:
+AfterLoad = Callable[[Catalog], object]
+
+
+def build(settings: Settings | None = None, *, force: bool = False,
+          after_load: AfterLoad | None = None) -> BuildReport:
     """Validate every extract and load the good ones into a fresh catalog file, then the staging tables.
 
     Skipped (returning the previous report with built=False) when no extract and
-    no staging file changed since the last build.
+    no staging file changed since the last build. `after_load` gets the new catalog, opened
+    read-only, before it is swapped in (to store derived frames, see the module's docstring).
     """
     settings = settings or get_settings()
     with _build_lock(settings):
@@ -75,10 +85,11 @@ def build(settings: Settings | None = None, *, force: bool = False) -> BuildRepo
             report.built = False
             return report
         prev_db = settings.catalog_dir / previous["report"]["database"] if previous else None
-        return _build_new(settings, fp, prev_db if prev_db and prev_db.is_file() else None)
+        return _build_new(settings, fp, prev_db if prev_db and prev_db.is_file() else None, after_load)
 
 
-def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport:
+def _build_new(settings: Settings, fp: str, prev_db: Path | None,
+               after_load: AfterLoad | None) -> BuildReport:
     version = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     name = f"catalog-{version}.duckdb"
     tmp = settings.catalog_dir / f".{name}.tmp"
@@ -110,6 +121,8 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None) -> BuildReport
     os.replace(tmp, final)
     report = BuildReport(True, name, version, dt.datetime.now().isoformat(timespec="seconds"), statuses,
                          staged)
+    if after_load is not None:
+        after_load(open_file(final, settings, report))
     manifest = {"fingerprint": fp, "report": report.to_json()}
     tmp_manifest = settings.catalog_dir / f".{MANIFEST}.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, default=str))
@@ -207,15 +220,18 @@ def coverage(cat: Catalog) -> dict[str, dt.date | None]:
 
 
 def _remove_old(settings: Settings, keep: str) -> None:
-    """Old catalog files go once the manifest points elsewhere; open readers keep their inode."""
+    """Old catalog files go once the manifest points elsewhere, and their stored frames and patterns
+    with them; open readers keep their inode (and compute what they miss)."""
     for old in settings.catalog_dir.glob("catalog-*.duckdb"):
         if old.name != keep:
             with contextlib.suppress(OSError):
                 old.unlink()
+    prune(settings.catalog_dir, keep.removeprefix("catalog-").removesuffix(".duckdb"))
 
 
 def ensure_catalog(
-    settings: Settings | None = None, progress: Callable[[str], None] | None = None
+    settings: Settings | None = None, progress: Callable[[str], None] | None = None,
+    after_load: AfterLoad | None = None,
 ) -> BuildReport:
     """First start: write demo extracts when the data folder has none, then build if needed."""
     settings = settings or get_settings()
@@ -228,7 +244,7 @@ def ensure_catalog(
     report = read_report(settings)
     if report is None or _fingerprint(settings) != _manifest_fingerprint(settings):
         say("Validating extracts and building the catalog...")
-        report = build(settings)
+        report = build(settings, after_load=after_load)
     return report
 
 

@@ -8,6 +8,7 @@ DuckDB has no statement timeout) and optionally a row cap.
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 import weakref
@@ -20,6 +21,7 @@ import polars as pl
 
 from monitor import staging
 from monitor.catalog.report import BuildReport, read_report
+from monitor.catalog.store import FrameStore
 from monitor.settings import Settings, get_settings
 
 # ---------------------------------------------------------------- errors
@@ -93,6 +95,12 @@ class Catalog:
             _do(self._con, statement)
         self._lock = threading.Lock()
         self.closed = False
+        # frames derived from this version (indicator frames), beside the file: see `store`
+        self.store = FrameStore(settings.catalog_dir, report.version, path)
+        # every statement run, counted, and the latest ones kept: how a test sees that a page ran
+        # no indicator SQL (the pages read stored frames)
+        self.queries_run = 0
+        self.recent: collections.deque[str] = collections.deque(maxlen=256)
 
     def close(self) -> None:
         self.closed = True
@@ -153,6 +161,9 @@ class Catalog:
         self, sql: str, params: Any, timeout: float | None, row_cap: int | None
     ) -> QueryResult:
         limit = timeout if timeout is not None else self.settings.query_timeout_s
+        with self._lock:
+            self.queries_run += 1
+            self.recent.append(sql)
         cur = self._cursor()
         timer = threading.Timer(limit, cur.interrupt)
         timer.daemon = True
@@ -250,7 +261,11 @@ def open_catalog(settings: Settings | None = None) -> Catalog:
         raise CatalogMissing(
             f"No catalog in {settings.catalog_dir}: run `python -m monitor build` first."
         )
-    path = settings.catalog_dir / report.database
+    return open_file(settings.catalog_dir / report.database, settings, report)
+
+
+def open_file(path: Path, settings: Settings, report: BuildReport) -> Catalog:
+    """The shared connection to one catalog file (the build opens the new file before swapping it in)."""
     with _OPEN_LOCK:
         cat = _OPEN.get(str(path))
         if cat is None or cat.closed:

@@ -6,7 +6,7 @@ file it finds; a broken file becomes a problem naming the file, the line and the
 fix, and every other file still loads.
 """
 
-from monitor.indicators.contract import check_queries, compute, undeclared_sources
+from monitor.indicators.contract import check_queries, compute, result_columns, undeclared_sources
 from monitor.indicators.frontmatter import parse_file, parse_text, template
 from monitor.indicators.model import (
     DIRECTIONS,
@@ -24,5 +24,5 @@ from monitor.indicators.registry import Registry, load_registry, query_files, re
 __all__ = [
     "DIRECTIONS", "ID_PATTERN", "KEYS", "KINDS", "MEASURES", "SHAPES", "Indicator", "IndicatorError",
     "IndicatorProblem", "Registry", "check_queries", "compute", "load_registry", "parse_file", "parse_text",
-    "query_files", "registry_cached", "template", "undeclared_sources",
+    "query_files", "registry_cached", "result_columns", "template", "undeclared_sources",
 ]

@@ -35,6 +35,7 @@ METHODS: tuple[str, ...] = ("ets_seasonal", "ets_damped", "observed")
 PATHS = 1000
 SEED = 2026
 LEVEL = 0.80
+MODEL_VERSION = 1  # raise when the model or the band change: stored projections are then stale
 _SHARE_CLIP = 0.005  # a month at 0% or 100% has no logit; half a percent from the edge
 
 
@@ -248,6 +249,39 @@ def will_reach(projection: Projection, target_value: float, direction: str) -> b
     if direction == "down":
         return projection.value <= target_value
     return False
+
+
+def model_key() -> tuple[object, ...]:
+    """Everything besides the data that a projection depends on: a stored one with another key is stale."""
+    from importlib.metadata import version
+
+    return (MODEL_VERSION, PATHS, SEED, LEVEL, MIN_SEASONAL, MIN_TREND, version("statsmodels"))
+
+
+def to_json(result: tuple[Projection | None, pl.DataFrame | None]) -> dict:
+    """A projection and its path as JSON (stored beside the catalog: a fresh process skips the fits)."""
+    proj, path = result
+    return {
+        "projection": None if proj is None else {
+            "date": proj.date.isoformat(), "value": proj.value, "low": proj.low, "high": proj.high,
+            "method": proj.method, "months": proj.months,
+            "since": proj.since.isoformat() if proj.since else None},
+        "path": None if path is None else {
+            "month": [m.isoformat() for m in path["month"]],
+            **{c: path[c].to_list() for c in ("value", "low", "high")}},
+    }
+
+
+def from_json(data: dict) -> tuple[Projection | None, pl.DataFrame | None]:
+    p, rows = data["projection"], data["path"]
+    proj = None if p is None else Projection(
+        dt.date.fromisoformat(p["date"]), float(p["value"]), float(p["low"]), float(p["high"]), p["method"],
+        p["months"], dt.date.fromisoformat(p["since"]) if p["since"] else None)
+    path = None if rows is None else pl.DataFrame(
+        {"month": [dt.date.fromisoformat(m) for m in rows["month"]],
+         **{c: rows[c] for c in ("value", "low", "high")}},
+        schema={"month": pl.Date, "value": pl.Float64, "low": pl.Float64, "high": pl.Float64})
+    return proj, path
 
 
 def clear_cache() -> None:

@@ -1,0 +1,86 @@
+"""What the build computes ahead, so a page reads it instead of waiting: the indicator frames.
+
+`compute_frames` is the build's `after_load` step (`catalog.build` runs it on the new catalog
+file before the swap) and what `monitor build` runs when only query files changed: each
+indicator frame is stored beside the catalog (`catalog.store`) and only the missing ones run
+SQL. `store_projections` stores the scorecard's projections (the fits are most of a cold
+home page); the protected patterns are `engine.protect_all`. The lines `monitor build` prints
+are worded here (English, like every CLI message).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from monitor import catalog, scorecard
+from monitor.engine import Engine, frame_parts, get_engine
+from monitor.indicators import IndicatorError
+from monitor.settings import Settings
+
+
+@dataclass(frozen=True)
+class FrameTiming:
+    """What the build did with one indicator's frame: `computed` (seconds of SQL), `stored` (read
+    from the store: nothing to do) or `failed` (the problem, naming file and line)."""
+
+    id: str
+    status: str
+    seconds: float
+    rows: int | None = None
+    problem: str | None = None
+
+
+def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
+    """Store every indicator's frame for a new catalog (the build's `after_load`), or for the current
+    one when only query files changed (`monitor build`): only the missing ones run SQL."""
+    engine = get_engine(target) if isinstance(target, Settings) else \
+        Engine(target.settings, target, target.report)
+    out: list[FrameTiming] = []
+    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
+        stored = engine.catalog.store.has(ind.id, frame_parts(ind))
+        started = time.perf_counter()
+        try:
+            frame = engine.frame(ind.id)
+        except IndicatorError as exc:
+            out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None, str(exc)))
+            continue
+        except Exception as exc:  # any other error too: one query must not hold back a delivery
+            out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None,
+                                   f"{ind.path.name}: {type(exc).__name__}: {exc}"))
+            continue
+        out.append(FrameTiming(ind.id, "stored" if stored else "computed", time.perf_counter() - started,
+                               frame.height))
+    return out
+
+
+
+class Frames(list[FrameTiming]):
+    """`compute_frames` as the build's `after_load` step, keeping the timings `monitor build` prints."""
+
+    def __call__(self, cat: catalog.Catalog) -> None:
+        self.extend(compute_frames(cat))
+
+
+def frame_lines(timings: list[FrameTiming]) -> str:
+    """What `monitor build` prints: each computed frame's SQL time, and how many were stored already."""
+    computed = [t for t in timings if t.status == "computed"]
+    stored = sum(t.status == "stored" for t in timings)
+    lines = [f"Indicator frames (stored with the catalog): {len(computed)} computed in "
+             f"{sum(t.seconds for t in computed):.1f} s, {stored} stored already"]
+    for t in timings:
+        if t.status == "failed":
+            lines.append(f"  {t.id:32} not computed: {t.problem}")
+        elif t.status == "computed":
+            lines.append(f"  {t.id:32} {t.seconds:6.2f} s  {t.rows:>8} rows")
+    return "\n".join(lines)
+
+
+def store_projections(settings: Settings) -> str:
+    """The scorecard's projections computed and stored (`scorecard.store_projections`), as a line."""
+    engine = get_engine(settings)
+    if engine.programme_or_none is None:
+        return "Scorecard projections: no programme.yaml, none to store"
+    started = time.perf_counter()
+    n = scorecard.store_projections(engine)
+    return f"Scorecard projections (stored with the catalog): {n} in {time.perf_counter() - started:.1f} s"

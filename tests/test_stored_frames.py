@@ -1,0 +1,231 @@
+"""Indicator frames computed at build and stored beside the catalog (issue 11, item 2).
+
+On small demo data (scale 0.2) in private folders: a page's data after a build runs no
+indicator SQL (the catalog counts what it runs), a changed query file is recomputed alone,
+a stored frame equals a freshly computed one, and a corrupt or missing file is computed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from monitor import catalog, cli, indicators, precompute, programme, scorecard
+from monitor.engine import Engine, frame_parts, get_engine, protect_all
+from monitor.indicators.contract import run_sql
+from monitor.precompute import compute_frames
+from tests.conftest import DEMO_SEED, DEMO_UNTIL, ROOT, copy_extracts
+
+
+@pytest.fixture(scope="module")
+def small_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from monitor import sample
+
+    out = tmp_path_factory.mktemp("small-extracts")
+    sample.write_sample(out, seed=DEMO_SEED, until=DEMO_UNTIL, scale=0.2)
+    return out
+
+
+@pytest.fixture
+def small(small_extracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Private extracts and a private copy of the query files (a test may edit one)."""
+    from monitor.settings import get_settings
+
+    data = copy_extracts(small_extracts, tmp_path / "data")
+    queries = tmp_path / "queries"
+    shutil.copytree(ROOT / "queries", queries)
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(data))
+    monkeypatch.setenv("MONITOR_QUERIES_DIR", str(queries))
+    return get_settings()
+
+
+def _fresh_engine(settings) -> Engine:
+    """A new engine on the current catalog: no frame in memory, as in a fresh process."""
+    cat = catalog.open_catalog(settings)
+    return Engine(settings, cat, cat.report)
+
+
+def _indicator_sql_run(cat: catalog.Catalog, registry: indicators.Registry) -> list[str]:
+    """The indicators whose SQL the catalog ran since its counters were read (by exact text)."""
+    texts = {run_sql(ind): ind.id for ind in registry}
+    return sorted(texts[sql] for sql in cat.recent if sql in texts)
+
+
+def test_a_page_after_the_build_runs_no_indicator_sql_and_no_fit(small, monkeypatch) -> None:
+    report = catalog.build(small, after_load=compute_frames)
+    assert report.built and report.ok
+    # k = 1: the protection's linear programs on sparse data take minutes and are not the subject here
+    settings = dataclasses.replace(small, min_cell=1, protection_width=1)
+    protect_all(settings)  # what `monitor build` does next: every series' protected pattern, stored
+    assert scorecard.store_projections(_fresh_engine(settings)) > 0  # and last
+    monkeypatch.setattr(sys.modules["monitor.programme.projection"], "_simulate",
+                        lambda *a: pytest.fail("a projection was fitted again"))
+    engine = _fresh_engine(settings)
+    cat = engine.catalog
+    cat.recent.clear()
+    before, reads, writes = cat.queries_run, cat.store.reads, cat.store.writes
+    cards = scorecard.scorecard(engine)  # the home page's data: every ambition, outputs, baselines
+    assert cards and any(c.projection is not None for c in cards)
+    for ind in engine.registry:  # and every indicator's frame, as the other pages read them
+        engine.frame(ind.id)
+    assert _indicator_sql_run(cat, engine.registry) == []
+    # what did run is the areas table and the coverage per extract: a handful, not one per indicator
+    assert cat.queries_run - before <= 4, list(cat.recent)
+    # every frame (and each card's projection) read from the store, nothing computed and stored
+    assert cat.store.reads - reads >= len(engine.registry.indicators)
+    assert cat.store.writes == writes
+
+
+def test_get_engine_builds_with_frames_stored(small) -> None:
+    """The app's own first build (get_engine -> ensure_catalog) stores the frames before the swap."""
+    engine = get_engine(small)
+    folder = small.catalog_dir / "frames" / engine.report.version
+    stored = {p.name.rsplit("-", 1)[0] for p in folder.glob("*.parquet")}
+    assert stored == set(engine.registry.indicators)
+
+
+def test_a_changed_query_file_is_recomputed_alone(small) -> None:
+    catalog.build(small, after_load=compute_frames)
+    path = small.queries_dir / "matches.sql"
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n-- edited after the build\n",
+                    encoding="utf-8")
+    engine = _fresh_engine(small)
+    engine.catalog.recent.clear()
+    for ind in engine.registry:
+        engine.frame(ind.id)
+    assert _indicator_sql_run(engine.catalog, engine.registry) == ["matches"]
+    # and it is stored now: a next fresh engine reads it
+    again = _fresh_engine(small)
+    again.catalog.recent.clear()
+    again.frame("matches")
+    assert _indicator_sql_run(again.catalog, again.registry) == []
+
+
+def test_monitor_build_after_a_query_change_computes_that_frame_alone(small, capsys, monkeypatch) -> None:
+    # the protection and the backtest after the frames are other tests' subject (and minutes long)
+    monkeypatch.setattr(cli, "_protect_all", lambda settings: None)
+    monkeypatch.setattr(cli, "_calibrate", lambda settings: None)
+    monkeypatch.setattr("monitor.precompute.store_projections", lambda settings: "")
+    assert cli.main(["build"]) == 0
+    first = catalog.read_report(small)
+    out = capsys.readouterr().err
+    n = len(indicators.load_registry(small.queries_dir).indicators)
+    assert f"Indicator frames (stored with the catalog): {n} computed" in out
+    path = small.queries_dir / "werk_gesprekken.sql"
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n-- edited\n", encoding="utf-8")
+    assert cli.main(["build"]) == 0
+    out = capsys.readouterr().err
+    assert catalog.read_report(small).database == first.database  # the extracts were not reloaded
+    assert "1 computed in" in out and f"{n - 1} stored already" in out
+    assert "\n  werk_gesprekken " in out and "\n  matches " not in out  # one line per computed frame
+
+
+def test_a_stored_frame_equals_a_freshly_computed_one(small) -> None:
+    catalog.build(small, after_load=compute_frames)
+    cat = catalog.open_catalog(small)
+    registry = indicators.load_registry(small.queries_dir)
+    for ind in registry:
+        stored = cat.store.read(ind.id, frame_parts(ind), list(indicators.result_columns(ind)))
+        assert stored is not None, ind.id
+        # a distinct measure's events are sorted by month and wijk only: rows within them may come
+        # in any order from DuckDB's threads, so both sides are compared in one full order
+        assert_frame_equal(stored.sort(stored.columns), indicators.compute(cat, ind).sort(stored.columns))
+
+
+def test_a_corrupt_or_missing_file_is_computed_again(small) -> None:
+    catalog.build(small, after_load=compute_frames)
+    cat = catalog.open_catalog(small)
+    registry = indicators.load_registry(small.queries_dir)
+    corrupt, missing = registry.indicators["matches"], registry.indicators["schuldhulp_aanmeldingen"]
+    cat.store.path(corrupt.id, frame_parts(corrupt)).write_bytes(b"PAR1 not a parquet file")
+    cat.store.path(missing.id, frame_parts(missing)).unlink()
+    engine = _fresh_engine(small)
+    engine.catalog.recent.clear()
+    frames = {ind.id: engine.frame(ind.id) for ind in (corrupt, missing)}
+    assert _indicator_sql_run(engine.catalog, registry) == sorted([corrupt.id, missing.id])
+    for ind in (corrupt, missing):
+        assert_frame_equal(frames[ind.id], _covered(engine, ind, indicators.compute(cat, ind)))
+    for ind in (corrupt, missing):  # both stored again, readable
+        assert cat.store.read(ind.id, frame_parts(ind), list(indicators.result_columns(ind))) is not None
+
+
+def test_a_frame_with_other_columns_is_not_used(small) -> None:
+    catalog.build(small, after_load=compute_frames)
+    cat = catalog.open_catalog(small)
+    ind = indicators.load_registry(small.queries_dir).indicators["matches"]
+    path = cat.store.path(ind.id, frame_parts(ind))
+    pl.DataFrame({"month": [1], "value": [2.0]}).write_parquet(path)
+    assert cat.store.read(ind.id, frame_parts(ind), list(indicators.result_columns(ind))) is None
+
+
+def test_old_versions_stores_go_with_their_catalog(small) -> None:
+    first = catalog.build(small, after_load=compute_frames)
+    assert (small.catalog_dir / "frames" / first.version).is_dir()
+    second = catalog.build(small, force=True, after_load=compute_frames)
+    versions = sorted(p.name for p in (small.catalog_dir / "frames").iterdir())
+    assert versions == [second.version]
+    # a reader still on the old version cannot bring its folder back
+    old = catalog.FrameStore(small.catalog_dir, first.version, small.catalog_dir / first.database)
+    assert not old.write("matches", ("x",), pl.DataFrame({"a": [1]}))
+    assert not (small.catalog_dir / "frames" / first.version).exists()
+
+
+def _covered(engine: Engine, ind: indicators.Indicator, frame: pl.DataFrame) -> pl.DataFrame:
+    """The coverage cut the engine applies (its first month), worked out here from the catalog table."""
+    start = engine.coverage_start(ind)
+    return frame if start is None else frame.filter(pl.col("month") >= start)
+
+
+def _series() -> programme.Monthly:
+    """Three years of a seasonal monthly count, made up here: enough for the seasonal model."""
+    months = tuple(dt.date(2022 + i // 12, i % 12 + 1, 1) for i in range(36))
+    values = tuple(100.0 + 10 * (i % 12 == 6) + i for i in range(36))
+    return programme.Monthly("count", months, values)
+
+
+def test_a_projection_is_stored_and_read_back_without_a_fit(small, monkeypatch) -> None:
+    catalog.build(small)
+    series, end = _series(), dt.date(2026, 12, 1)
+    expected = programme.projection(series, end)
+    expected_path = programme.projection_path(series, end)
+    first = scorecard._projected(_fresh_engine(small), series, end, None)
+    assert first[0] == expected
+    assert_frame_equal(first[1], expected_path)
+    # the module (`programme.projection` is its function): no fit may run now
+    monkeypatch.setattr(sys.modules["monitor.programme.projection"], "_simulate",
+                        lambda *a: pytest.fail("fitted again"))
+    again = scorecard._projected(_fresh_engine(small), series, end, None)  # a fresh process's engine
+    assert again[0] == expected
+    assert_frame_equal(again[1], expected_path)
+
+
+def test_a_corrupt_stored_projection_is_computed_again(small) -> None:
+    catalog.build(small)
+    series, end = _series(), dt.date(2026, 12, 1)
+    scorecard._projected(_fresh_engine(small), series, end, None)
+    stored = list((small.catalog_dir / "frames").rglob("projection-*.json"))
+    assert len(stored) == 1
+    stored[0].write_text("{not json", encoding="utf-8")
+    proj, _ = scorecard._projected(_fresh_engine(small), series, end, None)
+    assert proj == programme.projection(series, end)
+    assert json.loads(stored[0].read_text(encoding="utf-8"))["projection"]["value"] == proj.value
+
+
+def test_a_failing_query_does_not_hold_back_the_swap(small) -> None:
+    (small.queries_dir / "matches.sql").write_text(
+        (small.queries_dir / "matches.sql").read_text(encoding="utf-8").replace("SELECT", "SELEKT", 1),
+        encoding="utf-8")
+    frames = precompute.Frames()
+    report = catalog.build(small, after_load=frames)
+    assert report.built and catalog.read_report(small).database == report.database  # swapped in
+    failed = [t for t in frames if t.status == "failed"]
+    assert [t.id for t in failed] == ["matches"] and "matches.sql" in failed[0].problem
+    assert sum(t.status == "computed" for t in frames) == len(frames) - 1
