@@ -54,16 +54,20 @@ def build(settings: Settings) -> dict[str, Any]:
 
 
 def after_build(settings: Settings) -> dict[str, Any]:
-    """The rest of `monitor build`: every indicator's protected pattern, then the projection's backtest."""
-    from monitor import calibration
+    """The rest of `monitor build`: every indicator's frame stored, its protected pattern, the
+    projection's backtest and the scorecard's stored projections (as `cmd_build` runs them)."""
+    from monitor import calibration, precompute
     from monitor.engine import get_engine, protect_all
 
     started = time.perf_counter()
+    precompute.compute_frames(settings)
+    frames_s = time.perf_counter() - started
     protected = protect_all(settings)
-    protect_s = time.perf_counter() - started
+    protect_s = time.perf_counter() - started - frames_s
     calibration.calibration(get_engine(settings))
-    return {"seconds": time.perf_counter() - started, "protect_s": protect_s,
-            "calibrate_s": time.perf_counter() - started - protect_s,
+    precompute.store_projections(settings)
+    return {"seconds": time.perf_counter() - started, "frames_s": frames_s, "protect_s": protect_s,
+            "calibrate_s": time.perf_counter() - started - protect_s - frames_s,
             "problems": [f"{i}: {p}" for i, _, _, p in protected if p]}
 
 
