@@ -134,7 +134,7 @@ class Engine:
         so a query file changed after the build costs its own SQL once, and nothing else."""
         store = self.catalog.store
         parts = frame_parts(ind)
-        frame = store.read(ind.id, parts, columns=[*indicators.result_columns(ind), *ind.dimensions])
+        frame = store.read(ind.id, parts, columns=frame_columns(ind))
         if frame is None:
             frame = indicators.compute(self.catalog, ind)
             store.write(ind.id, parts, frame)
@@ -256,6 +256,11 @@ class Engine:
 
 
 FRAME_VERSION = 1  # raise when `indicators.compute` returns other frames for the same SQL
+
+
+def frame_columns(ind: Indicator) -> list[str]:
+    """The columns of an indicator's frame: the contract's, then its `dimensions:` (a group each)."""
+    return [*indicators.result_columns(ind), *ind.dimensions]
 
 
 def frame_parts(ind: Indicator) -> tuple[object, ...]:

@@ -19,7 +19,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from monitor import catalog, cli, indicators, precompute, programme, scorecard
-from monitor.engine import Engine, frame_parts, get_engine, protect_all
+from monitor.engine import Engine, frame_columns, frame_parts, get_engine, protect_all
 from monitor.indicators.contract import run_sql
 from monitor.precompute import compute_frames
 from tests.conftest import DEMO_SEED, DEMO_UNTIL, ROOT, copy_extracts
@@ -133,7 +133,7 @@ def test_a_stored_frame_equals_a_freshly_computed_one(small) -> None:
     cat = catalog.open_catalog(small)
     registry = indicators.load_registry(small.queries_dir)
     for ind in registry:
-        stored = cat.store.read(ind.id, frame_parts(ind), list(indicators.result_columns(ind)))
+        stored = cat.store.read(ind.id, frame_parts(ind), frame_columns(ind))
         assert stored is not None, ind.id
         # a distinct measure's events are sorted by month and wijk only: rows within them may come
         # in any order from DuckDB's threads, so both sides are compared in one full order
@@ -154,7 +154,7 @@ def test_a_corrupt_or_missing_file_is_computed_again(small) -> None:
     for ind in (corrupt, missing):
         assert_frame_equal(frames[ind.id], _covered(engine, ind, indicators.compute(cat, ind)))
     for ind in (corrupt, missing):  # both stored again, readable
-        assert cat.store.read(ind.id, frame_parts(ind), list(indicators.result_columns(ind))) is not None
+        assert cat.store.read(ind.id, frame_parts(ind), frame_columns(ind)) is not None
 
 
 def test_a_frame_with_other_columns_is_not_used(small) -> None:
@@ -163,7 +163,7 @@ def test_a_frame_with_other_columns_is_not_used(small) -> None:
     ind = indicators.load_registry(small.queries_dir).indicators["matches"]
     path = cat.store.path(ind.id, frame_parts(ind))
     pl.DataFrame({"month": [1], "value": [2.0]}).write_parquet(path)
-    assert cat.store.read(ind.id, frame_parts(ind), list(indicators.result_columns(ind))) is None
+    assert cat.store.read(ind.id, frame_parts(ind), frame_columns(ind)) is None
 
 
 def test_old_versions_stores_go_with_their_catalog(small) -> None:
