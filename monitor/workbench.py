@@ -1,9 +1,10 @@
 """The analyst workbench: schema browser, guarded runs, quick charts, history, "make this an indicator".
 
 Everything the workbench page needs that is not layout lives here, without
-Streamlit, so it is tested directly. Queries go through `Catalog.guarded`, the
+Streamlit, so it is tested directly. Queries go through `catalog.worker.run`, the
 same path as `python -m monitor sql`: one read-only SELECT on the hardened
-catalog, with the time limit and row cap from the settings. Nothing here writes
+catalog, in a worker process with memory and CPU limits, with the time limit, row cap
+and byte cap from the settings. Nothing here writes
 a file: the indicator form hands back the text of a query file for the analyst
 to save (the app never writes into queries/).
 """
@@ -21,6 +22,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from monitor import catalog, indicators, rollup, staging
+from monitor.catalog import worker
 from monitor.extracts import CONTRACT
 from monitor.indicators import ID_PATTERN
 from monitor.settings import Settings
@@ -100,6 +102,7 @@ class RunOutcome:
     truncated: bool = False
     elapsed_s: float = 0.0
     row_cap: int | None = None
+    byte_cap: int | None = None  # set when the result was cut at MONITOR_RESULT_BYTES
 
     @property
     def ok(self) -> bool:
@@ -107,19 +110,20 @@ class RunOutcome:
 
 
 def run(cat: catalog.Catalog, sql: str, settings: Settings) -> RunOutcome:
-    """Run the analyst's SQL through the guarded path with the limits from the settings.
+    """Run the analyst's SQL in a worker process (guarded, limited) with the limits from the settings.
 
     The limits are passed explicitly (not taken from the catalog's own settings)
-    so a changed MONITOR_QUERY_TIMEOUT or MONITOR_ROW_CAP holds on the next run.
+    so a changed MONITOR_QUERY_TIMEOUT, MONITOR_ROW_CAP or worker limit holds on the next run.
     """
     try:
-        result = cat.guarded(sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap)
+        result = worker.run(cat, sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap,
+                            byte_cap=settings.result_bytes, settings=settings)
     except catalog.QueryError as exc:
         kind = ("refused" if isinstance(exc, catalog.QueryRefused)
                 else "timeout" if isinstance(exc, catalog.QueryTimeout) else "failed")
         return RunOutcome(sql, None, str(exc), kind, error_code=exc.code, error_params=exc.params)
     return RunOutcome(sql, result.frame, None, None, truncated=result.truncated, elapsed_s=result.elapsed_s,
-                      row_cap=result.row_cap)
+                      row_cap=result.row_cap, byte_cap=result.byte_cap)
 
 
 # ---------------------------------------------------------------- downloads
