@@ -210,3 +210,24 @@ def test_results_are_polars_frames(cat, demo_settings) -> None:
     frame = worker.run(cat, "SELECT [1, 2] AS l, {'a': 1} AS s", settings=demo_settings).frame
     assert isinstance(frame, pl.DataFrame) and frame["l"].to_list() == [[1, 2]]
 
+
+def test_other_queries_carry_on_while_one_exhausts_its_worker(cat, small) -> None:
+    """Another session's query (here: another thread, as Streamlit runs sessions) is answered meanwhile."""
+    from monitor import catalog
+    from monitor.catalog import worker
+
+    errors: list[BaseException] = []
+
+    def hostile() -> None:
+        try:
+            worker.run(cat, HOSTILE["long_lists"], settings=small)
+        except catalog.QueryError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    answers = [worker.run(cat, "SELECT count(*) AS n FROM debt_cases", settings=small).frame["n"][0]
+               for _ in range(3)]
+    thread.join()
+    assert len(set(answers)) == 1 and answers[0] > 0
+    assert [e.code for e in errors] == ["query_worker_memory"]  # type: ignore[attr-defined]

@@ -234,18 +234,15 @@ def _child(conn: Connection, path: Path, settings: Settings, report: BuildReport
         if exc.code == "query_memory":
             exc = memory_error(settings, exc.params.get("detail", ""))
         conn.send(("error", (type(exc).__name__, str(exc), exc.code, exc.params)))
-    except (MemoryError, OSError, pa.ArrowMemoryError) as exc:  # Arrow's "Out of Memory" is an OSError
+    except Exception as exc:  # MemoryError; Arrow's "Out of Memory" is an OSError; else the query failed
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        conn.send(("error", ("QueryRefused", *_worded(memory_error(settings, detail)))))
-    except Exception as exc:  # anything else: the query's failure, said
-        conn.send(("error", ("QueryFailed", str(exc), "query_failed", {"detail": str(exc)})))
+        error: QueryError = (memory_error(settings, detail)
+                             if isinstance(exc, MemoryError) or "memory" in detail.lower()
+                             else QueryFailed(detail, detail=detail))
+        conn.send(("error", (type(error).__name__, str(error), error.code, error.params)))
     finally:
         conn.close()
         os._exit(0)  # no atexit work in a forked child (DuckDB is closed, the pipe flushed)
-
-
-def _worded(exc: QueryError) -> tuple[str, str, dict]:
-    return str(exc), exc.code, exc.params
 
 
 def _stream(conn: Connection, cat: Catalog, sql: str, limit: float, row_cap: int,
