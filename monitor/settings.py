@@ -40,6 +40,7 @@ class Settings:
     worker_memory: int = 1 << 30  # bytes a workbench query's worker may allocate (RLIMIT_DATA)
     worker_cpu_s: int = 30  # CPU seconds a workbench query's worker may use (RLIMIT_CPU)
     result_bytes: int = 50 << 20  # bytes of Arrow data a workbench result may hold
+    queries_per_user: int = 1  # workbench queries one user may have running at a time
 
     @property
     def catalog_dir(self) -> Path:
@@ -71,6 +72,7 @@ def get_settings() -> Settings:
         worker_memory=parse_bytes(env.get("MONITOR_WORKER_MEMORY") or "1GB"),
         worker_cpu_s=int(env.get("MONITOR_WORKER_CPU") or "30"),
         result_bytes=parse_bytes(env.get("MONITOR_RESULT_BYTES") or "50MB"),
+        queries_per_user=int(env.get("MONITOR_QUERIES_PER_USER") or "1"),
     )
 
 

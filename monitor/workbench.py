@@ -14,6 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,15 +112,42 @@ class RunOutcome:
         return self.error is None
 
 
-def run(cat: catalog.Catalog, sql: str, settings: Settings) -> RunOutcome:
+_RUNNING: dict[str, int] = {}  # user -> workbench queries running now (this serving process)
+_RUNNING_LOCK = threading.Lock()
+
+
+@contextmanager
+def _slot(user: str | None, allowed: int) -> Iterator[None]:
+    """One of the user's MONITOR_QUERIES_PER_USER slots, or QueryRefused: one user cannot fill the server."""
+    if user is None:
+        yield
+        return
+    with _RUNNING_LOCK:
+        if _RUNNING.get(user, 0) >= max(allowed, 1):
+            raise catalog.QueryRefused(
+                f"Refused: you already have {_RUNNING[user]} query running (MONITOR_QUERIES_PER_USER). "
+                "Wait for it to finish.", "query_busy", n=_RUNNING[user])
+        _RUNNING[user] = _RUNNING.get(user, 0) + 1
+    try:
+        yield
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING[user] -= 1
+            if not _RUNNING[user]:
+                del _RUNNING[user]
+
+
+def run(cat: catalog.Catalog, sql: str, settings: Settings, user: str | None = None) -> RunOutcome:
     """Run the analyst's SQL in a worker process (guarded, limited) with the limits from the settings.
 
     The limits are passed explicitly (not taken from the catalog's own settings)
     so a changed MONITOR_QUERY_TIMEOUT, MONITOR_ROW_CAP or worker limit holds on the next run.
+    `user` (the signed-in analyst) counts against MONITOR_QUERIES_PER_USER.
     """
     try:
-        result = worker.run(cat, sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap,
-                            byte_cap=settings.result_bytes, settings=settings)
+        with _slot(user, settings.queries_per_user):
+            result = worker.run(cat, sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap,
+                                byte_cap=settings.result_bytes, settings=settings)
     except catalog.QueryError as exc:
         kind = ("refused" if isinstance(exc, catalog.QueryRefused)
                 else "timeout" if isinstance(exc, catalog.QueryTimeout) else "failed")

@@ -231,3 +231,15 @@ def test_other_queries_carry_on_while_one_exhausts_its_worker(cat, small) -> Non
     thread.join()
     assert len(set(answers)) == 1 and answers[0] > 0
     assert [e.code for e in errors] == ["query_worker_memory"]  # type: ignore[attr-defined]
+
+
+def test_one_running_query_per_user(cat, demo_settings) -> None:
+    """While a user's query holds their slot, their next one is refused; another user's runs."""
+    from monitor import i18n, workbench
+
+    with workbench._slot("ana@example.org", demo_settings.queries_per_user):
+        busy = workbench.run(cat, "SELECT 1 AS x", demo_settings, user="ana@example.org")
+        other = workbench.run(cat, "SELECT 1 AS x", demo_settings, user="bo@example.org")
+    assert busy.error_code == "query_busy" and "MONITOR_QUERIES_PER_USER" in (busy.error or "")
+    assert other.ok and workbench.run(cat, "SELECT 1 AS x", demo_settings, user="ana@example.org").ok
+    assert "MONITOR_QUERIES_PER_USER" in i18n.t("err_query_busy", "nl", n=1)

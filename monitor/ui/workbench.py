@@ -73,7 +73,7 @@ def run(ctx: Ctx, sql: str) -> None:
     state = _state()
     started = time.monotonic()
     with st.spinner(ctx.t("computing")):
-        outcome = workbench.run(ctx.engine.catalog, sql or "", ctx.settings)
+        outcome = workbench.run(ctx.engine.catalog, sql or "", ctx.settings, user=ctx.visitor.user)
     frame = outcome.frame
     gate.log(ctx.settings, "query", ctx.visitor, sql=outcome.sql,
              outcome="ok" if outcome.ok else outcome.error_kind,
