@@ -113,17 +113,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     from monitor import catalog, workbench
+    from monitor.catalog import worker
 
     settings = get_settings()
     catalog.ensure_catalog(settings, progress=_err)
     cat = catalog.open_catalog(settings)
-    try:
-        result = cat.guarded(args.query, timeout=args.timeout, row_cap=args.max_rows)
+    try:  # in a worker process with the memory, CPU and byte limits, as on the workbench page
+        result = worker.run(cat, args.query, timeout=args.timeout, row_cap=args.max_rows)
     except catalog.QueryError as exc:
         _err(str(exc))
         return 2
     sys.stdout.write(workbench.to_csv(result.frame).decode("utf-8"))
-    if result.truncated:
+    if result.byte_cap is not None:
+        _err(f"Output cut at the byte cap of {result.byte_cap / 2**20:g} MB (MONITOR_RESULT_BYTES), "
+             f"after {result.frame.height} rows.")
+    elif result.truncated:
         _err(f"Output cut at the row cap of {result.row_cap} rows.")
     return 0
 

@@ -37,6 +37,10 @@ class Settings:
     access_file: Path  # roles (docs/access.md); read only when sign-in is configured
     audit_dir: Path  # the audit trail, outside the data folder
     require_login: bool  # MONITOR_REQUIRE_LOGIN=1: no [auth] configuration is an error, not local mode
+    worker_memory: int = 1 << 30  # bytes a workbench query's worker may allocate (RLIMIT_DATA)
+    worker_cpu_s: int = 30  # CPU seconds a workbench query's worker may use (RLIMIT_CPU)
+    result_bytes: int = 50 << 20  # bytes of Arrow data a workbench result may hold
+    queries_per_user: int = 1  # workbench queries one user may have running at a time
 
     @property
     def catalog_dir(self) -> Path:
@@ -65,4 +69,21 @@ def get_settings() -> Settings:
         access_file=Path(env.get("MONITOR_ACCESS") or programme_file.parent / "access.yaml").resolve(),
         audit_dir=Path(env.get("MONITOR_AUDIT_DIR") or ROOT / "audit").resolve(),
         require_login=_flag(env.get("MONITOR_REQUIRE_LOGIN"), False),
+        worker_memory=parse_bytes(env.get("MONITOR_WORKER_MEMORY") or "1GB"),
+        worker_cpu_s=int(env.get("MONITOR_WORKER_CPU") or "30"),
+        result_bytes=parse_bytes(env.get("MONITOR_RESULT_BYTES") or "50MB"),
+        queries_per_user=int(env.get("MONITOR_QUERIES_PER_USER") or "1"),
     )
+
+
+_UNITS = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "KIB": 1 << 10, "MIB": 1 << 20,
+          "GIB": 1 << 30}
+
+
+def parse_bytes(text: str) -> int:
+    """'300MB', '1GB', '1.5 GiB' or a plain number of bytes; binary units (1 MB = 2**20 bytes)."""
+    head = text.strip().upper()
+    for suffix in sorted(_UNITS, key=len, reverse=True):
+        if head.endswith(suffix):
+            return int(float(head[: -len(suffix)].strip()) * _UNITS[suffix])
+    return int(float(head))

@@ -1,9 +1,10 @@
 """The analyst workbench: schema browser, guarded runs, quick charts, history, "make this an indicator".
 
 Everything the workbench page needs that is not layout lives here, without
-Streamlit, so it is tested directly. Queries go through `Catalog.guarded`, the
+Streamlit, so it is tested directly. Queries go through `catalog.worker.run`, the
 same path as `python -m monitor sql`: one read-only SELECT on the hardened
-catalog, with the time limit and row cap from the settings. Nothing here writes
+catalog, in a worker process with memory and CPU limits, with the time limit, row cap
+and byte cap from the settings. Nothing here writes
 a file: the indicator form hands back the text of a query file for the analyst
 to save (the app never writes into queries/).
 """
@@ -13,6 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +25,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from monitor import catalog, indicators, rollup, staging
+from monitor.catalog import worker
 from monitor.extracts import CONTRACT
 from monitor.indicators import ID_PATTERN
 from monitor.settings import Settings
@@ -100,26 +105,55 @@ class RunOutcome:
     truncated: bool = False
     elapsed_s: float = 0.0
     row_cap: int | None = None
+    byte_cap: int | None = None  # set when the result was cut at MONITOR_RESULT_BYTES
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def run(cat: catalog.Catalog, sql: str, settings: Settings) -> RunOutcome:
-    """Run the analyst's SQL through the guarded path with the limits from the settings.
+_RUNNING: dict[str, int] = {}  # user -> workbench queries running now (this serving process)
+_RUNNING_LOCK = threading.Lock()
+
+
+@contextmanager
+def _slot(user: str | None, allowed: int) -> Iterator[None]:
+    """One of the user's MONITOR_QUERIES_PER_USER slots, or QueryRefused: one user cannot fill the server."""
+    if user is None:
+        yield
+        return
+    with _RUNNING_LOCK:
+        if _RUNNING.get(user, 0) >= max(allowed, 1):
+            raise catalog.QueryRefused(
+                f"Refused: you already have {_RUNNING[user]} query running (MONITOR_QUERIES_PER_USER). "
+                "Wait for it to finish.", "query_busy", n=_RUNNING[user])
+        _RUNNING[user] = _RUNNING.get(user, 0) + 1
+    try:
+        yield
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING[user] -= 1
+            if not _RUNNING[user]:
+                del _RUNNING[user]
+
+
+def run(cat: catalog.Catalog, sql: str, settings: Settings, user: str | None = None) -> RunOutcome:
+    """Run the analyst's SQL in a worker process (guarded, limited) with the limits from the settings.
 
     The limits are passed explicitly (not taken from the catalog's own settings)
-    so a changed MONITOR_QUERY_TIMEOUT or MONITOR_ROW_CAP holds on the next run.
+    so a changed MONITOR_QUERY_TIMEOUT, MONITOR_ROW_CAP or worker limit holds on the next run.
+    `user` (the signed-in analyst) counts against MONITOR_QUERIES_PER_USER.
     """
     try:
-        result = cat.guarded(sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap)
+        with _slot(user, settings.queries_per_user):
+            result = worker.run(cat, sql, timeout=settings.query_timeout_s, row_cap=settings.row_cap,
+                                byte_cap=settings.result_bytes, settings=settings)
     except catalog.QueryError as exc:
         kind = ("refused" if isinstance(exc, catalog.QueryRefused)
                 else "timeout" if isinstance(exc, catalog.QueryTimeout) else "failed")
         return RunOutcome(sql, None, str(exc), kind, error_code=exc.code, error_params=exc.params)
     return RunOutcome(sql, result.frame, None, None, truncated=result.truncated, elapsed_s=result.elapsed_s,
-                      row_cap=result.row_cap)
+                      row_cap=result.row_cap, byte_cap=result.byte_cap)
 
 
 # ---------------------------------------------------------------- downloads

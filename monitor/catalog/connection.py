@@ -42,7 +42,8 @@ class QueryError(Exception):
 
 # every QueryError code, worded by the label err_<code>
 ERROR_CODES = ("query_empty", "query_parse", "query_statements", "query_not_select", "query_no_rows",
-               "query_timeout", "query_memory", "query_read_only", "query_failed")
+               "query_timeout", "query_memory", "query_read_only", "query_failed", "query_worker_memory",
+               "query_worker_cpu", "query_busy")
 
 
 class QueryRefused(QueryError):
@@ -73,6 +74,7 @@ class QueryResult:
     truncated: bool
     elapsed_s: float
     row_cap: int | None
+    byte_cap: int | None = None  # set when the result was cut at the byte cap (the worker's path)
 
 
 class Catalog:
@@ -169,7 +171,7 @@ class Catalog:
         timer.daemon = True
         started = time.perf_counter()
         timer.start()
-        failure: QueryFailed | None = None
+        failure: QueryError | None = None
         try:
             rel = cur.sql(sql, params=params) if params is not None else cur.sql(sql)
             if rel is None:
@@ -178,30 +180,10 @@ class Catalog:
             if row_cap is not None:
                 rel = rel.limit(row_cap + 1)
             frame = rel.pl()
-        except duckdb.InterruptException:
-            raise QueryTimeout(
-                f"Stopped: the query ran longer than the time limit of {limit:g} s. "
-                "Filter earlier, aggregate, or add a LIMIT.", "query_timeout", seconds=limit,
-            ) from None
-        except duckdb.OutOfMemoryException as exc:
-            raise QueryRefused(
-                f"Stopped: the query needs more memory than the limit of {self.settings.memory_limit} "
-                f"({_first_line(exc)}). Aggregate or filter before joining.", "query_memory",
-                limit=self.settings.memory_limit, detail=_first_line(exc),
-            ) from None
-        except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
-            raise QueryRefused(f"Refused on the read-only catalog: {_first_line(exc)}", "query_read_only",
-                               detail=_first_line(exc)) from None
         except duckdb.Error as exc:
-            if "interrupt" in str(exc).lower():
-                raise QueryTimeout(
-                    f"Stopped: the query ran longer than the time limit of {limit:g} s.", "query_timeout",
-                    seconds=limit,
-                ) from None
-            hint = staging.missing_table_message(str(exc), self.report.staging)
-            if hint is None:
-                raise QueryFailed(_first_line(exc), detail=_first_line(exc)) from None
-            failure = QueryFailed(hint, detail=hint)
+            failure = self.error_for(exc, limit)
+            if failure.code != "query_failed" or failure.params["detail"] == _first_line(exc):
+                raise failure from None  # readers find DuckDB's error (its LINE) as the context
         finally:
             timer.cancel()
             cur.close()
@@ -213,6 +195,27 @@ class Catalog:
         if truncated:
             frame = frame.head(row_cap)
         return QueryResult(frame, truncated, time.perf_counter() - started, row_cap)
+
+    def error_for(self, exc: duckdb.Error, limit: float) -> QueryError:
+        """DuckDB's error as the person who wrote the query should read it (shared with the worker)."""
+        if isinstance(exc, duckdb.InterruptException) or "interrupt" in str(exc).lower():
+            return QueryTimeout(
+                f"Stopped: the query ran longer than the time limit of {limit:g} s. "
+                "Filter earlier, aggregate, or add a LIMIT.", "query_timeout", seconds=limit,
+            )
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            return QueryRefused(
+                f"Stopped: the query needs more memory than the limit of {self.settings.memory_limit} "
+                f"({_first_line(exc)}). Aggregate or filter before joining.", "query_memory",
+                limit=self.settings.memory_limit, detail=_first_line(exc),
+            )
+        if isinstance(exc, duckdb.PermissionException | duckdb.InvalidInputException):
+            return QueryRefused(f"Refused on the read-only catalog: {_first_line(exc)}", "query_read_only",
+                                detail=_first_line(exc))
+        hint = staging.missing_table_message(str(exc), self.report.staging)
+        if hint is None:
+            return QueryFailed(_first_line(exc), detail=_first_line(exc))
+        return QueryFailed(hint, detail=hint)
 
     def tables(self) -> pl.DataFrame:
         """Tables and columns with types, for the schema browser."""

@@ -1,7 +1,7 @@
 """The workbench page's state machine: run a query, remember and reuse the history, check a form.
 
 State lives in Streamlit's session (one analyst's history per browser session);
-`monitor.workbench` does the work (guarded SQL through `Catalog.guarded`, the schema
+`monitor.workbench` does the work (guarded SQL in a limited worker process, the schema
 browser, make-an-indicator). The page keeps only layout.
 """
 
@@ -51,10 +51,10 @@ def columns_of(ctx: Ctx, table: str | None) -> pl.DataFrame:
 
 
 def limits(ctx: Ctx) -> str:
-    """The guard's limits as a caption: timeout, row cap, memory."""
+    """The guard's limits as a caption: timeout, row cap, the worker's memory (MONITOR_WORKER_MEMORY)."""
     s = ctx.settings
     return ctx.t("wb_limits", timeout=ctx.t.number(s.query_timeout_s, 0), rows=ctx.t.number(s.row_cap),
-                 memory=s.memory_limit)
+                 memory=f"{s.worker_memory / 2**20:g} MB")
 
 
 def _state():
@@ -73,7 +73,7 @@ def run(ctx: Ctx, sql: str) -> None:
     state = _state()
     started = time.monotonic()
     with st.spinner(ctx.t("computing")):
-        outcome = workbench.run(ctx.engine.catalog, sql or "", ctx.settings)
+        outcome = workbench.run(ctx.engine.catalog, sql or "", ctx.settings, user=ctx.visitor.user)
     frame = outcome.frame
     gate.log(ctx.settings, "query", ctx.visitor, sql=outcome.sql,
              outcome="ok" if outcome.ok else outcome.error_kind,
@@ -117,6 +117,10 @@ def result_caption(ctx: Ctx, result: workbench.RunOutcome) -> str:
 
 
 def truncated_note(ctx: Ctx, result: workbench.RunOutcome) -> str | None:
+    """Why the result is shorter than the query's: the row cap, or the byte cap (MONITOR_RESULT_BYTES)."""
+    if result.byte_cap is not None:
+        return ctx.t("wb_truncated_bytes", cap=ctx.t.number(result.byte_cap / 2**20, 0),
+                     rows=ctx.t.number(result.frame.height if result.frame is not None else 0))
     return ctx.t("wb_truncated", cap=ctx.t.number(result.row_cap)) if result.truncated else None
 
 
