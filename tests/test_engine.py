@@ -2,82 +2,45 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
+import json
 import os
-import resource
 import statistics
-import weakref
-from pathlib import Path
+import subprocess
+import sys
 
-import polars as pl
 import pytest
 
-from monitor import catalog, rollup
+from monitor import rollup
 from monitor.engine import get_engine
+from monitor.settings import ROOT
+from tests.rebuilds import touch as _touch
 
 REBUILDS = 20
 SAMPLE = ("huishoudens_schuldenvrij", "matches", "vroegsignalen_bereikt_pct", "bijstand_personen")
 
 
-def _rss_mb() -> float:
-    """Resident memory now (Linux /proc), in MB, after returning freed heap pages to the system.
-
-    Without the trim, glibc keeps freed pages and RSS swings by tens of MB between runs
-    whatever the engine keeps; with it, RSS follows what is really retained.
-    """
-    gc.collect()
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    return pages * resource.getpagesize() / 1e6
-
-
-def _touch(folder: Path, n: int) -> None:
-    """A new delivery: the same bytes with a newer modification time changes the fingerprint."""
-    for f in folder.glob("*.parquet"):
-        st = f.stat()
-        os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + (n + 1) * 10**9))
-
-
-def _live_frames() -> int:
-    """Polars frames alive in the process: an engine (or a cache) that keeps one is a leak."""
-    gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, pl.DataFrame))
-
-
 def test_memory_and_connections_stay_flat_over_twenty_rebuilds(data_copy) -> None:
-    rss, frames, old = [], [], []
-    versions = set()
-    for n in range(REBUILDS):
-        _touch(data_copy.data_dir, n)
-        engine = get_engine(data_copy)
-        versions.add(engine.report.version)
-        for ind_id in SAMPLE:
-            for grain, level in (("month", "stadsdeel"), ("year", "wijk"), ("rolling", "city")):
-                view = rollup.View(grain=grain, level=level)
-                assert isinstance(engine.series(ind_id, view), rollup.Published)
-        old.append(weakref.ref(engine))
-        del engine
-        gc.collect()
-        assert catalog.open_connections(data_copy) == 1, f"rebuild {n + 1}: old connections kept open"
-        if n:
-            assert old[n - 1]() is None, f"rebuild {n + 1}: the engine of rebuild {n} is still alive"
-        frames.append(_live_frames())
-        rss.append(_rss_mb())
-    assert len(versions) == REBUILDS  # every touch was a real rebuild and a new engine
+    """Run in a fresh interpreter (tests/rebuilds.py): RSS in this long test session also carries
+    the heap of every earlier test, whose fragmentation made it creep by 3-8 MB per rebuild with
+    nothing held (the same loop alone is flat)."""
+    env = {**os.environ, "MONITOR_DATA_DIR": str(data_copy.data_dir)}
+    out = subprocess.run([sys.executable, "-m", "tests.rebuilds", str(REBUILDS), *SAMPLE], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=1200)
+    assert out.returncode == 0, out.stderr[-3000:]
+    runs = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len({r["version"] for r in runs}) == REBUILDS  # every touch was a real rebuild and a new engine
+    for n, r in enumerate(runs):
+        assert r["connections"] == 1, f"rebuild {n + 1}: old connections kept open"
+        assert not r["previous_alive"], f"rebuild {n + 1}: the engine of rebuild {n} is still alive"
+    frames, rss = [r["frames"] for r in runs], [r["rss_mb"] for r in runs]
     # What the process holds in Python objects is exact: no frame survives its engine.
     assert frames[-1] <= frames[1], f"live Polars frames grew from {frames[1]} to {frames[-1]}: {frames}"
-    # RSS is the coarse guard for native memory (DuckDB, Arrow). DuckDB's and Polars' allocators keep
-    # freed pages for reuse, so after a long test session RSS creeps by a few MB per rebuild without
-    # anything being held (measured: 3-4 MB per rebuild in the full suite, flat when run alone), while
-    # each kept engine of the demo data adds 40-50 MB (its frames alone 10 MB), so fourteen rebuilds
-    # between the medians would add far more than the bound. Medians of five, early and late: a leak is
-    # a trend, single readings swing by tens of MB.
+    # RSS for native memory (DuckDB, Arrow): each kept engine of the demo data adds 40-50 MB (its
+    # frames alone 10 MB), so fourteen rebuilds between the medians would add far more than the
+    # bound. Medians of five, early and late: a leak is a trend, single readings swing by tens of MB.
     early, late = statistics.median(rss[1:6]), statistics.median(rss[-5:])
     grown = late - early
-    assert grown < 100, f"RSS grew {grown:.0f} MB from rebuilds 2-6 ({early:.0f}) to 16-20 ({late:.0f}): " \
-                        f"{rss}"
+    assert grown < 50, f"RSS grew {grown:.0f} MB from rebuilds 2-6 ({early:.0f}) to 16-20 ({late:.0f}): {rss}"
 
 
 def test_a_new_catalog_replaces_the_engine(data_copy) -> None:
