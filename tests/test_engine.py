@@ -36,11 +36,13 @@ def test_memory_and_connections_stay_flat_over_twenty_rebuilds(data_copy) -> Non
     # What the process holds in Python objects is exact: no frame survives its engine.
     assert frames[-1] <= frames[1], f"live Polars frames grew from {frames[1]} to {frames[-1]}: {frames}"
     # RSS for native memory (DuckDB, Arrow): each kept engine of the demo data adds 40-50 MB (its
-    # frames alone 10 MB), so fourteen rebuilds between the medians would add far more than the
-    # bound. Medians of five, early and late: a leak is a trend, single readings swing by tens of MB.
+    # frames alone 10 MB), so a kept engine per rebuild would add 560 MB or more over the fourteen
+    # rebuilds between the medians. Single readings swing by up to 130 MB (measured: 357-487 MB in
+    # one run with nothing held), so medians of five, early and late, against 150 MB.
     early, late = statistics.median(rss[1:6]), statistics.median(rss[-5:])
     grown = late - early
-    assert grown < 50, f"RSS grew {grown:.0f} MB from rebuilds 2-6 ({early:.0f}) to 16-20 ({late:.0f}): {rss}"
+    assert grown < 150, \
+        f"RSS grew {grown:.0f} MB from rebuilds 2-6 ({early:.0f}) to 16-20 ({late:.0f}): {rss}"
 
 
 def test_a_new_catalog_replaces_the_engine(data_copy) -> None:

@@ -151,8 +151,9 @@ def test_a_corrupt_or_missing_file_is_computed_again(small) -> None:
     engine.catalog.recent.clear()
     frames = {ind.id: engine.frame(ind.id) for ind in (corrupt, missing)}
     assert _indicator_sql_run(engine.catalog, registry) == sorted([corrupt.id, missing.id])
-    for ind in (corrupt, missing):
-        assert_frame_equal(frames[ind.id], _covered(engine, ind, indicators.compute(cat, ind)))
+    for ind in (corrupt, missing):  # row order within a month, wijk and group is DuckDB's: compare sorted
+        fresh = _covered(engine, ind, indicators.compute(cat, ind))
+        assert_frame_equal(frames[ind.id].sort(fresh.columns), fresh.sort(fresh.columns))
     for ind in (corrupt, missing):  # both stored again, readable
         assert cat.store.read(ind.id, frame_parts(ind), frame_columns(ind)) is not None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing.forkserver
 import multiprocessing.resource_tracker
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,10 +66,11 @@ def _descendants(root: int) -> set[int]:
 
 
 def _workers() -> set[int]:
-    """Processes below this one except the fork server and its resource tracker, which stay by design."""
+    """The workers: every process below the fork server (which, like its resource tracker, stays by
+    design). Not every process below this one: in the full suite that includes the session's
+    Chromium and its Playwright driver."""
     server = multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
-    tracker = multiprocessing.resource_tracker._resource_tracker._pid  # type: ignore[attr-defined]
-    return _descendants(os.getpid()) - {server, tracker}
+    return _descendants(server) if server else set()
 
 
 class _Watch:

@@ -26,7 +26,10 @@ def test_slow_query_does_not_block_another_session(browser, demo_settings, tmp_p
     # far past the 20 s limit on any machine (a plain self-join finishes in ~12 s on 2 idle cores)
     slow = "SELECT count(*) FROM early_signals a, early_signals b, range(1000) c"
     with harness.serving(ROOT / "dashboard.py", data, log_dir=tmp_path,
-                         env={"MONITOR_QUERY_TIMEOUT": "20", "MONITOR_WORKBENCH": "1"}) as server:
+                         env={"MONITOR_QUERY_TIMEOUT": "20", "MONITOR_WORKBENCH": "1",
+                              # the wall-clock limit is what this test ends on: the worker's CPU-time
+                              # limit (two DuckDB threads use two CPU-seconds a second) set above it
+                              "MONITOR_WORKER_CPU": "600"}) as server:
         ctx_one, ctx_two = browser.new_context(), browser.new_context()
         try:
             # the engine's first computation of the scorecard (cold caches) is not what this test is
