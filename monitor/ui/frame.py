@@ -7,6 +7,7 @@ navigation is drawn here from the files in `pages/` (no hand-kept list).
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +70,14 @@ def page_access(path: Path) -> PageAccess:
     """What a page asks of its reader, read from its own `ui.page(..., access=, partners=)` call.
 
     The page file is the one place that says it (no hand-kept list); the page's run checks
-    the same values, so navigation and the server's check cannot disagree.
+    the same values, so navigation and the server's check cannot disagree. Parsed once per
+    file version: the navigation asks on every page run.
     """
+    return _page_access(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _page_access(path: Path, _stamp: int) -> PageAccess:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         func = getattr(node, "func", None)
         if isinstance(func, ast.Attribute) and func.attr == "page" and getattr(func.value, "id", "") == "ui":
