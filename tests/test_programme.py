@@ -219,6 +219,11 @@ def test_on_trajectory_within_tolerance_in_the_better_direction(measure, directi
     assert result.expected == pytest.approx(expected)
     assert result.gap == pytest.approx(current - expected)
     assert result.as_of == AS_OF
+    # on the path only thanks to the margin (0.97 up, 1.03 down): the card must say so, with the shortfall
+    short = factor < 1 if direction == "up" else factor > 1
+    assert result.within_margin is (on_path and short)
+    if result.within_margin:
+        assert result.shortfall == pytest.approx(abs(current - expected))
 
 
 # The four statuses, written out here as the table the council reads (not taken from the code).

@@ -94,6 +94,20 @@ class Status:
     as_of: dt.date | None
     on_trajectory: bool | None = None  # fact (a): on the trajectory, or within tolerance of it
     reaches_target: bool | None = None  # fact (b): the projection reaches the term's target
+    tolerance: float | None = None  # the margin fact (a) allows, as a share of the expected value
+    direction: str | None = None  # the better direction of the indicator the facts are about
+
+    @property
+    def within_margin(self) -> bool:
+        """On the trajectory only thanks to the margin: short of it, so a card must not read 'on it' bare."""
+        return bool(self.on_trajectory) and self.shortfall is not None and self.shortfall > 0
+
+    @property
+    def shortfall(self) -> float | None:
+        """How far the current value is on the worse side of the trajectory (negative: on the better side)."""
+        if self.gap is None or self.direction is None:
+            return None
+        return -self.gap if self.direction == "up" else self.gap
 
 
 def verdict(on_trajectory: bool | None, reaches_target: bool | None) -> StatusCode:
@@ -128,4 +142,4 @@ def status(ambition: Ambition, term: Term, current: float, as_of: dt.date, direc
     tol = ambition.tolerance if tolerance is None else tolerance
     on_path = on_trajectory(expected, current, direction, tol)
     return Status(verdict(on_path, reaches_target), current, expected, current - expected, as_of,
-                  on_path, reaches_target)
+                  on_path, reaches_target, tol, direction)

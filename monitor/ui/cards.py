@@ -107,7 +107,12 @@ def card_projection(ctx: Ctx, card: Card) -> None:
             line += f" ({t(side, gap=t.value(abs(card.status.gap), unit))})"
         lines.append(line)
     if card.status.on_trajectory is not None:
-        lines.append(t("fact_on_trajectory" if card.status.on_trajectory else "fact_behind_trajectory"))
+        s = card.status
+        if s.within_margin:
+            lines.append(t("fact_within_margin", gap=t.value(s.shortfall, unit),
+                           margin=t.percent(s.tolerance * 100, decimals=0)))
+        else:
+            lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
     if card.projection is not None:
         p = card.projection
         lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit)}** "
