@@ -55,12 +55,14 @@ def check_source(con: duckdb.DuckDBPyConnection, spec: Extract, source: str, ord
     row_rules = [r for r in every if r.kind == sql.ROW]
     dates = [c for c in spec.date_columns if c in usable]
     years = "year" if spec.name == "areas" and "year" in usable else None
-    first = _fetch(con, sql.row_query(source, order, row_rules, dates, years))
-    found: dict[int, tuple[int, object]] = {}
-    for i, r in enumerate(row_rules):
-        found[id(r)] = (first[1 + 2 * i], first[2 + 2 * i])
+    first = _fetch(con, sql.row_query(source, row_rules, dates, years))
+    counts = dict(zip(map(id, row_rules), first[1:], strict=False))
+    broken = [r for r in row_rules if counts[id(r)]]
+    examples = _fetch(con, sql.example_query(source, order, broken)) if broken else ()
+    found: dict[int, tuple[int, object]] = {id(r): (counts[id(r)], None) for r in row_rules}
+    found.update({id(r): (counts[id(r)], e) for r, e in zip(broken, examples, strict=True)})
     period = None
-    lo, hi = first[1 + 2 * len(row_rules):] if (dates or years) else (None, None)
+    lo, hi = first[1 + len(row_rules):] if (dates or years) else (None, None)
     if lo is not None and hi is not None:
         period = (lo, hi) if dates else (dt.date(int(lo), 1, 1), dt.date(int(hi), 12, 31))
     for r in every:

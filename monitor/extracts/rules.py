@@ -84,19 +84,24 @@ def rules(spec: Extract, usable: list[str], present: list[str], *, made_on: dt.d
     return out
 
 
-def row_query(source: str, order: str, row_rules: list[Rule], period: list[str],
-              years: str | None) -> str:
-    """One scan: the row count, per row rule the count and the first example, and the period."""
+def row_query(source: str, row_rules: list[Rule], period: list[str], years: str | None) -> str:
+    """One scan: the row count, per row rule the number of rows breaking it, and the period."""
     parts = ["count(*)"]
     for r in row_rules:
-        parts += [f"count(*) FILTER (WHERE {r.where})",
-                  f"arg_min({r.example}, {order}) FILTER (WHERE {r.where})"]
+        parts.append(f"count(*) FILTER (WHERE {r.where})")
     if period:
         parts += [f"least({', '.join(f'min({quote(c)})' for c in period)})",
                   f"greatest({', '.join(f'max({quote(c)})' for c in period)})"]
     elif years:
         parts += [f"min({quote(years)})", f"max({quote(years)})"]
     return f"SELECT {', '.join(parts)} FROM {source}"
+
+
+def example_query(source: str, order: str, broken: list[Rule]) -> str:
+    """The first breaking row's example of each rule in `broken` (a second scan, only for a bad
+    delivery: a good one pays for the counts alone)."""
+    parts = [f"arg_min({r.example}, {order}) FILTER (WHERE {r.where})" for r in broken]
+    return f"SELECT {', '.join(parts)} FROM {source} WHERE {' OR '.join(f'({r.where})' for r in broken)}"
 
 
 def duplicate_query(source: str, order: str, rule: Rule) -> str:
