@@ -86,7 +86,8 @@ def meta(until: str, seed: int) -> dict[str, Any]:
     return {"created": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"), "commit": commit or "?",
             "until": until, "seed": seed, "cpus": os.cpu_count(), "system": platform.platform(),
             "python": platform.python_version(), "duckdb": duckdb.__version__, "polars": pl.__version__,
-            "pyarrow": pa.__version__, "load_after": os.getloadavg()[0]}
+            "pyarrow": pa.__version__, "load_after": os.getloadavg()[0],
+            "build_memory_mib": get_settings().build_memory >> 20}
 
 
 def before() -> dict[str, Any] | None:

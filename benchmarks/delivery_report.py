@@ -119,6 +119,12 @@ def targets(result: dict[str, Any]) -> list[list[str]]:
     ]
 
 
+def _build_memory(meta: dict[str, Any]) -> str:
+    """The build's own DuckDB memory limit (`MONITOR_BUILD_MEMORY`), which bounds its peak."""
+    mib = meta.get("build_memory_mib")
+    return f"The build's DuckDB memory limit (`MONITOR_BUILD_MEMORY`) was {mib} MiB. " if mib else ""
+
+
 def _note(meta: dict[str, Any]) -> str:
     return f"{meta['note']} " if meta.get("note") else ""
 
@@ -135,10 +141,10 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None) -> str:
         "## After a delivery: sample, build, first pages (issue 11)", "",
         f"Run {m['created']} on commit {m['commit']}: {m['cpus']} cores, {m['system']}; "
         f"Python {m['python']}, DuckDB {m['duckdb']}, Polars {m['polars']}, pyarrow {m['pyarrow']}. "
-        f"Demo data seed {m['seed']}, until {m['until']}. {_note(m)}The machine is **shared "
-        "with other agents' work** (tests, builds): the load column is the 1-minute load average when "
-        "each phase started; above the core count a phase got less than the whole machine, and its time "
-        "is inflated.", "",
+        f"Demo data seed {m['seed']}, until {m['until']}. {_build_memory(m)}{_note(m)}"
+        "The machine is **shared with other agents' work** (tests, builds): the load column is the "
+        "1-minute load average when each phase started; above the core count a phase got less than the "
+        "whole machine, and its time is inflated.", "",
         "Each phase runs in a fresh process (`benchmarks/fresh.py`); peak memory is that process's "
         "high-water mark (VmHWM from /proc, imports included). The bare load is `CREATE TABLE t AS "
         "SELECT * FROM read_parquet(...)` per extract into a new DuckDB file, DuckDB's defaults, in the "

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from monitor import extracts
 from monitor.problems import display_path
 from monitor.settings import Settings
 
@@ -18,14 +17,11 @@ if TYPE_CHECKING:
 
 
 def check_extracts(settings: Settings) -> list[str]:
-    problems: list[str] = []
-    wijk_codes: list[str] | None = None
-    for name in extracts.LOAD_ORDER:
-        result, frame = extracts.validate(settings.data_dir, name, wijk_codes=wijk_codes)
-        problems += [str(p) for p in result.problems]
-        if name == "areas" and frame is not None:
-            wijk_codes = frame["wijk_code"].unique().to_list()
-    return problems
+    """Every extract checked in place, in DuckDB with the build's memory limit (nothing loaded)."""
+    from monitor.catalog import validate
+
+    results = validate.check_all(settings.data_dir, f"{settings.build_memory >> 20}MiB")
+    return [str(p) for result in results for p in result.problems]
 
 
 def load_programme_ids(settings: Settings) -> set[str] | None:

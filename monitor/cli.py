@@ -53,7 +53,10 @@ def cmd_build(args: argparse.Namespace) -> int:
              "or write demo data with `python -m monitor sample`.")
         return 2
     frames = precompute.Frames()  # the build's after_load: each frame computed on the new catalog, timed
-    report = catalog.build(settings, force=args.force, after_load=frames)
+    try:
+        report = catalog.build(settings, force=args.force, after_load=frames)
+    except catalog.BuildMemoryError as exc:  # the last good catalog stays in use
+        return _err(f"Build stopped: {exc}") or 1
     _err(f"Built {report.database}" if report.built else f"Catalog up to date ({report.database}); "
          "no extract or staging file changed. Use --force to rebuild.")
     for e in report.extracts:

@@ -41,6 +41,7 @@ class Settings:
     worker_cpu_s: int = 30  # CPU seconds a workbench query's worker may use (RLIMIT_CPU)
     result_bytes: int = 50 << 20  # bytes of Arrow data a workbench result may hold
     queries_per_user: int = 1  # workbench queries one user may have running at a time
+    build_memory: int = 1 << 30  # bytes: DuckDB memory_limit of the build's connection (it spills beyond)
 
     @property
     def catalog_dir(self) -> Path:
@@ -73,7 +74,18 @@ def get_settings() -> Settings:
         worker_cpu_s=int(env.get("MONITOR_WORKER_CPU") or "30"),
         result_bytes=parse_bytes(env.get("MONITOR_RESULT_BYTES") or "50MB"),
         queries_per_user=int(env.get("MONITOR_QUERIES_PER_USER") or "1"),
+        build_memory=parse_bytes(env.get("MONITOR_BUILD_MEMORY") or "0") or default_build_memory(),
     )
+
+
+def default_build_memory() -> int:
+    """A safe share of the machine for the build: a quarter of its memory, at most 1 GiB (DuckDB
+    spills the rest to disk; the build stays well below 2 GB whatever the delivery's size)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 30
+    return max(min(total // 4, 1 << 30), 128 << 20)
 
 
 _UNITS = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "KIB": 1 << 10, "MIB": 1 << 20,

@@ -3,6 +3,7 @@
 - `builder`: validate, load, staging tables, fingerprint, the manifest swapped in atomically;
 - `report`: the build report (`BuildReport`, `ExtractStatus`) kept in the manifest;
 - `connection`: the hardened read-only connection (`Catalog`), guarded queries and their errors;
+- `validate`: the contract's value rules run as SQL over the Parquet files or the loaded table;
 - `store`: results derived from one catalog version (indicator frames, projections), kept beside
   it as Parquet or JSON.
 
@@ -12,7 +13,7 @@ hands over. Callers use the names below (`catalog.build`, `catalog.open_catalog`
 
 from __future__ import annotations
 
-from monitor.catalog.builder import build, coverage, ensure_catalog, has_extracts
+from monitor.catalog.builder import BuildMemoryError, build, coverage, ensure_catalog, has_extracts
 from monitor.catalog.connection import (
     ERROR_CODES,
     Catalog,
@@ -32,6 +33,7 @@ __all__ = [
     "ERROR_CODES",
     "EXTRACT_STATUSES",
     "MANIFEST",
+    "BuildMemoryError",
     "BuildReport",
     "Catalog",
     "CatalogMissing",

@@ -1,4 +1,9 @@
-"""The build: validate the extracts, load the good ones into a new catalog file, swap it in.
+"""The build: load the extracts into a new catalog file, validate them there, swap it in.
+
+Each extract goes straight from its Parquet files into the new file and is checked there by the
+contract's SQL rules (`catalog.validate`); one that breaks a rule is dropped again. The build's
+connection has its own memory limit (`MONITOR_BUILD_MEMORY`) and spills to `data/.catalog/spill/`,
+so memory does not grow with the delivery.
 
 Build writes a new database file and swaps it in by rewriting a small manifest
 atomically, so readers never see a half-built catalog, and an extract that fails
@@ -28,6 +33,7 @@ from typing import Any
 import duckdb
 
 from monitor import extracts, staging, workdays
+from monitor.catalog import validate as checks
 from monitor.catalog.connection import Catalog, _do, open_file
 from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_report
 from monitor.catalog.store import prune
@@ -88,6 +94,32 @@ def build(settings: Settings | None = None, *, force: bool = False,
         return _build_new(settings, fp, prev_db if prev_db and prev_db.is_file() else None, after_load)
 
 
+SPILL = "spill"  # DuckDB's temp directory for the build, inside the catalog folder
+
+
+class BuildMemoryError(RuntimeError):
+    """The build ran out of its memory (`MONITOR_BUILD_MEMORY`) even spilling to disk."""
+
+
+def connect_build(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The build's connection to the new file: its own memory limit (`MONITOR_BUILD_MEMORY`) and a
+    temp directory inside `data/.catalog/` to spill to, so a delivery of any size builds in bounded
+    memory (the app's query connections keep `MONITOR_MEMORY_LIMIT`)."""
+    con = duckdb.connect(str(path))
+    _do(con, "SET enable_progress_bar = false")
+    _do(con, f"SET memory_limit = '{settings.build_memory >> 20}MiB'")
+    _do(con, f"SET temp_directory = '{settings.catalog_dir / SPILL}'")
+    return con
+
+
+def _short_of_memory(staged: list[staging.StagingStatus]) -> None:
+    """A staging table that ran out of the build's memory is not a bad file: stop the build (the last
+    good catalog stays) rather than swap in a catalog without it."""
+    for status in staged:
+        if any("Out of Memory Error" in p for p in status.problems):
+            raise duckdb.OutOfMemoryException(next(p for p in status.problems if "Out of Memory Error" in p))
+
+
 def _build_new(settings: Settings, fp: str, prev_db: Path | None,
                after_load: AfterLoad | None) -> BuildReport:
     version = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -95,17 +127,18 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None,
     tmp = settings.catalog_dir / f".{name}.tmp"
     final = settings.catalog_dir / name
     statuses: list[ExtractStatus] = []
-    con = duckdb.connect(str(tmp))
+    con = connect_build(tmp, settings)
     try:
         if prev_db is not None:
             _do(con, f"ATTACH '{prev_db}' AS previous (READ_ONLY)")
-        wijk_codes: list[str] | None = None
+        wijk = False
         for extract in extracts.LOAD_ORDER:
-            status = _load_one(con, settings, extract, wijk_codes, prev_db is not None)
+            status = _load_one(con, settings, extract, wijk, prev_db is not None)
             statuses.append(status)
             if extract == "areas" and status.status in {"loaded", "kept"}:
-                rows = _do(con, "SELECT DISTINCT wijk_code FROM areas")
-                wijk_codes = [r[0] for r in rows]
+                codes = [r[0] for r in _do(con, "SELECT DISTINCT wijk_code FROM areas")]
+                wijk = checks.known_wijk(con, codes)
+        checks.known_wijk(con, None)
         _store_coverage(con, settings, statuses, prev_db is not None)
         if prev_db is not None:
             _do(con, "DETACH previous")
@@ -115,9 +148,20 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None,
                           "SET autoinstall_known_extensions = false"):
             _do(con, statement)
         staged = staging.build_all(con, settings.queries_dir)
+        _short_of_memory(staged)
         _do(con, "CHECKPOINT")
-    finally:
+    except BaseException as exc:
         con.close()
+        for left in (tmp, tmp.with_name(tmp.name + ".wal")):  # never swapped in; the last good one stays
+            left.unlink(missing_ok=True)
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            raise BuildMemoryError(
+                f"the build needed more memory than MONITOR_BUILD_MEMORY ({settings.build_memory >> 20} MiB) "
+                f"allows, even spilling to {settings.catalog_dir / SPILL}: raise MONITOR_BUILD_MEMORY "
+                f"(e.g. 2GB) and build again; the last good catalog stays in use "
+                f"({str(exc).splitlines()[0]})") from exc
+        raise
+    con.close()
     os.replace(tmp, final)
     report = BuildReport(True, name, version, dt.datetime.now().isoformat(timespec="seconds"), statuses,
                          staged)
@@ -143,10 +187,10 @@ def _load_one(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     name: str,
-    wijk_codes: list[str] | None,
+    wijk: bool,
     has_previous: bool,
 ) -> ExtractStatus:
-    result, frame = extracts.validate(settings.data_dir, name, wijk_codes=wijk_codes)
+    result, loaded = checks.validate_extract(con, settings.data_dir, name, wijk=wijk, load=True)
     status = ExtractStatus(
         name,
         "loaded",
@@ -163,10 +207,7 @@ def _load_one(
         demo=result.demo,
         problems=[str(p) for p in result.problems],
     )
-    if frame is not None:
-        con.register("incoming", frame.to_arrow())
-        _do(con, f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-        con.unregister("incoming")
+    if loaded:
         return status
     kept = False
     if has_previous:

@@ -1,7 +1,9 @@
-"""Validation of a delivery against the extract contract: find, read and check each extract.
+"""Validation of a delivery against the extract contract: find the extracts, read their schema.
 
-Validation reads the Parquet files with Polars; DuckDB is only used by ``catalog``
-once an extract has passed. Every problem names the file, the column and the rule.
+What the schema alone decides (empty, missing column, wrong type) is checked here; the values
+(nulls, keys, codes, wijk codes, dates) are checked by SQL over the Parquet files
+(`monitor.extracts.rules`, run by `monitor.catalog.validate`), so no extract is ever held in
+memory. Every problem names the file, the column, the rule, how many rows and one example.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from monitor.extracts.contract import (
-    CONTRACT,
     DEMO_METADATA_KEY,
-    EARLIEST_DATE,
     Extract,
     missing_column_advice,
 )
@@ -115,17 +115,83 @@ def coverage_from(path: Path) -> dt.date | None:
 
 
 def read_extract(path: Path) -> pl.DataFrame:
+    """The whole extract as one frame: for tests and small tools only; validation and the build
+    never hold an extract in memory (they run in DuckDB, `monitor.catalog.validate`)."""
     files = extract_files(path)
     return pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed")
 
 
-def _example(series: pl.Series) -> str:
-    value = series.drop_nulls().head(1).to_list() if series.null_count() < len(series) else [None]
-    return repr(value[0]) if value else "null"
+def read_schema(path: Path) -> tuple[dict[str, pl.DataType], int]:
+    """The columns with their types (from the Parquet schema, as Polars names them) and the row
+    count (from the footer): no data page is read. Files of a folder combine as a relaxed concat
+    would (e.g. Int32 and Int64 give Int64); files that cannot combine raise, like a bad file."""
+    files = extract_files(path)
+    schemas = [pl.read_parquet_schema(f) for f in files]
+    rows = sum(pq.read_metadata(f).num_rows for f in files)
+    if len(schemas) == 1:
+        return dict(schemas[0]), rows
+    empty = [pl.DataFrame(schema=s) for s in schemas]
+    return dict(pl.concat(empty, how="vertical_relaxed").schema), rows
+
+
+def unreadable(name: str, label: str, exc: Exception) -> Problem:
+    """Any reader error means the same to the supplier: export the file again."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Problem(name, label, "unreadable file",
+                   f"not a readable Parquet file ({first}); export it again as Parquet")
+
+
+def missing(data_dir: Path, name: str) -> Problem:
+    return Problem(name, f"{name}.parquet", "missing extract",
+                   f"no {name}.parquet (or folder {name}/ of Parquet files) in {data_dir}")
 
 
 def _type_ok(dtype: pl.DataType, logical: str) -> bool:
     return type(dtype).__name__ in _TYPE_CHECKS[logical]
+
+
+def structure(spec: Extract, schema: dict[str, pl.DataType], rows: int,
+              file: str) -> tuple[list[Problem], list[str]]:
+    """The rules the schema alone decides (empty, missing column, wrong type), and the columns
+    whose values can be checked: present with the contract's type. Values are checked by
+    `monitor.extracts.rules`, in DuckDB."""
+    problems: list[Problem] = []
+    if rows == 0:
+        problems.append(Problem(spec.name, file, "empty file",
+                                "the extract has no rows; deliver the full history, not an empty file"))
+        return problems, []
+    for col in spec.columns:
+        if col.name not in schema:
+            problems.append(Problem(spec.name, file, "missing column",
+                                    f"expected a {col.dtype} column '{col.name}' ({col.description}); "
+                                    f"{missing_column_advice(col)}", col.name))
+    wrong = []
+    for col in spec.columns:
+        if col.name in schema and not _type_ok(schema[col.name], col.dtype):
+            wrong.append(col.name)
+            problems.append(Problem(spec.name, file, "wrong type", f"is {schema[col.name]}, expected "
+                                    f"{col.dtype}; write it with that Parquet type", col.name))
+    return problems, [c.name for c in spec.columns if c.name in schema and c.name not in wrong]
+
+
+def coverage_check(result: ValidationResult, label: str, made_on: dt.date) -> None:
+    """The declared coverage (file metadata): a problem when unusable, else `result.coverage_from`."""
+    assert result.path is not None
+    refused = coverage_problem(extract_files(result.path), made_on)
+    if refused is not None:
+        result.problems.append(Problem(result.extract, label, *refused))
+    else:
+        result.coverage_from = declared_coverage(extract_files(result.path))
+
+
+def validate(
+    data_dir: Path, name: str, *, wijk_codes: Iterable[str] | None = None
+) -> tuple[ValidationResult, pl.DataFrame | None]:
+    """Find and check one extract (in DuckDB, streaming); the frame, read only when it passed, is
+    for tests and small tools. The build and `monitor check` use `catalog.validate` directly."""
+    from monitor.catalog import validate as checks  # the SQL runs where DuckDB lives
+
+    return checks.validate(data_dir, name, wijk_codes=wijk_codes)
 
 
 def validate_frame(
@@ -136,124 +202,16 @@ def validate_frame(
     wijk_codes: Iterable[str] | None = None,
     made_on: dt.date | None = None,
 ) -> list[Problem]:
-    """Check a frame against the contract; each problem names file, column and rule."""
-    problems: list[Problem] = []
+    """Check a frame against the contract with the same SQL rules as a file; each problem names
+    file, column and rule."""
+    from monitor.catalog import validate as checks
 
-    def add(rule: str, message: str, column: str | None = None, bad: pl.Series | None = None):
-        rows = None if bad is None else len(bad)
-        example = None if bad is None else _example(bad)
-        problems.append(Problem(spec.name, file, rule, message, column, rows, example))
-
-    if df.height == 0:
-        add("empty file", "the extract has no rows; deliver the full history, not an empty file")
-        return problems
-    missing = [c.name for c in spec.columns if c.name not in df.columns]
-    for name in missing:
-        col = spec.column(name)
-        add("missing column", f"expected a {col.dtype} column '{name}' ({col.description}); "
-            f"{missing_column_advice(col)}", name)
-    wrong = []
-    for col in spec.columns:
-        if col.name in df.columns and not _type_ok(df.schema[col.name], col.dtype):
-            wrong.append(col.name)
-            add("wrong type", f"is {df.schema[col.name]}, expected {col.dtype}; "
-                "write it with that Parquet type", col.name)
-    usable = [c for c in spec.columns if c.name in df.columns and c.name not in wrong]
-    usable_names = {c.name for c in usable}
-
-    for col in usable:
-        if (col.name in spec.key or not col.nullable) and df.get_column(col.name).null_count():
-            nulls = df.filter(pl.col(col.name).is_null())
-            if nulls.height:
-                rule = "null key" if col.name in spec.key else "null value"
-                add(rule, "must be filled in every row", col.name,
-                    nulls.select(spec.key[0]).to_series() if spec.key[0] in df.columns
-                    and spec.key[0] != col.name else nulls.get_column(col.name))
-    if set(spec.key) <= usable_names:
-        keys = pl.col(spec.key[0]) if len(spec.key) == 1 else pl.struct(list(spec.key))
-        dup = df.filter(keys.is_duplicated())
-        if dup.height:
-            label = ", ".join(spec.key)
-            add("duplicate key", f"({label}) must be unique; remove or merge the repeated rows",
-                label, dup.select(pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key],
-                                                separator="/")).to_series())
-    for col in usable:
-        s = df.get_column(col.name)
-        if col.codes is not None:
-            bad = s.filter(s.is_not_null() & ~s.cast(pl.String).is_in(list(col.codes)))
-            if len(bad):
-                add("unknown code", f"allowed codes are {', '.join(col.codes)}", col.name, bad)
-        if col.pattern is not None:
-            bad = s.filter(s.is_not_null() & ~s.cast(pl.String).str.contains(col.pattern))
-            if len(bad):
-                add("malformed code", f"must match {col.pattern} (e.g. WK051828)", col.name, bad)
-    if wijk_codes is not None and spec.refers_to_areas and "wijk_code" in usable_names:
-        known = list(wijk_codes)
-        s = df.get_column("wijk_code").cast(pl.String)
-        bad = s.filter(s.is_not_null() & ~s.is_in(known))
-        if len(bad):
-            add("unknown wijk_code", "not in the areas extract; deliver areas with every wijk used",
-                "wijk_code", bad)
-    latest = made_on or dt.date.today()
-    for name in spec.date_columns:
-        if name not in usable_names:
-            continue
-        s = df.get_column(name)
-        early = s.filter(s < EARLIEST_DATE)
-        if len(early):
-            add("implausible date", f"before {EARLIEST_DATE.isoformat()}", name, early)
-        late = s.filter(s > latest)
-        if len(late):
-            add("future date", f"after the extract date {latest.isoformat()}", name, late)
-    for first, then in spec.date_order:
-        if {first, then} <= usable_names:
-            bad = df.filter(pl.col(then) < pl.col(first))
-            if bad.height:
-                add("end before start", f"'{then}' lies before '{first}'", then,
-                    bad.get_column(spec.key[0]) if spec.key[0] in usable_names
-                    else bad.get_column(then))
-    return problems
+    return checks.validate_frame(spec, df, file, wijk_codes=wijk_codes, made_on=made_on)
 
 
-def validate(
-    data_dir: Path, name: str, *, wijk_codes: Iterable[str] | None = None
-) -> tuple[ValidationResult, pl.DataFrame | None]:
-    """Find, read and check one extract. Returns the frame when it is usable."""
-    spec = CONTRACT[name]
-    path = find_extract(data_dir, name)
-    result = ValidationResult(name, path)
-    if path is None:
-        result.problems.append(Problem(
-            name, f"{name}.parquet", "missing extract",
-            f"no {name}.parquet (or folder {name}/ of Parquet files) in {data_dir}"))
-        return result, None
-    label = _label(data_dir, path)
-    try:
-        df = read_extract(path)
-    except Exception as exc:  # any reader error means the same to the supplier
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        result.problems.append(Problem(
-            name, label, "unreadable file",
-            f"not a readable Parquet file ({first}); export it again as Parquet"))
-        return result, None
-    result.rows = df.height
-    result.demo = is_demo(path)
-    made_on = extract_date(path)
-    result.problems = validate_frame(spec, df, label, wijk_codes=wijk_codes, made_on=made_on)
-    refused = coverage_problem(extract_files(path), made_on)
-    if refused is not None:
-        result.problems.append(Problem(name, label, *refused))
-    else:
-        result.coverage_from = declared_coverage(extract_files(path))
-    dates = [c for c in spec.date_columns if c in df.columns and df.schema[c] == pl.Date]
-    if dates and df.height:
-        lo = df.select(pl.min_horizontal([pl.col(c).min() for c in dates])).item()
-        hi = df.select(pl.max_horizontal([pl.col(c).max() for c in dates])).item()
-        if lo is not None and hi is not None:
-            result.period = (lo, hi)
-    elif name == "areas" and "year" in df.columns and df.height:
-        result.period = (dt.date(int(df["year"].min()), 1, 1), dt.date(int(df["year"].max()), 12, 31))
-    return result, (df if result.ok else None)
+def label(data_dir: Path, path: Path) -> str:
+    """The extract's path as shown in a message: relative to the data folder's parent."""
+    return _label(data_dir, path)
 
 
 def _label(data_dir: Path, path: Path) -> str:

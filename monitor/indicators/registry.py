@@ -6,6 +6,7 @@ file shows up without a restart.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -92,14 +93,33 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _stamp(queries_dir: Path) -> tuple:
+    """(path, mtime, size) of every query file `query_files` would list, sorted.
+
+    Called on every `Engine.registry` (a scorecard asks ~160 times), so it walks the folder with
+    `os.scandir` (names and types from the directory, one stat per query file): about 1 ms for
+    the project's files, where `rglob` took ~10 ms a call and a scorecard a second.
+    """
     out = []
-    for p in query_files(queries_dir):
+    stack = [str(queries_dir)]
+    while stack:
+        folder = stack.pop()
         try:
-            st = p.stat()
+            entries = list(os.scandir(folder))
         except OSError:
             continue
-        out.append((str(p), st.st_mtime_ns, st.st_size))
-    return tuple(out)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    if not (folder == str(queries_dir) and entry.name == "_staging"):
+                        stack.append(entry.path)
+                elif entry.name.endswith(".sql") and entry.is_file():
+                    st = entry.stat()
+                    out.append((entry.path, st.st_mtime_ns, st.st_size))
+            except OSError:
+                continue
+    return tuple(sorted(out))
 
 
 def registry_cached(queries_dir: Path, programme_ids: Collection[str] | None = None) -> Registry:
