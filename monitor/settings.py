@@ -41,6 +41,8 @@ class Settings:
     worker_cpu_s: int = 30  # CPU seconds a workbench query's worker may use (RLIMIT_CPU)
     result_bytes: int = 50 << 20  # bytes of Arrow data a workbench result may hold
     queries_per_user: int = 1  # workbench queries one user may have running at a time
+    state_dir: Path = ROOT / "state"  # commentary and the change log (SQLite), outside data/
+    reporting_cycle: str = "quarter"  # the commentary's period: month, quarter, tertiaal, half or year
 
     @property
     def catalog_dir(self) -> Path:
@@ -73,6 +75,8 @@ def get_settings() -> Settings:
         worker_cpu_s=int(env.get("MONITOR_WORKER_CPU") or "30"),
         result_bytes=parse_bytes(env.get("MONITOR_RESULT_BYTES") or "50MB"),
         queries_per_user=int(env.get("MONITOR_QUERIES_PER_USER") or "1"),
+        state_dir=Path(env.get("MONITOR_STATE_DIR") or ROOT / "state").resolve(),
+        reporting_cycle=(env.get("MONITOR_REPORTING_CYCLE") or "quarter").strip().lower(),
     )
 
 
