@@ -102,10 +102,10 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[s
     moves = []
     for ind, now in inds_after.items():
         cur, prev = now.get("current"), now.get("previous")
-        if cur is not None and prev:
+        if cur is not None and prev and cur != prev:
             moves.append((abs(cur - prev) / abs(prev), ind, cur, prev))
-    for rel, ind, cur, prev in sorted(moves, key=lambda m: (-m[0], m[1]))[:MOVES]:
-        add("move", ind, prev, cur, change=round((cur - prev) / abs(prev), 4) if rel else 0.0)
+    for _, ind, cur, prev in sorted(moves, key=lambda m: (-m[0], m[1]))[:MOVES]:
+        add("move", ind, prev, cur, change=round((cur - prev) / abs(prev), 4))
     for e in after["extracts"]:
         add("extract", e["name"], after_=e["status"], detail=e["problem"])
     if after.get("programme_problem"):
