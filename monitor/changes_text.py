@@ -74,7 +74,7 @@ def lines(entry: dict[str, Any], lang: str, ambitions: Mapping[str, object],
             text = t("change_extract", lang, subject=subject, status=t(f"extract_{after}", lang),
                      detail=item["detail"] or "–")
         out.append((_SECTION[kind], text))
-    for (before, after), ids in months.items():
+    for (before, after), ids in sorted(months.items(), key=lambda kv: kv[0][1] or "", reverse=True):
         out.append(("changes_data", t("change_new_month_indicators", lang, count=len(ids),
                                       before=_month(before, lang), after=_month(after, lang))))
     return sorted(out, key=lambda pair: SECTIONS.index(pair[0]))

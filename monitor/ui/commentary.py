@@ -35,12 +35,21 @@ def _caption(ctx: Ctx, entry: commentary.Entry) -> str:
                  when=entry.written_at[:16].replace("T", " "))
 
 
+def _fields(ctx: Ctx, texts: dict[str, str] | object) -> None:
+    """The four fields two by two (what | why, partners | next); an empty one is left out."""
+    items = list(commentary.FIELD_LABELS.items())
+    for pair in (items[:2], items[2:]):  # a row per pair, so partners and next start level
+        shown = [(key, str(texts.get(f, "") or "").strip()) for f, key in pair]  # type: ignore[union-attr]
+        if not any(text for _, text in shown):
+            continue
+        for col, (key, text) in zip(st.columns(2, gap="large"), shown, strict=True):
+            if text:
+                col.markdown(f"**{ctx.t(key)}**")
+                col.markdown(text)  # Streamlit drops raw HTML unless unsafe_allow_html
+
+
 def _show(ctx: Ctx, entry: commentary.Entry) -> None:
-    for f, key in commentary.FIELD_LABELS.items():
-        text = entry.texts.get(f, "").strip()
-        if text:
-            st.markdown(f"**{ctx.t(key)}**")
-            st.markdown(text)  # Streamlit drops raw HTML unless unsafe_allow_html
+    _fields(ctx, entry.texts)
     st.caption(_caption(ctx, entry))
 
 
@@ -85,7 +94,7 @@ def story_card(ctx: Ctx, card: Card) -> None:
         return
     with st.expander(ctx.t("story_heading", period=entries[0].period), icon=":material/forum:"):
         pick = st.selectbox(ctx.t("story_period"), range(len(entries)), key=f"cmt_card_{card.ambition.id}",
-                            format_func=lambda i: entries[i].period, label_visibility="collapsed")
+                            format_func=lambda i: entries[i].period)
         _show(ctx, entries[pick or 0])
 
 
@@ -169,10 +178,6 @@ def _editor(ctx: Ctx, card: Card) -> None:
                 st.text_area(t(key), key=keys[f], max_chars=commentary.MAX_CHARS, height=110)
             st.caption(t("story_markdown_help"))
         with preview:
-            for f, key in commentary.FIELD_LABELS.items():
-                text = st.session_state.get(keys[f], "").strip()
-                if text:
-                    st.markdown(f"**{t(key)}**")
-                    st.markdown(text)
+            _fields(ctx, {f: st.session_state.get(keys[f], "") for f in commentary.FIELDS})
         st.button(t("story_save"), key=f"{keys['base']}_save", type="primary", icon=":material/save:",
                   on_click=_save, args=(ctx, amb, period), disabled=other is not None)
