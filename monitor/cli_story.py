@@ -104,7 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
-    from monitor import changes, changes_text
+    from monitor import catalog, changes, changes_text
     from monitor.engine import get_engine
 
     try:
@@ -112,9 +112,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     except ValueError:
         _err(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD")
         return 2
-    engine = get_engine(progress=_err)
-    changes.record(engine)  # the catalog in use, when no build recorded it yet
-    entries = changes.log(engine.settings, since)
+    settings = get_settings()
+    engine = None
+    if catalog.read_report(settings) is not None and catalog.has_extracts(settings):
+        engine = get_engine(settings, progress=_err)  # never demo data for a mail job: only a built catalog
+        changes.record(engine)  # the catalog in use, when no build recorded it yet
+    entries = changes.log(settings, since)
     if args.format == "json":
         json.dump(entries, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -129,6 +132,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
                             *("" if item[k] is None else item[k] for k in ("before", "after", "change")),
                             item["detail"]])
         return 0
+    if not entries:
+        return 0
+    if engine is None:
+        engine = get_engine(settings, progress=_err)
     titles = {a.id: a.title for a in engine.programme.ambitions.values()}
     for e in entries:
         print(changes_text.heading(e, args.lang))
