@@ -40,6 +40,7 @@ for prog_id, title, prog_cards in programmes:
                 ui.definition_note(ctx, card)
             with right:
                 ui.card_outputs(ctx, card)
+            ui.story_card(ctx, card)
 
 with st.expander(ctx.t("how_computed")):
     st.markdown(ui.explanation(ctx))

@@ -8,7 +8,9 @@ itself, without Streamlit, so it is tested directly and the CLI can check the fi
 Roles (docs/access.md):
 
 - `viewer`: scorecard, programme, indicator and area pages and the report, with disclosure control;
-- `analyst`: also the SQL workbench, record-level details on the sources page, the indicator form;
+- `editor`: a viewer who also writes the story behind the curve (commentary, docs/commentary.md);
+- `analyst`: also the commentary, the SQL workbench, record-level details on the sources page, the
+  indicator form;
 - `admin`: also the audit trail;
 - `partner` (one organisation each): the shared outcomes and its own organisation's early-warning
   figures, never another partner's. A user matching a partner entry is that partner only, even
@@ -24,8 +26,8 @@ from typing import Any, Literal
 
 from monitor.problems import Collector, YamlSyntaxError, did_you_mean, read_yaml
 
-Role = Literal["viewer", "analyst", "admin", "partner"]
-STAFF_ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")  # each includes the ones before it
+Role = Literal["viewer", "editor", "analyst", "admin", "partner"]
+STAFF_ROLES: tuple[Role, ...] = ("viewer", "editor", "analyst", "admin")  # each includes the ones before it
 RULE_KEYS = ("emails", "domains", "groups")
 # A partner sees the indicators split by this dimension (front matter `dimensions:`), its own group only.
 PARTNER_DIMENSION = "partner_name"
@@ -144,7 +146,7 @@ def load_access(path: Path) -> AccessConfig:
     roles: dict[Role, Rule] = {}
     for role, body in (data.get("roles") or {}).items():
         if role not in STAFF_ROLES:
-            col.add(f"roles.{role}", f"unknown role '{role}': use viewer, analyst or admin"
+            col.add(f"roles.{role}", f"unknown role '{role}': use viewer, editor, analyst or admin"
                     f"{did_you_mean(role, STAFF_ROLES)} (partners are listed under `partners:`)")
             continue
         roles[role] = _rule(col, f"roles.{role}", body)

@@ -75,6 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         _protect_all(settings)
         _calibrate(settings)
         _err(precompute.store_projections(settings))
+    if report.built:  # what changed against the previous delivery (monitor/changes.py, docs/changes.md)
+        _err(record_changes(settings))
     return 0 if report.ok else 1
 
 
@@ -193,7 +195,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from monitor.engine import get_engine
 
     engine = get_engine(progress=_err)
-    html = report.render(engine, term_id=args.term, lang=args.lang)
+    html = report.render(engine, term_id=args.term, lang=args.lang, period=args.period)
     if args.out == "-":
         sys.stdout.write(html)
     else:
@@ -274,6 +276,7 @@ Command = Callable[[argparse.Namespace], int]
 
 
 from monitor.cli_audit import cmd_audit, cmd_audit_disclosure  # noqa: E402
+from monitor.cli_story import add_commands, period_arg, record_changes  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -324,6 +327,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--term", help="term id from programme.yaml (default: the current term)")
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     p.add_argument("--out", default="voortgangsrapportage.html", help="file to write, or - for stdout")
+    p.add_argument("--period", type=period_arg, help="story behind the curve of, e.g. 2026-Q3")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("scorecard", help="the scorecard as CSV, one row per ambition, disclosure applied")
@@ -371,7 +375,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("contract", help="print the extract contract as Markdown (data/README.md)")
     p.set_defaults(func=cmd_contract)
-
+    add_commands(sub)  # commentary export|import, changes (monitor/cli_story.py)
     return parser
 
 

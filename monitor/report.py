@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from monitor import calibration, charts, i18n, programme, scorecard, signs
+from monitor import calibration, charts, i18n, programme, report_story, scorecard, signs
 from monitor.engine import Engine
 from monitor.i18n import t
 
@@ -90,9 +90,11 @@ def _icon(code: str) -> str:
             "no_projection": "?", "no_target": "–"}[code]
 
 
-def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> str:
-    """The whole report as one HTML string."""
+def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", period: str | None = None) -> str:
+    """The whole report as one HTML string; `period`: whose story behind the curve (default: the newest
+    complete reporting period)."""
     lang = i18n.lang_or_default(lang)
+    period = period or report_story.default_period(engine.settings, engine.as_of)
     k = engine.settings.min_cell
     pf = engine.programme
     cards = scorecard.scorecard(engine, term_id)
@@ -138,7 +140,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
                     + (f" ({change_html(o.change, o.indicator.direction, o.indicator.unit, lang)})"
                        if o.change is not None else "")
                     for o in card.outputs
-                ) + "</p></div>"
+                ) + "</p>" + report_story.section(engine.settings, card.ambition.id, period, lang) + "</div>"
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))

@@ -42,6 +42,8 @@ class Settings:
     result_bytes: int = 50 << 20  # bytes of Arrow data a workbench result may hold
     queries_per_user: int = 1  # workbench queries one user may have running at a time
     build_memory: int = 1 << 30  # bytes: DuckDB memory_limit of the build's connection (it spills beyond)
+    state_dir: Path = ROOT / "state"  # commentary and the change log (SQLite), outside data/
+    reporting_cycle: str = "quarter"  # the commentary's period: month, quarter, tertiaal, half or year
 
     @property
     def catalog_dir(self) -> Path:
@@ -75,6 +77,8 @@ def get_settings() -> Settings:
         result_bytes=parse_bytes(env.get("MONITOR_RESULT_BYTES") or "50MB"),
         queries_per_user=int(env.get("MONITOR_QUERIES_PER_USER") or "1"),
         build_memory=parse_bytes(env.get("MONITOR_BUILD_MEMORY") or "0") or default_build_memory(),
+        state_dir=Path(env.get("MONITOR_STATE_DIR") or ROOT / "state").resolve(),
+        reporting_cycle=(env.get("MONITOR_REPORTING_CYCLE") or "quarter").strip().lower(),
     )
 
 

@@ -1,4 +1,5 @@
-"""The audit trail: who signed in, ran which workbench query, downloaded what, and was refused where.
+"""The audit trail: who signed in, ran which workbench query, downloaded what, was refused where, and
+changed which story behind the curve (ambition, period, version; never the text).
 
 One JSON line per event, appended to a file per day (`audit-YYYY-MM-DD.jsonl`) in
 MONITOR_AUDIT_DIR, outside the data folder, so a new delivery or a rebuilt catalog
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-EVENTS = ("sign_in", "query", "download", "refusal")
+EVENTS = ("sign_in", "query", "download", "refusal", "commentary")
 UNREADABLE = "unreadable"  # what `read` returns for a line that is not JSON
 PREFIX = "audit-"
 

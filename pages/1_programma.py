@@ -43,6 +43,7 @@ with tab_outcomes:
                         key=f"prog_{card.ambition.id}")
         ui.card_projection(ctx, card)
         ui.definition_note(ctx, card)
+        ui.story(ctx, card)
 
 with tab_funnel:
     st.caption(t("funnel_help"))

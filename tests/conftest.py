@@ -28,6 +28,7 @@ _SESSION_DIR = Path(tempfile.mkdtemp(prefix="monitor-tests-"))
 os.environ["MONITOR_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ.setdefault("MONITOR_QUERIES_DIR", str(ROOT / "queries"))
 os.environ["MONITOR_AUDIT_DIR"] = str(_SESSION_DIR / "audit")  # never the repository's own audit/ folder
+os.environ["MONITOR_STATE_DIR"] = str(_SESSION_DIR / "state")  # nor its state/ database
 
 
 PROGRAMME_YAML = ROOT / "programme.yaml"

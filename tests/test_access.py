@@ -100,7 +100,7 @@ def test_problems_name_the_line(tmp_path: Path) -> None:
 
 def test_the_example_file_is_valid() -> None:
     cfg = access.load_access(ROOT / "access.example.yaml")
-    assert set(cfg.roles) == {"viewer", "analyst", "admin"} and cfg.partners
+    assert set(cfg.roles) == {"viewer", "editor", "analyst", "admin"} and cfg.partners
 
 
 # ---------------------------------------------------------------- the audit trail

@@ -44,10 +44,11 @@ USERS = {  # role -> a user the access.yaml above grants it
 # The issue's roles: viewer reads the scorecard, programme, indicator, area and sources pages;
 # analyst adds the workbench; admin adds the audit trail; a partner the shared outcomes and its own
 # organisation's early-warning figures (the indicator page, split by partner name, its group only).
+# What changed with a delivery (issue 14) is for staff: it names every ambition's status.
 MAY_OPEN = {
-    "viewer": {"home", "programma", "indicator", "gebieden", "bronnen"},
-    "analyst": {"home", "programma", "indicator", "gebieden", "bronnen", "werkbank"},
-    "admin": {"home", "programma", "indicator", "gebieden", "bronnen", "werkbank", "audit"},
+    "viewer": {"home", "programma", "indicator", "gebieden", "bronnen", "veranderd"},
+    "analyst": {"home", "programma", "indicator", "gebieden", "bronnen", "veranderd", "werkbank"},
+    "admin": {"home", "programma", "indicator", "gebieden", "bronnen", "veranderd", "werkbank", "audit"},
     "partner": {"home", "programma", "indicator"},
 }
 PAGES = {ui.page_slug(p): p for p in ui.page_files()}

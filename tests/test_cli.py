@@ -17,7 +17,7 @@ from monitor.engine import get_engine
 from tests.conftest import ROOT
 
 COMMANDS = ["sample", "build", "check", "indicators", "series", "sql", "new", "report", "bench", "contract",
-            "scorecard"]
+            "scorecard", "changes", "commentary"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -6,7 +6,8 @@
 - `cards`: the scorecard card pieces;
 - `present`: tables, downloads, definitions, the catalogue, links;
 - `split`: the "split by" filter, the groups' words and the split table (`dimensions:`);
-- `workbench`: the workbench page's session state.
+- `workbench`: the workbench page's session state;
+- `commentary`: the story behind the curve (reading, the editor's form); `changes`: the change log.
 
 Pages import this package (and `monitor.charts`) only, never the data layers.
 """
@@ -26,6 +27,8 @@ from monitor.ui.cards import (
     status_badge,
     status_counts,
 )
+from monitor.ui.changes import change_log
+from monitor.ui.commentary import story, story_card
 from monitor.ui.data import (
     at_period,
     cards,
@@ -92,6 +95,7 @@ __all__ = [
     "card_status_line",
     "cards",
     "catalogue_table",
+    "change_log",
     "cohort_table",
     "cohorts",
     "definition",
@@ -135,6 +139,8 @@ __all__ = [
     "split_table",
     "status_badge",
     "status_counts",
+    "story",
+    "story_card",
     "styled_table",
     "suppression_legend",
     "term_picker",

@@ -1,0 +1,90 @@
+"""The state users and builds write: one embedded SQLite database in MONITOR_STATE_DIR, outside `data/`.
+
+The catalog stays read-only and is replaced with every delivery, so what people write
+(commentary and its history) and what the monitor remembers across deliveries (each
+catalog version's summary and the change log) live here instead. SQLite in WAL mode
+lets two servers on one host read while one writes; every write is one
+`BEGIN IMMEDIATE` transaction (the write lock taken up front, so a read-then-write
+cannot interleave with another server's), and a busy database is waited for, not failed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from monitor.settings import Settings
+
+FILE = "monitor.sqlite3"
+BUSY_MS = 10_000  # how long a writer waits for another server's transaction before failing
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS commentary (
+    ambition TEXT NOT NULL, period TEXT NOT NULL, version INTEGER NOT NULL,
+    what TEXT NOT NULL, why TEXT NOT NULL, partners TEXT NOT NULL, next TEXT NOT NULL,
+    author TEXT NOT NULL, written_at TEXT NOT NULL,
+    PRIMARY KEY (ambition, period, version)
+);
+CREATE TRIGGER IF NOT EXISTS commentary_no_update BEFORE UPDATE ON commentary
+BEGIN SELECT RAISE(ABORT, 'commentary history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS commentary_no_delete BEFORE DELETE ON commentary
+BEGIN SELECT RAISE(ABORT, 'commentary history is append-only'); END;
+CREATE TABLE IF NOT EXISTS summaries (
+    catalog_version TEXT PRIMARY KEY, built_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    catalog_version TEXT PRIMARY KEY, previous_version TEXT, built_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL, data TEXT NOT NULL
+);
+"""
+
+
+class StateError(Exception):
+    """The state database cannot be opened or written where it is configured."""
+
+
+def path(settings: Settings) -> Path:
+    return settings.state_dir / FILE
+
+
+def connect(settings: Settings) -> sqlite3.Connection:
+    """A connection to the state database (created with its tables on first use), in WAL mode."""
+    db = path(settings)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(db, timeout=BUSY_MS / 1000, isolation_level=None)
+        con.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        con.execute("PRAGMA journal_mode = WAL")
+        con.executescript(_SCHEMA)
+    except (OSError, sqlite3.Error) as exc:
+        raise StateError(f"cannot open the state database {db}: {exc}; set MONITOR_STATE_DIR to a folder "
+                         "the servers may write (outside the data folder)") from None
+    con.row_factory = sqlite3.Row
+    return con
+
+
+@contextmanager
+def writing(settings: Settings) -> Iterator[sqlite3.Connection]:
+    """One write transaction, the write lock taken at its start; committed on success, else rolled back."""
+    con = connect(settings)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+@contextmanager
+def reading(settings: Settings) -> Iterator[sqlite3.Connection]:
+    con = connect(settings)
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,145 @@
+"""What changed with a delivery: two demo deliveries (cut-off September, then October 2026) through
+`monitor build`, and the change log checked against the scorecard each delivery printed itself.
+
+The expected status changes are computed here from `monitor scorecard` output of each version
+(titles and status words, as a reader sees them); the new month is the cut-off the test chose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import changes, i18n, sample, ui
+from monitor.cli import main
+from monitor.programme import load_programme
+from tests.conftest import DEMO_SEED, PROGRAMME_YAML
+
+FIRST, SECOND = "2026-09", "2026-10"
+
+
+def _run(argv: list[str]) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(argv) in (0, 1)
+    return out.getvalue()
+
+
+def _statuses(scorecard_csv: str) -> dict[str, str]:
+    return {row["ambition"]: row["status"] for row in csv.DictReader(io.StringIO(scorecard_csv))}
+
+
+@pytest.fixture(scope="module")
+def deliveries(tmp_path_factory: pytest.TempPathFactory):
+    """Two builds in one data folder; returns (scorecard CSV after each, the change log as JSON)."""
+    root = tmp_path_factory.mktemp("deliveries")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MONITOR_DATA_DIR", str(root / "data"))
+        mp.setenv("MONITOR_STATE_DIR", str(root / "state"))
+        mp.setenv("MONITOR_AUDIT_DIR", str(root / "audit"))
+        mp.setenv("MONITOR_REPORTING_CYCLE", "month")  # so the new month is a new reporting period too
+        cards = []
+        for until in (FIRST, SECOND):
+            sample.write_sample(root / "data", seed=DEMO_SEED, until=until)  # the later cut replaces them
+            _run(["build"])
+            cards.append(_run(["scorecard", "--lang", "en"]))
+        log = json.loads(_run(["changes", "--format", "json"]))
+        again = json.loads(_run(["changes", "--format", "json"]))
+        as_csv = _run(["changes", "--format", "csv"])
+        as_text = _run(["changes", "--lang", "en"])
+        none_since = json.loads(_run(["changes", "--format", "json", "--since", "2999-01-01"]))
+        yield {"cards": cards, "log": log, "again": again, "csv": as_csv, "text": as_text,
+               "since": none_since}
+
+
+def test_one_entry_per_delivery_newest_first(deliveries) -> None:
+    log = deliveries["log"]
+    assert [e["as_of"][:7] for e in log] == [SECOND, FIRST]
+    assert log[1]["items"][0]["kind"] == "first"
+    assert log[0]["previous_version"] == log[1]["catalog_version"]
+    assert deliveries["again"] == log  # recording is idempotent: asking again adds nothing
+    assert deliveries["since"] == []
+
+
+def test_the_new_month_and_reporting_period_are_listed(deliveries) -> None:
+    items = deliveries["log"][0]["items"]
+    assert {"kind": "new_month", "subject": "", "before": FIRST, "after": SECOND, "change": None,
+            "detail": ""} in items
+    assert [(i["before"], i["after"]) for i in items if i["kind"] == "new_period"] == [(FIRST, SECOND)]
+    rows = list(csv.DictReader(io.StringIO(deliveries["csv"])))
+    assert any((r["kind"], r["subject"], r["before"], r["after"]) == ("new_month", "", FIRST, SECOND)
+               for r in rows)
+
+
+def test_every_status_change_is_listed(deliveries) -> None:
+    before, after = (_statuses(c) for c in deliveries["cards"])
+    expected = {(title, before[title], after[title]) for title in after if before.get(title) != after[title]}
+    titles = {a.id: i18n.pick(a.title, "en") for a in load_programme(PROGRAMME_YAML).ambitions.values()}
+    def word(code: str) -> str:
+        return i18n.t(f"status_{code}", "en")
+
+    listed = {(titles[i["subject"]], word(i["before"]), word(i["after"]))
+              for i in deliveries["log"][0]["items"] if i["kind"] == "status"}
+    assert expected, "these two demo cut-offs change some statuses (two, when this test was written)"
+    assert listed == expected
+    for title, was, now in expected:  # and the mail's text says each of them
+        assert f"{title}: {was} → {now}" in deliveries["text"]
+
+
+def test_largest_moves_are_the_largest_against_a_year_earlier(deliveries) -> None:
+    moves = [i for i in deliveries["log"][0]["items"] if i["kind"] == "move"]
+    assert 0 < len(moves) <= changes.MOVES
+    sizes = [abs(m["after"] - m["before"]) / abs(m["before"]) for m in moves]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(abs(m["change"] - (m["after"] - m["before"]) / abs(m["before"])) < 1e-4 for m in moves)
+
+
+# ---- the comparison on hand-made summaries
+
+def _summary(as_of: str, statuses: dict[str, str], indicators: dict, extracts: list | None = None) -> dict:
+    return {"as_of": as_of, "reporting_period": as_of[:7], "ambitions": {a: {"status": s, "indicator": "x"}
+                                                                        for a, s in statuses.items()},
+            "indicators": indicators, "extracts": extracts or []}
+
+
+def test_compare_broke_recovered_failed_and_moves() -> None:
+    before = _summary("2026-09-30", {"a": "on_track", "b": "off_track"}, {
+        "up": {"last_month": "2026-09-01", "current": 110.0, "previous": 100.0},
+        "gone": {"last_month": "2026-09-01", "current": 5.0, "previous": 4.0},
+        "back": {"problem": "QueryError: no such column"},
+    })
+    after = _summary("2026-10-31", {"a": "off_track", "b": "off_track"}, {
+        "up": {"last_month": "2026-10-01", "current": 150.0, "previous": 100.0},   # +50 %
+        "down": {"last_month": "2026-10-01", "current": 80.0, "previous": 100.0},  # -20 %
+        "hidden": {"last_month": "2026-10-01", "current": None, "previous": 100.0},  # never compared
+        "gone": {"problem": "QueryError: table debt_cases has no column x"},
+        "back": {"last_month": "2026-10-01", "current": 1.0, "previous": 1.0},
+    }, [{"name": "benefits", "status": "kept", "problem": "benefits.parquet: column x missing"}])
+    got = [(i["kind"], i["subject"], i["before"], i["after"]) for i in changes.compare(before, after)]
+    assert got == [
+        ("new_month", "", "2026-09", "2026-10"),
+        ("new_period", "", "2026-09", "2026-10"),
+        ("status", "a", "on_track", "off_track"),
+        ("new_month", "up", "2026-09", "2026-10"),
+        ("broke", "gone", None, None),
+        ("recovered", "back", None, None),
+        ("move", "up", 100.0, 150.0),
+        ("move", "down", 100.0, 80.0),
+        ("extract", "benefits", None, "kept"),
+    ]
+
+
+# ---- the page
+
+def test_changes_page_lists_the_recorded_delivery(demo_settings) -> None:
+    at = AppTest.from_file(str(ui.HOME), default_timeout=180)
+    at.switch_page("pages/7_veranderd.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == i18n.t("page_veranderd", "nl")
+    assert len(at.expander) >= 1 and at.expander[0].label.startswith("Levering van")
