@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from monitor import calibration, charts, i18n, programme, scorecard, signs
+from monitor import calibration, charts, i18n, programme, report_population, scorecard, signs
 from monitor.engine import Engine
 from monitor.i18n import t
 
@@ -138,7 +138,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl") -> s
                     + (f" ({change_html(o.change, o.indicator.direction, o.indicator.unit, lang)})"
                        if o.change is not None else "")
                     for o in card.outputs
-                ) + "</p></div>"
+                ) + "</p>" + report_population.section(engine, card, lang) + "</div>"
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))

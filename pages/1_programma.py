@@ -43,6 +43,7 @@ with tab_outcomes:
                         key=f"prog_{card.ambition.id}")
         ui.card_projection(ctx, card)
         ui.definition_note(ctx, card)
+        ui.population_outcome(ctx, card)  # all residents beside our programme, and the peers
 
 with tab_funnel:
     st.caption(t("funnel_help"))

@@ -186,7 +186,7 @@ def validate_frame(
         if col.pattern is not None:
             bad = s.filter(s.is_not_null() & ~s.cast(pl.String).str.contains(col.pattern))
             if len(bad):
-                add("malformed code", f"must match {col.pattern} (e.g. WK051828)", col.name, bad)
+                add("malformed code", f"must match {col.pattern} (e.g. {col.example})", col.name, bad)
     if wijk_codes is not None and spec.refers_to_areas and "wijk_code" in usable_names:
         known = list(wijk_codes)
         s = df.get_column("wijk_code").cast(pl.String)
@@ -222,6 +222,8 @@ def validate(
     spec = CONTRACT[name]
     path = find_extract(data_dir, name)
     result = ValidationResult(name, path)
+    if path is None and spec.optional:
+        return result, None  # an optional extract left out: nothing to check, nothing to load
     if path is None:
         result.problems.append(Problem(
             name, f"{name}.parquet", "missing extract",

@@ -76,8 +76,8 @@ def write_blocks(out_dir: Path, names: list[str], blocks: Iterator[dict[str, pl.
                 frames = {name: renumber(frame, offsets) for name, frame in drawn.items()}
                 del drawn
                 for name, tmp in zip(names, tmps, strict=True):
-                    if name == "areas" and i:
-                        continue  # facts: the same in every block
+                    if name in ("areas", "population_outcomes") and i:
+                        continue  # facts about areas: the same in every block
                     table = frames[name].to_arrow()
                     if name not in writers:
                         schema = table.schema.with_metadata(metadata(name))
