@@ -33,7 +33,7 @@ def section(engine: Engine, card: scorecard.Card, lang: str) -> str:
     rows = [(t("pop_programme_side", lang), card.indicator.label(lang), ours, window, "")]
     if latest:
         r = latest[0]
-        rows.append((t("pop_population_side", lang), f"{pop.label(lang)} ({words.who(pop, city, tr)})",
+        rows.append((t("pop_population_side", lang, who=words.who(pop, city, tr)), pop.label(lang),
                      words.figure(pop, r["value"], r["suppressed"], tr), r["period"],
                      words.source(pop, r["source"], r["illustrative"], tr)))
     out = [f"<h4>{html.escape(t('pop_heading', lang))}</h4><table class='population'><tbody>"]

@@ -296,7 +296,7 @@ def contract_markdown() -> str:
         lines += [f"## `{spec.name}`", "", spec.description, "",
                   f"Key: {', '.join(f'`{k}`' for k in spec.key)}."]
         if spec.optional:
-            lines += ["", "Optional: a delivery without it is complete; the pages then show no population outcomes or peers."]
+            lines += ["", "Optional: a delivery without it is complete; what reads it is then not shown."]
         if spec.date_order:
             order = "; ".join(f"`{a}` <= `{b}`" for a, b in spec.date_order)
             lines += ["", f"Date order: {order}."]

@@ -63,12 +63,14 @@ def population_frame(areas: pl.DataFrame) -> pl.DataFrame:
 
 def _wijken(codes: list[str], bases: np.ndarray, city: float, inverse: bool
             ) -> list[tuple[str, float, float]]:
-    """Each wijk's value from its risk, scaled so the denominator-weighted mean is the city's value."""
-    weight = 1 / RISK if inverse else RISK
-    shape = 0.55 + 0.45 * weight / np.average(weight, weights=bases)  # damped: wijken differ, not wildly
+    """Each wijk's value from its risk, so the denominator-weighted mean of the wijken is the city's value.
+
+    A share of households in trouble rises with risk (damped: wijken differ, not wildly); the share
+    of residents in work falls with it, by at most a few tenths, so it stays a plausible share.
+    """
+    relative = RISK / np.average(RISK, weights=bases)  # weighted mean 1
+    shape = 1 - 0.12 * (relative - 1) if inverse else 0.55 + 0.45 * relative
     values = city * shape / np.average(shape, weights=bases)
-    if inverse:  # a share of residents in work cannot pass ~90%
-        values = np.minimum(values, 88.0)
     return [(c, round(float(v), 1), float(round(b))) for c, v, b in zip(codes, values, bases, strict=True)]
 
 

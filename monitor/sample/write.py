@@ -12,7 +12,7 @@ import polars as pl
 
 from monitor.extracts import CONTRACT, COVERAGE_METADATA_KEY, DEMO_METADATA_KEY
 from monitor.sample.areas import areas_frame, households_by_year
-from monitor.sample.blocks import plan, write_blocks
+from monitor.sample.blocks import FACTS, plan, write_blocks
 from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, draw_urgency, signals_frame
 from monitor.sample.grid import FIRST_MONTH, check_args, default_until, month_grid
 from monitor.sample.population import population_frame
@@ -31,9 +31,6 @@ from monitor.sample.work import (
 # Every extract but areas (yearly facts) is complete from the demo's first month: the debt cases
 # and benefit spells before it are only those still open on 1 January 2019.
 COVERAGE_FROM = FIRST_MONTH
-# Extracts of facts about areas, not records: the same in every block, written once, and with no
-# coverage claim (they are yearly statistics).
-FACTS = ("areas", "population_outcomes")
 
 
 def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,

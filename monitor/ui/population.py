@@ -52,17 +52,18 @@ def population_outcome(ctx: Ctx, card: Card) -> None:
         value = figure_text(ctx, card.current, card.indicator.unit)
         if card.indicator.unit != "%" and not card.current.suppressed:
             value = f"{value} {unit_text(ctx, card.indicator)}"
-        st.metric(t("pop_programme_label", indicator=card.indicator.label(ctx.lang)), value)
+        window = t("current_stock" if card.indicator.measure == "stock" else "current_twelve").lower()
+        st.metric(t("pop_programme_label", indicator=card.indicator.label(ctx.lang), window=window), value)
     latest = population.latest(ctx.engine, ind_id, population.home_code(ctx.engine) or "").frame
     with right:
-        st.caption(t("pop_population_side"))
+        st.caption(t("pop_population_side", who=words.who(pop, city, t)))
         if latest.is_empty():
             st.info(t("pop_no_data"))
             return
         row = latest.row(0, named=True)
-        st.metric(f"{pop.label(ctx.lang)} ({words.who(pop, city, t)})",
+        st.metric(f"{pop.label(ctx.lang)} · {row['period']}",
                   words.figure(pop, row["value"], row["suppressed"], t), help=t.pick(pop.definition))
-        st.caption(f"{row['period']} · {words.source(pop, row['source'], row['illustrative'], t)}")
+        st.caption(words.source(pop, row["source"], row["illustrative"], t))
     _peers(ctx, pop, key=f"peers_{card.ambition.id}")
 
 
