@@ -263,3 +263,27 @@ def test_the_report_holds_population_and_peers_and_stays_self_contained(demo_set
     section = text[text.index("<h4>Alle inwoners"):]
     assert "<script src=" not in text and "<link " not in text
     assert not any(s in section for s in ("src=", "href=", "@import", "url("))
+
+
+def test_the_indicator_page_footnotes_a_peer_of_another_year_and_source(data_copy) -> None:
+    """A constructed delivery: Rotterdam's latest figure is a year older, Utrecht's comes from its own
+    research office; the page marks both and says why, in a footnote under the bars."""
+    path = data_copy.data_dir / "population_outcomes.parquet"
+    frame = pl.read_parquet(path)
+    latest = frame["period"].max()
+    ind = "bijstand_per_10000"
+    frame = frame.filter(~((pl.col("area_code") == "GM0599") & (pl.col("period") == latest)
+                           & (pl.col("indicator") == ind)))
+    utrecht = (pl.col("area_code") == "GM0344") & (pl.col("indicator") == ind)
+    frame = frame.with_columns(source=pl.when(utrecht).then(pl.lit("Gemeente Utrecht, Onderzoek"))
+                               .otherwise(pl.col("source")))
+    frame.write_parquet(path)
+    catalog.build(data_copy)
+    at = _page("pages/2_indicator.py", id="bijstand_personen")
+    captions = [c.value for c in at.caption]
+    previous = str(int(latest) - 1)
+    assert f"¹ Rotterdam: cijfer over {previous} (Den Haag: {latest})." in captions
+    other = "² Utrecht: andere bron (Gemeente Utrecht, Onderzoek) dan Den Haag"
+    assert any(c.startswith(other) for c in captions)
+    bars = [f for f in _figures(at) if "per 10.000" in f["layout"]["title"]["text"]]
+    assert bars[0]["data"][0]["y"] == ["Den Haag", "Amsterdam", "Rotterdam¹", "Utrecht²", "Nederland"]
