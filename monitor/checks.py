@@ -71,9 +71,29 @@ def check_all(settings: Settings) -> list[str]:
         settings.queries_dir, ((display_path(i.path), i.sql, i.sources) for i in registry))
     problems += check_definitions(registry)
     problems += check_programme(settings, set(registry.indicators))
+    problems += check_population(settings, registry)
     if not problems and catalog.has_extracts(settings):
         problems += check_disclosure(settings)
     return problems
+
+
+def check_population(settings: Settings, registry: Iterable[Indicator]) -> list[str]:
+    """queries/population.yaml, and every population indicator named elsewhere: by an ambition
+    (`population:`), a query file (`peer:`) or the delivered extract (`indicator`)."""
+    from monitor import population, programme
+
+    try:
+        pf = programme.load_programme(settings.programme_file)
+    except (programme.ProgrammeError, FileNotFoundError):
+        pf = None  # reported by check_programme
+    ambitions = [(a.id, a.population) for a in pf.ambitions.values() if a.population] if pf else []
+    path = extracts.find_extract(settings.data_dir, population.TABLE)
+    try:
+        delivered = extracts.read_extract(path)["indicator"].unique().to_list() if path else []
+    except Exception:  # an unreadable file is reported by check_extracts
+        delivered = []
+    return population.check_links(population.load_registry(settings.queries_dir), ambitions,
+                                  [(i.id, i.peer) for i in registry if i.peer], delivered)
 
 
 NO_DESCRIPTION = ("missing key 'description': say, in Dutch and English, the unit, what is counted and which "

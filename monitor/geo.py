@@ -1,14 +1,31 @@
-"""The user-supplied wijk GeoJSON (setting MONITOR_GEOJSON) for the area map.
+"""The wijk boundaries for the area map: the user's GeoJSON (MONITOR_GEOJSON), else the shipped one.
 
-The product ships no boundaries; a municipality points the setting at its own
-file. Checked here so a wrong file gives a message, not a blank map.
+The project ships Den Haag's 44 wijken of 2024 (`geo_data/den_haag_wijken_2024.geojson`, from
+CBS/Kadaster's Wijk- en Buurtkaart 2024, simplified; credit "CBS / Kadaster, 2024"), so the demo
+shows a map without configuration. It is used only for data whose wijk codes it holds: another
+municipality sees bars until it sets its own file. A wrong file gives a message, not a blank map.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
+
+SHIPPED = Path(__file__).parent / "geo_data" / "den_haag_wijken_2024.geojson"
+SHIPPED_KEY = "statcode"  # the CBS wijk code property of the shipped file
+
+
+class Boundaries(NamedTuple):
+    geojson: dict
+    key: str  # the feature property holding the CBS wijk code
+    shipped: bool  # the boundaries the project ships (credit "CBS / Kadaster, 2024")
+
+    @property
+    def featureidkey(self) -> str:
+        return f"properties.{self.key}"
 
 
 class GeoError(Exception):
@@ -39,3 +56,17 @@ def load_geojson(path: Path, key: str = "statcode") -> dict:
 
 def codes(geojson: dict, key: str = "statcode") -> set[str]:
     return {f["properties"][key] for f in geojson["features"]}
+
+
+def boundaries(configured: Path | None, key: str, wijk_codes: Collection[str]) -> Boundaries | None:
+    """(GeoJSON, its code property, shipped?) for a map of these wijk codes, or None (draw bars).
+
+    The configured file always wins (a broken one raises GeoError); without one, the shipped
+    file serves when it holds any of the codes.
+    """
+    if configured is not None:
+        return Boundaries(load_geojson(configured, key), key, False)
+    shipped = load_geojson(SHIPPED, SHIPPED_KEY)
+    if codes(shipped, SHIPPED_KEY) & set(wijk_codes):
+        return Boundaries(shipped, SHIPPED_KEY, True)
+    return None

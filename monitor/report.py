@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from monitor import calibration, charts, i18n, programme, report_story, scorecard, signs
+from monitor import calibration, charts, i18n, programme, report_population, report_story, scorecard, signs
 from monitor.engine import Engine
 from monitor.i18n import t
 
@@ -140,7 +140,8 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
                     + (f" ({change_html(o.change, o.indicator.direction, o.indicator.unit, lang)})"
                        if o.change is not None else "")
                     for o in card.outputs
-                ) + "</p>" + report_story.section(engine.settings, card.ambition.id, period, lang) + "</div>"
+                ) + "</p>" + report_population.section(engine, card, lang)
+                + report_story.section(engine.settings, card.ambition.id, period, lang) + "</div>"
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))

@@ -43,6 +43,7 @@ with tab_outcomes:
                         key=f"prog_{card.ambition.id}")
         ui.card_projection(ctx, card)
         ui.definition_note(ctx, card)
+        ui.population_outcome(ctx, card)  # all residents beside our programme, and the peers
         ui.story(ctx, card)
 
 with tab_funnel:

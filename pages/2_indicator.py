@@ -44,6 +44,7 @@ with tab_chart:
         fig = charts.series_chart(published, title=title, unit=ui.value_unit(ctx, ind, view), t=t,
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
+    ui.peer_comparison(ctx, ind)  # `peer:`: this city beside its peers on the population counterpart
 with tab_table:
     if view is None:
         table = ui.cohort_table(ctx, published)

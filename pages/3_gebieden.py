@@ -1,6 +1,7 @@
 """Area page: compare stadsdelen and wijken for one indicator and period, absolute or per 1,000.
 
-A choropleth when a wijk GeoJSON is configured (MONITOR_GEOJSON), ranked bars otherwise.
+A choropleth at wijk level (MONITOR_GEOJSON, else the shipped Den Haag wijken of 2024 when the data
+are Den Haag's), ranked bars otherwise; below it, population outcomes per wijk.
 """
 
 from __future__ import annotations
@@ -28,22 +29,23 @@ if period is None:
     st.info(t("no_data_for_view"))
     st.stop()
 shown = ui.at_period(published, period, view.level)  # a selection: keeps its suppression
-geojson = ui.wijk_map(ctx, view)
+wijken = ui.wijk_map(ctx, view)  # the configured boundaries, else the shipped ones (Den Haag 2024)
 
 # ---- render
 title = f"{ind.label(ctx.lang)} · {ui.period_label(ctx, period)}"
 unit = ui.value_unit(ctx, ind, view)
 tab_chart, tab_table = st.tabs([t("tab_chart"), t("tab_table")])
 with tab_chart:
-    if geojson is not None:
-        fig = charts.choropleth(shown, geojson, featureidkey=f"properties.{ctx.settings.geojson_key}",
-                                title=title, unit=unit, t=t, attribution=t("map_attribution"))
+    if wijken is not None:
+        fig = charts.choropleth(shown, wijken.geojson, featureidkey=wijken.featureidkey,
+                                title=title, unit=unit, t=t, attribution=ui.map_credit(ctx, wijken))
         st.plotly_chart(fig, key="map")
     else:
-        if view.level == "wijk" and ctx.settings.geojson is None:
+        if view.level == "wijk":
             st.caption(t("map_hint"))
         st.plotly_chart(charts.area_bars(shown, title=title, unit=unit, t=t), key="bars")
 with tab_table:
     st.dataframe(ui.display_table(ctx, shown, ind), hide_index=True)
     ui.suppression_legend(ctx)
     ui.downloads(ctx, shown, f"{ind.id}_{view.level}_{period}")
+ui.population_map(ctx)  # population outcomes per wijk, on the same boundaries

@@ -25,6 +25,7 @@ programme: werk
 measure: stock
 unit: personen
 direction: down
+peer: bijstand_per_10000  # compared across municipalities (queries/population.yaml)
 sources: [benefit_spells]
 drivers: [uitstroom_werk_scholing, plaatsingen_vanuit_bijstand]
 ---*/

@@ -23,6 +23,7 @@ programme: schulden
 measure: stock
 unit: huishoudens
 direction: none
+peer: problematische_schulden  # compared across municipalities (queries/population.yaml)
 sources: [debt_cases]
 ---*/
 

@@ -20,6 +20,7 @@ programme: werk
 measure: count
 unit: plaatsingen
 direction: up
+peer: nettoarbeidsparticipatie  # compared across municipalities (queries/population.yaml)
 sources: [placements]
 drivers: [matches, proefplaatsingen, werk_gesprekken]
 dimensions: [contract, wage_subsidy]

@@ -19,7 +19,7 @@ DEMO_SEED = 2026
 ROOT = Path(__file__).resolve().parent.parent
 
 # Test data for the map code path: the CBS wijk boundaries in the shared folder beside the repo
-# (CI lays a copy there); the product itself ships no boundaries.
+# (CI lays a copy there); the product ships a copy as its default (monitor/geo_data/).
 GEOJSON = next((p for p in (ROOT.parent / "shared" / "geo" / "den_haag_wijken_2024.geojson",
                             Path("/work/shared/geo/den_haag_wijken_2024.geojson")) if p.is_file()),
                ROOT.parent / "shared" / "geo" / "den_haag_wijken_2024.geojson")

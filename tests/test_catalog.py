@@ -92,11 +92,11 @@ def test_the_catalog_keeps_each_extracts_coverage(data_copy) -> None:
     import datetime as dt
 
     catalog.build(data_copy)
-    # the demo declares 2019-01 for every extract but areas, which makes no claim
+    # the demo declares 2019-01 for every extract but the facts about areas, which make no claim
     first = dt.date(2019, 1, 1)
     assert catalog.coverage(catalog.open_catalog(data_copy)) == {
         "areas": None, "benefit_spells": first, "debt_cases": first, "early_signals": first,
-        "placements": first, "work_activities": first}
+        "placements": first, "work_activities": first, "population_outcomes": None}
     # a new delivery with another coverage replaces it; a broken one keeps the coverage of its kept table
     signals = pl.read_parquet(data_copy.data_dir / "early_signals.parquet")
     signals.write_parquet(data_copy.data_dir / "early_signals.parquet",

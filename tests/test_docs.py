@@ -52,7 +52,7 @@ def test_every_setting_is_documented_in_the_readme() -> None:
 
 def _enumerations() -> dict[str, set[str]]:
     """The values an f-string label key can take, by its literal prefix, from the code's constants."""
-    from monitor import access, catalog, report, trail, ui, workbench
+    from monitor import access, catalog, population, report, trail, ui, workbench
 
     registry = indicators.load_registry(ROOT / "queries")
     units = {i.unit for i in registry.indicators.values()} - {"%"}
@@ -78,6 +78,7 @@ def _enumerations() -> dict[str, set[str]]:
         "err_": set(catalog.ERROR_CODES),
         "audit_": {*trail.EVENTS, trail.UNREADABLE},
         "role_": {*access.STAFF_ROLES, "partner"},
+        "pop_unit_": set(population.UNITS) - {"percent"},
     }
 
 

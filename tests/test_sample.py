@@ -137,7 +137,10 @@ def test_a_fractional_scale_thins_every_extract_but_areas(sparse: Path,
                                                           frames: dict[str, pl.DataFrame]) -> None:
     thin = {name: pl.read_parquet(sparse / f"{name}.parquet") for name in extracts.CONTRACT}
     assert thin["areas"].equals(frames["areas"])  # facts, not draws
-    ratios = {name: thin[name].height / frames[name].height for name in extracts.CONTRACT if name != "areas"}
+    for name in sample.FACTS:
+        assert thin[name].equals(frames[name]), name  # facts about areas, not draws
+    ratios = {name: thin[name].height / frames[name].height for name in extracts.CONTRACT
+              if name not in sample.FACTS}
     assert 0.10 < ratios["debt_cases"] < 0.35, ratios
     for name, ratio in ratios.items():
         assert 0.10 < ratio < 0.35, (name, ratio)
@@ -341,7 +344,7 @@ def test_flow_extracts_declare_their_coverage(demo: Path) -> None:
     for name in extracts.CONTRACT:
         meta = pq.read_metadata(demo / f"{name}.parquet").metadata or {}
         got = meta.get(b"monitor.coverage_from")
-        assert got == (None if name == "areas" else b"2019-01"), name
+        assert got == (None if name in sample.FACTS else b"2019-01"), name
 
 
 def test_urgent_requests_and_the_legal_term(frames: dict[str, pl.DataFrame]) -> None:
@@ -480,7 +483,7 @@ def test_blocks_keep_the_first_block_and_share_no_one(tmp_path: Path) -> None:
         assert two.select(spec.key).is_unique().all(), name
         assert two.head(one.height).equals(one), name  # block 0 first, unchanged
         meta = pq.read_metadata(tmp_path / "two" / f"{name}.parquet").metadata
-        assert meta.get(b"monitor.coverage_from") == (None if name == "areas" else b"2019-01"), name
+        assert meta.get(b"monitor.coverage_from") == (None if name in sample.FACTS else b"2019-01"), name
         assert extracts.is_demo(tmp_path / "two" / f"{name}.parquet")
         second = two.slice(one.height)
         for column in (c for c in two.columns if c.endswith("_id") and c not in spec.key):

@@ -32,7 +32,15 @@ class ExtractStatus:
 
     @property
     def ok(self) -> bool:
-        return self.status == "loaded"
+        return self.status == "loaded" or self.optional_missing
+
+    @property
+    def optional_missing(self) -> bool:
+        """An optional extract (the contract's `optional`) left out of the delivery: not a failure."""
+        from monitor.extracts import CONTRACT
+
+        spec = CONTRACT.get(self.name)
+        return self.status == "missing" and spec is not None and spec.optional
 
 
 @dataclass

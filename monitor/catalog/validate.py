@@ -99,7 +99,8 @@ def validate_extract(con: duckdb.DuckDBPyConnection, data_dir: Path, name: str, 
     path = extracts.find_extract(data_dir, name)
     result = ValidationResult(name, path)
     if path is None:
-        result.problems.append(extracts.validation.missing(data_dir, name))
+        if not spec.optional:  # an optional extract left out: nothing to check, nothing to load
+            result.problems.append(extracts.validation.missing(data_dir, name))
         return result, False
     label = extracts.validation.label(data_dir, path)
     try:

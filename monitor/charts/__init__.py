@@ -22,6 +22,7 @@ Two rules hold for every builder:
 
 from monitor.charts.areas import area_bars, choropleth, map_view
 from monitor.charts.flow import cohort_chart, funnel, funnel_of_first, funnel_percentages
+from monitor.charts.peers import peer_bars
 from monitor.charts.spark import sparkline_svg
 from monitor.charts.split import split_chart
 from monitor.charts.theme import (
@@ -63,6 +64,7 @@ __all__ = [
     "funnel_percentages",
     "map_view",
     "outcome_chart",
+    "peer_bars",
     "programme_chart",
     "series_chart",
     "sparkline_svg",

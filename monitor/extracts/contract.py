@@ -29,6 +29,7 @@ class Column:
     codes: tuple[str, ...] | None = None
     pattern: str | None = None
     since: int = 1  # the contract version that added the column (named in a missing-column message)
+    example: str = "WK051828"  # a value that matches `pattern`, for the message when one does not
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Extract:
     date_order: tuple[tuple[str, str], ...] = ()
     # whether wijk_code must refer to the areas extract
     refers_to_areas: bool = True
+    # an optional extract may be left out of a delivery: its absence is no problem (features that
+    # read it say there is nothing to show)
+    optional: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -49,6 +53,10 @@ class Extract:
     def date_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.dtype == "DATE"]
 
+
+# population_outcomes: the periods the monitor writes (`2024`, `2024-Q1`, `2024-01`) and CBS region codes
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+AREA_CODE_PATTERN = r"^(GM\d{4}|WK\d{6}|NL01)$"
 
 WIJK = Column("wijk_code", "VARCHAR", "CBS wijk code, `WK` + gemeente code + wijk number",
               pattern=r"^WK\d{6}$")
@@ -185,6 +193,32 @@ CONTRACT: dict[str, Extract] = {
                 Column("employed_12m", "BOOLEAN", _employed(12), nullable=True),
             ),
         ),
+        Extract(
+            "population_outcomes", ("period", "area_code", "indicator"),
+            "Optional. Published area-level statistics about all residents (population accountability), "
+            "not records: e.g. the share of households with registered problematic debts (CBS), per "
+            "gemeente or wijk, for this municipality and the ones it compares itself with. Each indicator "
+            "is defined in `queries/population.yaml` (unit, denominator, source); a demo or typed-in "
+            "figure without a publication says so in `source`.",
+            (
+                Column("period", "VARCHAR", "Reference period as the source states it: a year `2024`, "
+                       "a quarter `2024-Q1` or a month `2024-01`", pattern=PERIOD_PATTERN, example="2024"),
+                Column("area_code", "VARCHAR", "CBS region code: a gemeente `GM` + 4 digits (Den Haag "
+                       "`GM0518`), a wijk `WK` + 6 digits, or `NL01` for the Netherlands",
+                       pattern=AREA_CODE_PATTERN, example="GM0518"),
+                Column("indicator", "VARCHAR", "Population indicator id, defined in queries/population.yaml",
+                       pattern=r"^[a-z][a-z0-9_]*$", example="problematische_schulden"),
+                Column("value", "DOUBLE", "The figure in the indicator's unit (a share in %, or per 1,000 "
+                       "or per 10,000 of the denominator), as published"),
+                Column("denominator", "DOUBLE", "The population the figure is about (households, residents "
+                       "aged 15-74, adults, as the indicator defines it); a figure on fewer than 10 is not "
+                       "shown (docs/disclosure.md)"),
+                Column("source", "VARCHAR", "Publisher and table (e.g. `CBS StatLine, <table>`), or "
+                       "`illustratief (demo)` for a figure no one published"),
+            ),
+            refers_to_areas=False,
+            optional=True,
+        ),
     )
 }
 
@@ -227,7 +261,8 @@ def contract_markdown() -> str:
         " (or a folder `<extract>/` of Parquet files) per extract into this folder.",
         "Each extract is record-level and pseudonymised, holds its full history, and uses the",
         "codes below exactly as written (Dutch, lower case). Columns may be added; none may be",
-        "renamed or left out.",
+        "renamed or left out. (The optional `population_outcomes` holds published area-level",
+        "statistics instead of records.)",
         "",
         "Every delivery is validated before it is loaded (`python -m monitor check`). An extract",
         "that fails keeps its last good version in the dashboard, and the failure is listed on",
@@ -261,6 +296,8 @@ def contract_markdown() -> str:
     for spec in CONTRACT.values():
         lines += [f"## `{spec.name}`", "", spec.description, "",
                   f"Key: {', '.join(f'`{k}`' for k in spec.key)}."]
+        if spec.optional:
+            lines += ["", "Optional: a delivery without it is complete; what reads it is then not shown."]
         if spec.date_order:
             order = "; ".join(f"`{a}` <= `{b}`" for a, b in spec.date_order)
             lines += ["", f"Date order: {order}."]

@@ -65,7 +65,7 @@ def rules(spec: Extract, usable: list[str], present: list[str], *, made_on: dt.d
             out.append(Rule("unknown code", col.name, f"allowed codes are {', '.join(col.codes)}",
                             f"{quote(col.name)} IS NOT NULL AND {text} NOT IN ({allowed})", quote(col.name)))
         if col.pattern is not None:
-            out.append(Rule("malformed code", col.name, f"must match {col.pattern} (e.g. WK051828)",
+            out.append(Rule("malformed code", col.name, f"must match {col.pattern} (e.g. {col.example})",
                             f"{quote(col.name)} IS NOT NULL AND NOT regexp_matches({text}, "
                             f"{literal(col.pattern)})", quote(col.name)))
     if wijk_check and spec.refers_to_areas and "wijk_code" in usable:

@@ -198,6 +198,10 @@ def parse_text(
     sources = check.names("sources", required=True)
     drivers = check.names("drivers", required=False)
     dimensions = _dimensions(check)
+    peer = check.text("peer") if "peer" in data else None
+    if peer and not ID_PATTERN.fullmatch(peer):
+        check.add("peer", f"peer '{peer}' must be a population indicator id of queries/population.yaml "
+                          "(lowercase letters, digits, underscores)")
     # a distinct ratio's numerator is households or persons by construction (distinct keys)
     people = data.get("numerator_is_people",
                       measure == "distinct_ratio" or (measure == "ratio" and unit == "%"))
@@ -215,7 +219,7 @@ def parse_text(
         sources=sources, drivers=drivers, shape=shape, sql=front.sql,  # type: ignore[arg-type]
         sql_line=front.sql_line, numerator_is_people=bool(people), unit_label=unit_label,
         basis=basis, provisional_months=provisional, dimensions=dimensions,
-        dimensions_line=check.lines.get("dimensions"),
+        dimensions_line=check.lines.get("dimensions"), peer=peer or None,
     )
 
 

@@ -51,6 +51,8 @@ KEYS: dict[str, bool] = {
     "provisional_months": False,
     # extra result columns to split the series by (e.g. [partner, age_band]); rollup.groups
     "dimensions": False,
+    # the population indicator (queries/population.yaml) this one is compared with across municipalities
+    "peer": False,
 }
 
 # A problem in a query file prints as `queries/x.sql:3: message`.
@@ -103,6 +105,8 @@ class Indicator:
     # extra result columns to split by (`rollup.groups`), and the front-matter line naming them
     dimensions: tuple[str, ...] = ()
     dimensions_line: int | None = None
+    # the population indicator (queries/population.yaml) shown beside it for this city and its peers
+    peer: str | None = None
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or self.title.get("nl") or self.id

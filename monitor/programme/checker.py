@@ -21,7 +21,7 @@ KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "term": (("id", "label", "start", "end"), ()),
     "programme": (("id", "title", "funnel"), ("description",)),
     "ambition": (("id", "programme", "term", "title", "indicator", "baseline", "targets"),
-                 ("description", "outputs", "tolerance")),
+                 ("description", "outputs", "tolerance", "population")),
     # a baseline is either adopted (date, value, source) or computed (from_data); checked in _baseline
     "baseline": ((), ("date", "value", "source", "page", "from_data")),
     "target": (("year", "value", "source"), ("illustrative", "page", "definition")),
@@ -46,6 +46,7 @@ HINTS = {
     "start": "a date written as YYYY-MM-DD",
     "end": "a date written as YYYY-MM-DD",
     "year": "a year such as 2027",
+    "population": "a population indicator id from queries/population.yaml",
 }
 
 

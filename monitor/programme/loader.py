@@ -182,6 +182,7 @@ def _ambition(c: Checker, raw: Any, path: str, terms: dict[str, Term], programme
     tol = _tolerance(c, m["tolerance"], f"{path}.tolerance") if "tolerance" in m else default_tol
     title = c.texts(m["title"], f"{path}.title")
     description = c.texts(m.get("description"), f"{path}.description", required=False)
+    population = c.string(m["population"], f"{path}.population") if "population" in m else None
     if (baseline and targets and term
             and month_index(baseline.date) >= month_index(target_date(targets[0].year, term))):
         c.add(f"{path}.baseline.date", f"the baseline ({baseline.date}) must lie before the first target "
@@ -190,7 +191,7 @@ def _ambition(c: Checker, raw: Any, path: str, terms: dict[str, Term], programme
     if not (term_ok and prog_ok and ind_ok and baseline and tol is not None):
         return None
     return Ambition(str(m["id"]), str(m["programme"]), str(m["term"]), title, description,
-                    str(m["indicator"]), baseline, targets, outputs, tol)
+                    str(m["indicator"]), baseline, targets, outputs, tol, population or None)
 
 
 def _unique_ids(c: Checker, items: list, path: str, what: str) -> None:

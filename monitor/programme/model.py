@@ -90,6 +90,8 @@ class Ambition:
     targets: tuple[Target, ...]
     outputs: tuple[str, ...] = ()
     tolerance: float = DEFAULT_TOLERANCE  # resolved at load time: the ambition's own or the file default
+    # the population outcome shown beside the programme outcome: an indicator of queries/population.yaml
+    population: str | None = None
 
     @property
     def path_targets(self) -> tuple[Target, ...]:

@@ -23,6 +23,10 @@ class Published:
     frame: pl.DataFrame
     k: int
     view: str = ""
+    # where the numbers come from: `rollup` (records, suppressed by the roll-up) or `public` (statistics
+    # someone already published, e.g. CBS: shown as published, a figure on fewer than `k` hidden;
+    # monitor.population.published)
+    origin: str = "rollup"
 
     def __post_init__(self) -> None:
         if "suppressed" not in self.frame.columns:
@@ -42,7 +46,7 @@ class Published:
         """
         if "suppressed" not in frame.columns:
             raise ValueError(f"a selection of '{self.view}' must keep its 'suppressed' column")
-        return Published(frame, self.k, self.view if view is None else view)
+        return Published(frame, self.k, self.view if view is None else view, self.origin)
 
 
 def require(obj: object, surface: str) -> pl.DataFrame:

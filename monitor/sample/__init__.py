@@ -1,4 +1,4 @@
-"""Deterministic demo extracts for Den Haag: the six extracts of the contract, synthetic.
+"""Deterministic demo extracts for Den Haag: the extracts of the contract, synthetic.
 
 The data must tell the stories the dashboard is built to show (a signal peak in the
 2022 energy crisis, a covid dip in placements, better reach of signals after 2023,
@@ -30,7 +30,8 @@ later draw and so changes every demo set.
 """
 
 from monitor.sample.areas import WIJK_CODES, WIJKEN
+from monitor.sample.blocks import FACTS
 from monitor.sample.grid import FIRST_MONTH, default_until
 from monitor.sample.write import generate, write_sample
 
-__all__ = ["FIRST_MONTH", "WIJKEN", "WIJK_CODES", "default_until", "generate", "write_sample"]
+__all__ = ["FACTS", "FIRST_MONTH", "WIJKEN", "WIJK_CODES", "default_until", "generate", "write_sample"]

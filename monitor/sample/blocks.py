@@ -27,6 +27,9 @@ BLOCK_SCALE = 1  # one block is one Den Haag: about 170 MB of draws (scale 10 in
 ROW_GROUP = 512 * 512  # Polars' default row group, so the blocked files read like the one-block ones
 # Every pseudonymised id column and its prefix: a block's numbers go on after the blocks before it,
 # so keys stay unique and no household or person is shared between blocks.
+# Extracts of facts about areas, not records: the same in every block (written once), with no coverage
+# claim (yearly statistics), and not thinned by the scale.
+FACTS = ("areas", "population_outcomes")
 ID_PREFIX = {"signal_id": "S", "household_id": "H", "case_id": "C", "spell_id": "B", "person_id": "P",
              "benefit_unit_id": "U", "activity_id": "A", "placement_id": "W"}
 
@@ -76,8 +79,8 @@ def write_blocks(out_dir: Path, names: list[str], blocks: Iterator[dict[str, pl.
                 frames = {name: renumber(frame, offsets) for name, frame in drawn.items()}
                 del drawn
                 for name, tmp in zip(names, tmps, strict=True):
-                    if name == "areas" and i:
-                        continue  # facts: the same in every block
+                    if name in FACTS and i:
+                        continue  # facts about areas: the same in every block
                     table = frames[name].to_arrow()
                     if name not in writers:
                         schema = table.schema.with_metadata(metadata(name))

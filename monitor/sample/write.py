@@ -1,4 +1,4 @@
-"""The entry points: draw the six extracts in a fixed order and write them as marked Parquet files
+"""The entry points: draw the extracts in a fixed order and write them as marked Parquet files
 (at a scale above one block, block by block: `blocks`)."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import polars as pl
 
 from monitor.extracts import CONTRACT, COVERAGE_METADATA_KEY, DEMO_METADATA_KEY
 from monitor.sample.areas import areas_frame, households_by_year
-from monitor.sample.blocks import plan, write_blocks
+from monitor.sample.blocks import FACTS, plan, write_blocks
 from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, draw_urgency, signals_frame
 from monitor.sample.grid import FIRST_MONTH, check_args, default_until, month_grid
+from monitor.sample.population import population_frame
 from monitor.sample.units import draw_homes, draw_untraced, homes, relink
 from monitor.sample.work import (
     activities_frame,
@@ -34,7 +35,7 @@ COVERAGE_FROM = FIRST_MONTH
 
 def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,
                  scale: float = 1) -> list[Path]:
-    """Write the six extracts <name>.parquet into out_dir (created if missing).
+    """Write the extracts <name>.parquet into out_dir (created if missing).
 
     until = 'YYYY-MM' last month included; default: the last complete month before today.
     scale = any positive number multiplying every volume (households, signals, cases, spells,
@@ -50,14 +51,14 @@ def write_sample(out_dir: Path, *, seed: int = 2026, until: str | None = None,
     scales = plan(scale)
     if len(scales) > 1:  # bounded memory: one block of households at a time (monitor.sample.blocks)
         drawn = (generate(seed=seed, until=until, scale=s, block=b) for b, s in enumerate(scales))
-        return write_blocks(out_dir, list(CONTRACT), drawn, lambda name: meta if name == "areas" else flow)
+        return write_blocks(out_dir, list(CONTRACT), drawn, lambda name: meta if name in FACTS else flow)
     frames = generate(seed=seed, until=until, scale=scale)
-    return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta if name == "areas" else flow)
+    return [_write_atomic(frames[name], out_dir / f"{name}.parquet", meta if name in FACTS else flow)
             for name in CONTRACT]
 
 
 def generate(*, seed: int = 2026, until: str, scale: float = 1, block: int = 0) -> dict[str, pl.DataFrame]:
-    """All six extracts of one block as frames, in contract order; the draw order is fixed for
+    """All extracts of one block as frames, in contract order; the draw order is fixed for
     reproducibility. Block 0 draws with the seed itself (so a one-block scale keeps its bytes),
     block b with a generator derived from (seed, b); its ids start at 1 (`blocks.renumber`)."""
     scale = check_args(until, scale)
@@ -85,6 +86,8 @@ def generate(*, seed: int = 2026, until: str, scale: float = 1, block: int = 0) 
         "work_activities": activities_frame(activities, homes(spell_frame, placement_frame, outside),
                                             spell_frame),
         "placements": placement_frame,
+        # area-level statistics (optional extract), computed from the areas: no draw
+        "population_outcomes": population_frame(areas),
     }
     return {name: frames[name] for name in CONTRACT}
 

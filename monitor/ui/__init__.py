@@ -60,6 +60,7 @@ from monitor.ui.filters import (
 )
 from monitor.ui.frame import HOME, PAGES_DIR, Ctx, fatal, page, page_access, page_files, page_slug
 from monitor.ui.gate import audit_default_since, audit_table, download_logger
+from monitor.ui.population import map_credit, peer_comparison, population_map, population_outcome
 from monitor.ui.present import (
     catalogue_table,
     cohort_table,
@@ -119,14 +120,19 @@ __all__ = [
     "indicator_url",
     "latest_areas",
     "latest_by_stadsdeel",
+    # population outcomes (monitor/ui/population.py)
+    "map_credit",
     "month_options",
     "page",
     "page_access",
     "page_files",
     "page_slug",
+    "peer_comparison",
     "period_label",
     "period_picker",
     "periods",
+    "population_map",
+    "population_outcome",
     "programme_cards",
     "programme_chart_series",
     "programme_description",

@@ -164,12 +164,14 @@ def value_unit(ctx: Ctx, ind: Indicator, view: rollup.View) -> str:
     return ctx.t(f"per_{view.per}").lower() if view.per else unit_text(ctx, ind)
 
 
-def wijk_map(ctx: Ctx, view: rollup.View) -> dict | None:
-    """The configured wijk GeoJSON at wijk level (None otherwise); a broken file is shown as a warning."""
-    if view.level != "wijk" or ctx.settings.geojson is None:
+def wijk_map(ctx: Ctx, view: rollup.View) -> geo.Boundaries | None:
+    """The wijk boundaries at wijk level: the configured GeoJSON, else the shipped one when it holds
+    the data's wijken (None otherwise: bars); a broken file is shown as a warning."""
+    if view.level != "wijk":
         return None
     try:
-        return geo.load_geojson(ctx.settings.geojson, ctx.settings.geojson_key)
+        return geo.boundaries(ctx.settings.geojson, ctx.settings.geojson_key,
+                              ctx.engine.areas["wijk_code"].unique().to_list())
     except geo.GeoError as exc:
         st.warning(str(exc))
         return None
