@@ -80,7 +80,7 @@ def check_all(settings: Settings) -> list[str]:
 def check_population(settings: Settings, registry: Iterable[Indicator]) -> list[str]:
     """queries/population.yaml, and every population indicator named elsewhere: by an ambition
     (`population:`), a query file (`peer:`) or the delivered extract (`indicator`)."""
-    from monitor import population, programme
+    from monitor import extracts, population, programme
 
     try:
         pf = programme.load_programme(settings.programme_file)
