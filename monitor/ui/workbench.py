@@ -123,9 +123,12 @@ def code_box(ctx: Ctx) -> tuple[str, bool]:
         completions=completions(ctx), key=f"wb_code_{state['wb_editor_mount']}",
         # the package's own themes @import a web font from the internet: Ace's "chrome" theme instead
         options={"showLineNumbers": True, "enableKeyboardAccessibility": True, "textInputAriaLabel": label,
-                 "fontFamily": "monospace"},
+                 "fontFamily": "monospace", "wrap": True},  # wrapped: no sideways scrollbar to tab through
         props={"theme": "chrome", "placeholder": EXAMPLE_SQL},
         component_props={"globalCSS": EDITOR_CSS},
+        # Esc leaves the text (Ace's keyboard accessibility; then Tab moves on, WCAG 2.1.2): the
+        # component binds Esc to a command of its own (leave its snippet editor), unbound here
+        keybindings={"commands": [{"name": "exitSession", "bindkey": ""}]},
     )
     return take_answer(answer)
 

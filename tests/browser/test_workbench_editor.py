@@ -113,4 +113,9 @@ def test_editor_frame_passes_axe(server: str, app, lang: str) -> None:
     assert not bad, json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in bad], indent=1)
     untested = [v for v in result["incomplete"] if v["id"] == "frame-tested"]
     assert not untested, "axe could not look inside the editor's frame"
+    # no keyboard trap (WCAG 2.1.2): Esc closes the list, Esc leaves the text, Tab reaches Run
+    frame.locator(".ace_text-input").first.focus()
+    for key in ("Escape", "Escape", "Tab"):
+        app.page.keyboard.press(key)
+    assert app.page.evaluate("() => document.activeElement.closest('.st-key-wb_run') !== null")
     app.assert_clean()
