@@ -89,6 +89,18 @@ def table_summary(schema: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def completions(schema: pl.DataFrame, table_doc: str, column_doc: str) -> list[dict]:
+    """The SQL editor's completion list (Ace items): each table, then each column once, naming its tables.
+    `table_doc`/`column_doc` are the caller's words (the library picks no language; `{tables}`)."""
+    items = [{"caption": t, "value": t, "docText": table_doc, "score": 1000}
+             for t in schema["table"].unique(maintain_order=True).to_list()]
+    for column, tables in schema.group_by("column", maintain_order=True).agg(
+            pl.col("table").unique(maintain_order=True)).iter_rows():
+        doc = column_doc.format(tables=", ".join(tables[:3]) + ("…" if len(tables) > 3 else ""))
+        items.append({"caption": column, "value": column, "docText": doc, "score": 500})
+    return items
+
+
 # ---------------------------------------------------------------- running a query
 
 

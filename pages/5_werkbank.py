@@ -26,8 +26,15 @@ st.markdown(t("wb_intro"))  # markdown: inline code in a caption fails contrast
 st.warning(t("wb_record_level"), icon=":material/shield:")
 editor, schema_col = st.columns([3, 2], gap="medium")
 with editor:
-    sql = st.text_area(t("wb_sql"), key="wb_sql", height=220, placeholder=wb.EXAMPLE_SQL)
-    run_clicked = st.button(t("wb_run"), key="wb_run", type="primary", icon=":material/play_arrow:")
+    plain = st.toggle(t("wb_plain"), key="wb_plain", help=t("wb_plain_help"))
+    if plain:
+        sql, submitted = wb.plain_box(ctx), False
+    else:
+        st.markdown(f"**{t('wb_sql')}**")
+        sql, submitted = wb.code_box(ctx)
+        st.caption(t("wb_editor_keys"))
+    clicked = st.button(t("wb_run"), key="wb_run", type="primary", icon=":material/play_arrow:")
+    run_clicked = clicked or submitted  # the Run button, or Ctrl+Enter in the code editor
     st.caption(wb.limits(ctx))
 with schema_col:
     st.markdown(f"**{t('wb_schema')}**")

@@ -135,6 +135,7 @@ def test_sign_in_is_logged_once_per_session(secured: Path) -> None:
 
 def test_workbench_query_is_logged_without_its_result(secured: Path) -> None:
     at = run_as("werkbank", USERS["analyst"])
+    at.toggle(key="wb_plain").set_value(True).run()  # the plain box: AppTest does not draw the code editor
     at.text_area(key="wb_sql").input("SELECT wijk_code, wijk_name FROM areas ORDER BY wijk_code LIMIT 3")
     at.button(key="wb_run").click().run()
     assert not at.exception

@@ -8,6 +8,7 @@ row or memory limit, and the extracts are byte-for-byte unchanged afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -138,6 +139,9 @@ def werkbank(limits_env) -> object:
 
 
 def _run_sql(at, sql: str):
+    """Type the query in the plain text box (AppTest does not draw the code editor) and press Run."""
+    if not at.toggle(key="wb_plain").value:
+        at.toggle(key="wb_plain").set_value(True).run()
     at.text_area(key="wb_sql").input(sql)
     at.button(key="wb_run").click()
     at.run()
@@ -190,6 +194,93 @@ def test_history_newest_first_and_reusable(werkbank) -> None:
     at.button(key="wb_hist_1").click()
     at.run()
     assert at.text_area(key="wb_sql").value == "SELECT 1 AS first_query"
+    # the code editor shows the same query when the analyst switches back to it
+    at.toggle(key="wb_plain").set_value(False).run()
+    assert _editor_args(at)["code"] == "SELECT 1 AS first_query"
+
+
+def _editor_args(at) -> dict:
+    """The arguments the page gave the code editor (AppTest keeps a component as an unknown element)."""
+    editors = at.get("component_instance")
+    assert len(editors) == 1, "one code editor on the page"
+    return json.loads(editors[0].proto.json_args)
+
+
+def _editor_answers(at, answer: dict) -> None:
+    """What the browser would send: the code editor's answer, under its current key."""
+    key = f"wb_code_{at.session_state['wb_editor_mount']}"
+    at.session_state[key] = {"lang": "sql", "selected": "", "cursor": "", **answer}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture
+def trail(limits_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The audit trail in a folder of this test's own: one line per query run."""
+    monkeypatch.setenv("MONITOR_AUDIT_DIR", str(tmp_path / "audit"))
+    return tmp_path / "audit"
+
+
+def _queries(folder: Path) -> int:
+    lines = [json.loads(line) for f in folder.glob("*.jsonl") for line in f.read_text().splitlines()]
+    return sum(1 for line in lines if line["event"] == "query")
+
+
+def test_ctrl_enter_in_the_editor_runs_the_query_once(trail: Path) -> None:
+    at = _open_page(lang="en")
+    assert not at.toggle(key="wb_plain").value  # the code editor is the default
+    _editor_answers(at, {"id": "a1", "type": "submit", "text": "SELECT 41 + 1 AS answer"})
+    assert _result(at)["answer"].tolist() == [42]
+    assert _queries(trail) == 1  # one audit line for the run
+    at.run()  # a later rerun (another widget) sees the same answer: no second run
+    at.run()
+    assert _queries(trail) == 1
+    # leaving the editor (blur) keeps its text for the Run button, without running it
+    _editor_answers(at, {"id": "a2", "type": "blur", "text": "SELECT 7 AS seven"})
+    assert _queries(trail) == 1 and _result(at)["answer"].tolist() == [42]
+    at.button(key="wb_run").click().run()
+    assert _result(at)["seven"].tolist() == [7]
+    assert _queries(trail) == 2
+    labels = [b.label for b in at.button if (b.key or "").startswith("wb_hist_")]
+    assert "SELECT 7 AS seven" in labels[0] and "SELECT 41 + 1 AS answer" in labels[1]
+
+
+def test_history_click_loads_the_query_into_a_new_editor(limits_env) -> None:
+    at = _open_page(lang="en")
+    _editor_answers(at, {"id": "b1", "type": "submit", "text": "SELECT 1 AS first_query"})
+    _editor_answers(at, {"id": "b2", "type": "submit", "text": "SELECT 2 AS second_query"})
+    mount = at.session_state["wb_editor_mount"]
+    at.button(key="wb_hist_1").click().run()
+    args = _editor_args(at)
+    assert args["code"] == "SELECT 1 AS first_query"
+    assert at.session_state["wb_editor_mount"] == mount + 1  # a new editor: the browser's text is replaced
+    # the plain box opens with the same query
+    at.toggle(key="wb_plain").set_value(True).run()
+    assert at.text_area(key="wb_sql").value == "SELECT 1 AS first_query"
+
+
+def test_editor_completes_the_tables_and_columns_the_workbench_can_query(limits_env, demo_settings) -> None:
+    """The completion list against an independent route: information_schema through the guarded worker."""
+    from monitor import catalog, workbench
+
+    at = _open_page(lang="nl")
+    args = _editor_args(at)
+    table_word = i18n.t("wb_complete_table", "nl")
+    offered = {(item["docText"] == table_word, item["value"]) for item in args["completions"]}
+    cat = catalog.open_catalog(demo_settings)
+    seen = workbench.run(cat, "SELECT table_name, column_name FROM information_schema.columns "
+                              "WHERE table_catalog = current_database()", demo_settings)
+    assert seen.ok, seen.error
+    expected = ({(True, t) for t in seen.frame["table_name"].to_list()}
+                | {(False, c) for c in seen.frame["column_name"].to_list()})
+    assert offered == expected
+    assert (False, "wijk_code") in offered and (True, "debt_cases") in offered
+    # a column in several tables is offered once, naming its tables
+    wijk = [i for i in args["completions"] if i["value"] == "wijk_code"]
+    assert len(wijk) == 1 and "areas" in wijk[0]["docText"]
+    # a language, line numbers, the SQL mode and the shortcut the caption names
+    assert args["lang"] == "sql" and args["options"]["showLineNumbers"] is True
+    assert any("Ctrl+Enter" in c.value for c in at.caption)
 
 
 def test_limits_are_visible(werkbank) -> None:

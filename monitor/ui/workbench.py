@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
+from code_editor import code_editor
 
 from monitor import workbench
 from monitor.rollup import Published
@@ -23,6 +24,22 @@ if TYPE_CHECKING:
     from monitor.ui.frame import Ctx
 
 EXAMPLE_SQL = workbench.EXAMPLE_SQL
+# Inside the editor's frame: a visible border (WCAG 1.4.11, as Streamlit's own text area) and token
+# colours of Ace's "chrome" theme darkened where they fall under 4.5:1 on white (WCAG 1.4.3); line
+# heights that do not cut off the underscore of column names in the fallback monospace font; no
+# "meta" text beside a suggestion (its accessible name is the name alone, WCAG 2.5.3): what a name
+# is shows in the tooltip beside the list (docText).
+EDITOR_CSS = """
+.ace_editor { border: 1px solid #6b6f7a; border-radius: 0.5rem; line-height: 1.5; }
+.ace-chrome .ace_gutter { background: #f0f2f6; color: #31333f; }
+.ace-chrome .ace_keyword.ace_operator { color: #4a5568; }
+.ace-chrome .ace_variable { color: #1f5f6e; }
+.ace-chrome .ace_constant.ace_language, .ace-chrome .ace_constant.ace_buildin { color: #3b2fc9; }
+.ace-chrome .ace_placeholder { color: #5f6470; }
+.ace_autocomplete .ace_line { align-items: flex-start; }
+.ace_autocomplete .ace_completion-meta { display: none; }
+.ace_autocomplete .ace_line > * { line-height: 17px; }
+"""
 IndicatorForm = workbench.IndicatorForm
 RunOutcome = workbench.RunOutcome
 FormOutcome = workbench.FormOutcome
@@ -60,12 +77,70 @@ def limits(ctx: Ctx) -> str:
 def _state():
     state = st.session_state
     state.setdefault("wb_history", [])
+    state.setdefault("wb_query", "")  # the editor's text, whichever box shows it
+    state.setdefault("wb_editor_mount", 0)  # bumped to load a query into the code editor
     return state
 
 
 def reuse(sql: str) -> None:
-    """History click: put the query back into the editor (runs before the editor is drawn)."""
-    _state()["wb_sql"] = sql
+    """History click: put the query back into the editor (runs before the editor is drawn).
+
+    The code editor keeps its own text in the browser: it is mounted anew (a new key) with
+    the query; the plain box reads the same text from its widget state.
+    """
+    state = _state()
+    state["wb_query"] = sql
+    state["wb_sql"] = sql
+    state["wb_editor_mount"] += 1
+
+
+def completions(ctx: Ctx) -> list[dict]:
+    """The editor's completion list: the tables and columns of the schema browser, worded for the page."""
+    return workbench.completions(schema(ctx), ctx.t("wb_complete_table"), ctx.t("wb_complete_column"))
+
+
+def plain_box(ctx: Ctx) -> str:
+    """The plain text box (screen readers, or no code editor installed): same text as the code editor."""
+    state = _state()
+    if "wb_sql" not in state:  # the box was not shown on the previous run: start from the editor's text
+        state["wb_sql"] = state["wb_query"]
+    sql = st.text_area(ctx.t("wb_sql"), key="wb_sql", height=220, placeholder=EXAMPLE_SQL)
+    state["wb_query"] = sql
+    return sql
+
+
+def code_box(ctx: Ctx) -> tuple[str, bool]:
+    """The code editor: (its text, whether Ctrl+Enter asked to run it).
+
+    streamlit-code-editor (Ace) answers on Ctrl+Enter ("submit") and when it loses focus
+    ("blur", so the run button sees the text). Its answer stays the same on later reruns: an
+    answer is acted on once, by its id.
+    """
+    state = _state()
+    label = ctx.t("wb_sql")
+    answer = code_editor(
+        state["wb_query"], lang="sql", height=[10, 20], response_mode=["blur"], shortcuts="vscode",
+        completions=completions(ctx), key=f"wb_code_{state['wb_editor_mount']}",
+        # the package's own themes @import a web font from the internet: Ace's "chrome" theme instead
+        options={"showLineNumbers": True, "enableKeyboardAccessibility": True, "textInputAriaLabel": label,
+                 "fontFamily": "monospace", "wrap": True},  # wrapped: no sideways scrollbar to tab through
+        props={"theme": "chrome", "placeholder": EXAMPLE_SQL},
+        component_props={"globalCSS": EDITOR_CSS},
+        # Esc leaves the text (Ace's keyboard accessibility; then Tab moves on, WCAG 2.1.2): the
+        # component binds Esc to a command of its own (leave its snippet editor), unbound here
+        keybindings={"commands": [{"name": "exitSession", "bindkey": ""}]},
+    )
+    return take_answer(answer)
+
+
+def take_answer(answer: dict | None) -> tuple[str, bool]:
+    """Fold the editor's answer into the session: (the text to run, whether to run it now)."""
+    state = _state()
+    if not answer or not answer.get("id") or answer["id"] == state.get("wb_editor_answer"):
+        return state["wb_query"], False
+    state["wb_editor_answer"] = answer["id"]
+    state["wb_query"] = answer.get("text") or ""
+    return state["wb_query"], answer.get("type") == "submit"
 
 
 def run(ctx: Ctx, sql: str) -> None:
@@ -105,14 +180,15 @@ def history(ctx: Ctx) -> list[HistoryEntry]:
     """The session's queries, newest first, each with a one-line summary (rows, or what went wrong)."""
     out = []
     for entry in _state()["wb_history"]:
-        summary = (ctx.t("wb_rows", rows=ctx.t.number(entry.rows)) if entry.outcome == "ok"
+        summary = (ctx.t("wb_row" if entry.rows == 1 else "wb_rows", rows=ctx.t.number(entry.rows)) if entry.outcome == "ok"
                    else ctx.t(f"wb_{entry.outcome}"))
         out.append(HistoryEntry(workbench.history_label(entry, summary, width=48), entry.sql))
     return out
 
 
 def result_caption(ctx: Ctx, result: workbench.RunOutcome) -> str:
-    return ctx.t("wb_rows_elapsed", rows=ctx.t.number(result.frame.height),
+    return ctx.t("wb_row_elapsed" if result.frame.height == 1 else "wb_rows_elapsed",
+                 rows=ctx.t.number(result.frame.height),
                  seconds=ctx.t.number(result.elapsed_s, 2))
 
 

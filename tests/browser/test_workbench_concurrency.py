@@ -42,6 +42,8 @@ def test_slow_query_does_not_block_another_session(browser, demo_settings, tmp_p
             one = ctx_one.new_page()
             one.goto(f"{server.url}/werkbank")
             harness.wait_rendered(one)
+            one.locator(".st-key-wb_plain label").click()  # the plain box (the code editor has its own test)
+            harness.wait_rendered(one)
             one.locator(".st-key-wb_sql textarea").fill(slow)
             one.locator(".st-key-wb_run button").click()
             one.wait_for_function(RUNNING_JS, timeout=10_000)  # session 1 is running its query
