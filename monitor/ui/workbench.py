@@ -180,7 +180,8 @@ def history(ctx: Ctx) -> list[HistoryEntry]:
     """The session's queries, newest first, each with a one-line summary (rows, or what went wrong)."""
     out = []
     for entry in _state()["wb_history"]:
-        summary = (ctx.t("wb_row" if entry.rows == 1 else "wb_rows", rows=ctx.t.number(entry.rows)) if entry.outcome == "ok"
+        rows_key = "wb_row" if entry.rows == 1 else "wb_rows"
+        summary = (ctx.t(rows_key, rows=ctx.t.number(entry.rows)) if entry.outcome == "ok"
                    else ctx.t(f"wb_{entry.outcome}"))
         out.append(HistoryEntry(workbench.history_label(entry, summary, width=48), entry.sql))
     return out
