@@ -87,3 +87,8 @@ def test_a_reading_server_never_builds(data_copy, monkeypatch) -> None:
     (data_copy.data_dir / "placements.parquet").touch()  # a delivery the build has not seen
     assert ensure_catalog(reader).database == built.database  # what the manifest names, as it is
     assert sorted(p.name for p in reader.catalog_dir.glob("catalog-*.duckdb")) == [built.database]
+    (reader.catalog_dir / MANIFEST).write_text("{broken")  # damaged after this server read it
+    assert ensure_catalog(reader).database == built.database  # the last good one, until the next build
+    (reader.catalog_dir / built.database).unlink()
+    with pytest.raises(catalog.CatalogMissing, match="manifest is corrupt"):
+        ensure_catalog(reader)  # nothing good left to fall back on: said

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import re
 import shutil
 import signal
 import ssl
@@ -228,3 +229,17 @@ def test_tls_is_terminated_by_nginx(tmp_path: Path) -> None:
         assert headers["strict-transport-security"] == "max-age=31536000"
         status, headers, _ = _get(plain, "/programma?lang=en")
         assert status == 301 and headers["location"] == "https://127.0.0.1/programma?lang=en"
+
+
+def test_containerfile_copies_what_exists_and_runs_the_rendered_command() -> None:
+    """The image is not built here (no container daemon on the test machine): what can be checked
+    without one is that its sources exist and its command is the servers' command."""
+    text = (render.ROOT / "Containerfile").read_text()
+    for line in re.findall(r"^COPY (.+)$", text, flags=re.M):
+        *sources, _dest = line.split()
+        for src in sources:
+            assert (render.ROOT / src).exists(), f"Containerfile copies {src}, which is not in the checkout"
+    cmd = json.loads(re.search(r"^CMD (\[.*?\])$", text.replace("\\\n", ""), flags=re.M | re.S).group(1))
+    expected = render.streamlit_command(8501, python="python")
+    assert cmd == [a if a != "127.0.0.1" else "0.0.0.0" for a in expected]
+    assert "MONITOR_BUILDS=0" in text

@@ -240,12 +240,7 @@ def ensure_catalog(
         say(f"No extracts in {settings.data_dir}: generating demo data for Den Haag...")
         sample.write_sample(settings.data_dir)
     if not settings.builds:  # a server behind the proxy: the build service swaps catalogs in
-        report = read_report(settings)
-        if report is None:
-            raise CatalogMissing(f"No usable catalog in {settings.catalog_dir} (none built yet, or its "
-                                 "manifest is corrupt): the build service writes it "
-                                 "(`python -m monitor build`).")
-        return report
+        return _read_only_report(settings)
     report = read_report(settings)
     manifest = read_manifest(settings)
     if report is None or manifest is None or not intact(settings, manifest) \
@@ -256,6 +251,24 @@ def ensure_catalog(
 
 
 # ---------------------------------------------------------------- a corrupt catalog is detected
+
+# per data folder, the last report a reading server found readable, with its file still in place
+_LAST_GOOD: dict[str, BuildReport] = {}
+
+
+def _read_only_report(settings: Settings) -> BuildReport:
+    """What a server that never builds uses: the manifest's report; while the manifest is unreadable
+    (damaged; the next build rewrites it), the last good one this process read, if its file is there."""
+    report = read_report(settings)
+    key = str(settings.catalog_dir)
+    if report is None:
+        last = _LAST_GOOD.get(key)
+        if last is not None and (settings.catalog_dir / last.database).is_file():
+            return last
+        raise CatalogMissing(f"No usable catalog in {settings.catalog_dir} (none built yet, or its "
+                             "manifest is corrupt): the build service writes it (`python -m monitor build`).")
+    _LAST_GOOD[key] = report
+    return report
 
 
 def _file_facts(path: Path) -> dict[str, object]:
