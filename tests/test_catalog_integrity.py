@@ -83,6 +83,13 @@ def test_a_reading_server_never_builds(data_copy, monkeypatch) -> None:
     with pytest.raises(catalog.CatalogMissing, match="build service"):
         ensure_catalog(reader)  # nothing built yet: said, not built here
     assert not (reader.catalog_dir / MANIFEST).exists()
+    empty = reader.data_dir.parent / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(empty))
+    with pytest.raises(catalog.CatalogMissing):
+        ensure_catalog(get_settings())
+    assert list(empty.iterdir()) == []  # no demo data written into a reading server's folder
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(reader.data_dir))
     built = catalog.build(data_copy)
     (data_copy.data_dir / "placements.parquet").touch()  # a delivery the build has not seen
     assert ensure_catalog(reader).database == built.database  # what the manifest names, as it is

@@ -231,16 +231,17 @@ def ensure_catalog(
     settings: Settings | None = None, progress: Callable[[str], None] | None = None,
     after_load: AfterLoad | None = None,
 ) -> BuildReport:
-    """First start: write demo extracts when the data folder has none, then build if needed."""
+    """First start: write demo extracts when the data folder has none, then build if needed.
+    A server with MONITOR_BUILDS=0 does neither: it takes what the build service swapped in."""
     settings = settings or get_settings()
+    if not settings.builds:  # a server behind the proxy: the build service swaps catalogs in
+        return _read_only_report(settings)
     say = progress or (lambda _msg: None)
     if not has_extracts(settings):
         from monitor import sample  # only on first start: keeps import of the query side light
 
         say(f"No extracts in {settings.data_dir}: generating demo data for Den Haag...")
         sample.write_sample(settings.data_dir)
-    if not settings.builds:  # a server behind the proxy: the build service swaps catalogs in
-        return _read_only_report(settings)
     report = read_report(settings)
     manifest = read_manifest(settings)
     if report is None or manifest is None or not intact(settings, manifest) \
