@@ -114,7 +114,8 @@ def run(*, workdir: Path, source: Path | None = None, servers: int = 2, rounds: 
     return results
 
 
-def markdown(results: list[Result], servers: int, sessions: int, rounds: int) -> str:
+def markdown(results: list[Result], servers: int, sessions: int, rounds: int,
+             load: tuple[float, float] | None = None) -> str:
     lines = [
         "# Faults: what the set-up survives",
         "",
@@ -124,7 +125,9 @@ def markdown(results: list[Result], servers: int, sessions: int, rounds: int) ->
         f"(MONITOR_BUILDS=0) behind nginx on 127.0.0.1 (the configuration `deploy/render.py` renders), "
         f"demo data, headless Chromium through nginx, {sessions} sessions during a delivery, "
         f"{rounds} round(s) of every fault. The short form (each fault once) runs in CI: "
-        "`tests/browser/test_faults.py`.",
+        "`tests/browser/test_faults.py`."
+        + (f" The machine's load average (1 min) was {load[0]:.1f} at the start and {load[1]:.1f} at the "
+           f"end, on {os.cpu_count()} cores: build seconds grow with it." if load else ""),
         "",
         "| fault | checks | result | measured |",
         "|---|---|---|---|",
@@ -150,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     rounds, sessions = (1, 2) if args.short else (args.rounds, args.sessions)
     # ended from outside (a CI timeout): unwind, so the cluster's servers and nginx are stopped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="monitor-faults-") as tmp:
         results = run(workdir=Path(tmp), source=args.data, servers=args.servers, rounds=rounds,
                       sessions=sessions, scale=args.scale, short=args.short)
     if not args.short:
-        args.out.write_text(markdown(results, args.servers, sessions, rounds), encoding="utf-8")
+        load = (load_start, os.getloadavg()[0])
+        args.out.write_text(markdown(results, args.servers, sessions, rounds, load), encoding="utf-8")
         print(f"wrote {args.out}")
     return 0 if all(r.ok for r in results) else 1
 
