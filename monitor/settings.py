@@ -44,6 +44,7 @@ class Settings:
     build_memory: int = 1 << 30  # bytes: DuckDB memory_limit of the build's connection (it spills beyond)
     state_dir: Path = ROOT / "state"  # commentary and the change log (SQLite), outside data/
     reporting_cycle: str = "quarter"  # the commentary's period: month, quarter, tertiaal, half or year
+    builds: bool = True  # MONITOR_BUILDS=0: a server behind the proxy only reads what the build swapped in
 
     @property
     def catalog_dir(self) -> Path:
@@ -79,6 +80,7 @@ def get_settings() -> Settings:
         build_memory=parse_bytes(env.get("MONITOR_BUILD_MEMORY") or "0") or default_build_memory(),
         state_dir=Path(env.get("MONITOR_STATE_DIR") or ROOT / "state").resolve(),
         reporting_cycle=(env.get("MONITOR_REPORTING_CYCLE") or "quarter").strip().lower(),
+        builds=_flag(env.get("MONITOR_BUILDS"), True),
     )
 
 
