@@ -140,8 +140,11 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None,
             _do(con, "DETACH previous")
         load_workdays(con)
         # Staging SQL is a query file like the indicators: it reads tables, never files or extensions.
+        # A staging table's row order carries no meaning (its SQL has no ORDER BY; joins and
+        # aggregates give none), so DuckDB may write it in parallel: ~30% faster at scale 10. The
+        # extracts above keep their file order (rowid), which the first example of a rule relies on.
         for statement in ("SET enable_external_access = false", "SET autoload_known_extensions = false",
-                          "SET autoinstall_known_extensions = false"):
+                          "SET autoinstall_known_extensions = false", "SET preserve_insertion_order = false"):
             _do(con, statement)
         staged = staging.build_all(con, settings.queries_dir)
         _short_of_memory(staged)
