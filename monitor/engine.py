@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Engine:
     _frames: dict[tuple, pl.DataFrame] = field(default_factory=dict)
     _cells: dict[tuple, rollup.Cells | None] = field(default_factory=dict)
     _memo: dict[tuple, object] = field(default_factory=dict)
+    _series: OrderedDict[tuple, Published] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------ inputs
@@ -225,8 +227,21 @@ class Engine:
             raise IndicatorError(f"{ind.path.name}: a cohort indicator has no time series; use cohort()")
         terms = self.terms
         rollup.check_view(ind, view, terms)
-        return rollup.select(self._cells_of(ind, terms), ind, self.areas, view, k=self.settings.min_cell,
-                             municipality=self.settings.municipality)
+        # Readers ask for the same views over and over: the selection is kept (the most recent
+        # SERIES_KEPT), keyed like the cells it is cut from, plus the view.
+        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, ind.dimensions, terms, view)
+        with self._lock:
+            hit = self._series.get(key)
+            if hit is not None:
+                self._series.move_to_end(key)
+                return hit
+        published = rollup.select(self._cells_of(ind, terms), ind, self.areas, view, k=self.settings.min_cell,
+                                  municipality=self.settings.municipality)
+        with self._lock:
+            self._series[key] = published
+            while len(self._series) > SERIES_KEPT:
+                self._series.popitem(last=False)
+        return published
 
     def twelve_months(self, ind_id: str, level: rollup.Level = "city") -> Published:
         """The rolling twelve-month view (the scorecard's current value), like any other view."""
@@ -255,6 +270,7 @@ class Engine:
         return first, end.replace(day=1)
 
 
+SERIES_KEPT = 512  # selections of the suppressed cells kept per engine (small: aggregates)
 FRAME_VERSION = 1  # raise when `indicators.compute` returns other frames for the same SQL
 
 
