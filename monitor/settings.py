@@ -41,6 +41,7 @@ class Settings:
     worker_cpu_s: int = 30  # CPU seconds a workbench query's worker may use (RLIMIT_CPU)
     result_bytes: int = 50 << 20  # bytes of Arrow data a workbench result may hold
     queries_per_user: int = 1  # workbench queries one user may have running at a time
+    builds: bool = True  # MONITOR_BUILDS=0: a server behind the proxy only reads what the build swapped in
 
     @property
     def catalog_dir(self) -> Path:
@@ -73,6 +74,7 @@ def get_settings() -> Settings:
         worker_cpu_s=int(env.get("MONITOR_WORKER_CPU") or "30"),
         result_bytes=parse_bytes(env.get("MONITOR_RESULT_BYTES") or "50MB"),
         queries_per_user=int(env.get("MONITOR_QUERIES_PER_USER") or "1"),
+        builds=_flag(env.get("MONITOR_BUILDS"), True),
     )
 
 

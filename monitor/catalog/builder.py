@@ -28,8 +28,8 @@ from typing import Any
 import duckdb
 
 from monitor import extracts, staging, workdays
-from monitor.catalog.connection import Catalog, _do, open_file
-from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_report
+from monitor.catalog.connection import Catalog, CatalogMissing, _do, open_file
+from monitor.catalog.report import MANIFEST, BuildReport, ExtractStatus, read_manifest, read_report
 from monitor.catalog.store import prune
 from monitor.settings import Settings, get_settings
 
@@ -72,15 +72,11 @@ def build(settings: Settings | None = None, *, force: bool = False,
     """
     settings = settings or get_settings()
     with _build_lock(settings):
-        manifest_path = settings.catalog_dir / MANIFEST
         fp = _fingerprint(settings)
-        previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
-        if (
-            not force
-            and previous
-            and previous.get("fingerprint") == fp
-            and (settings.catalog_dir / previous["report"]["database"]).is_file()
-        ):
+        previous = read_manifest(settings)
+        if previous is not None and not intact(settings, previous, checksum=True):
+            previous = None  # a corrupt catalog is neither reused nor a source of kept tables
+        if not force and previous and previous.get("fingerprint") == fp:
             report = BuildReport.from_json(previous["report"])
             report.built = False
             return report
@@ -123,7 +119,7 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None,
                          staged)
     if after_load is not None:
         after_load(open_file(final, settings, report))
-    manifest = {"fingerprint": fp, "report": report.to_json()}
+    manifest = {"fingerprint": fp, "report": report.to_json(), "file": _file_facts(final)}
     tmp_manifest = settings.catalog_dir / f".{MANIFEST}.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, default=str))
     os.replace(tmp_manifest, settings.catalog_dir / MANIFEST)
@@ -221,8 +217,10 @@ def coverage(cat: Catalog) -> dict[str, dt.date | None]:
 
 def _remove_old(settings: Settings, keep: str) -> None:
     """Old catalog files go once the manifest points elsewhere, and their stored frames and patterns
-    with them; open readers keep their inode (and compute what they miss)."""
-    for old in settings.catalog_dir.glob("catalog-*.duckdb"):
+    with them; open readers keep their inode (and compute what they miss). A killed build's
+    half-written file goes too (this runs under the build lock: no other build is writing)."""
+    folder = settings.catalog_dir
+    for old in [*folder.glob("catalog-*.duckdb"), *folder.glob(".catalog-*.tmp*")]:
         if old.name != keep:
             with contextlib.suppress(OSError):
                 old.unlink()
@@ -241,13 +239,46 @@ def ensure_catalog(
 
         say(f"No extracts in {settings.data_dir}: generating demo data for Den Haag...")
         sample.write_sample(settings.data_dir)
+    if not settings.builds:  # a server behind the proxy: the build service swaps catalogs in
+        report = read_report(settings)
+        if report is None:
+            raise CatalogMissing(f"No usable catalog in {settings.catalog_dir} (none built yet, or its "
+                                 "manifest is corrupt): the build service writes it "
+                                 "(`python -m monitor build`).")
+        return report
     report = read_report(settings)
-    if report is None or _fingerprint(settings) != _manifest_fingerprint(settings):
+    manifest = read_manifest(settings)
+    if report is None or manifest is None or not intact(settings, manifest) \
+            or _fingerprint(settings) != manifest["fingerprint"]:
         say("Validating extracts and building the catalog...")
         report = build(settings, after_load=after_load)
     return report
 
 
-def _manifest_fingerprint(settings: Settings) -> str | None:
-    path = settings.catalog_dir / MANIFEST
-    return json.loads(path.read_text()).get("fingerprint") if path.is_file() else None
+# ---------------------------------------------------------------- a corrupt catalog is detected
+
+
+def _file_facts(path: Path) -> dict[str, object]:
+    """Size and SHA-256 of a finished catalog file, kept in the manifest to tell a damaged file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def intact(settings: Settings, manifest: dict[str, Any], *, checksum: bool = False) -> bool:
+    """Whether the catalog file the manifest names is there as the build left it: its size (cheap,
+    on every page run of a building server) and with `checksum` its SHA-256 (every `build`, so the
+    build timer finds a damaged file and builds a new one). A manifest from before sizes were kept
+    passes on the file's presence alone."""
+    path = settings.catalog_dir / manifest["report"]["database"]
+    facts = manifest.get("file")
+    try:
+        if not isinstance(facts, dict):
+            return path.is_file()
+        if path.stat().st_size != facts.get("size"):
+            return False
+        return not checksum or _file_facts(path)["sha256"] == facts.get("sha256")
+    except OSError:
+        return False

@@ -76,10 +76,19 @@ class BuildReport:
 
 
 def read_report(settings: Settings | None = None) -> BuildReport | None:
-    """The last build's report, or None when nothing was built yet."""
+    """The last build's report, or None when nothing was built yet (or its manifest is unreadable)."""
     settings = settings or get_settings()
+    data = read_manifest(settings)
+    return BuildReport.from_json(data["report"]) if data is not None else None
+
+
+def read_manifest(settings: Settings) -> dict[str, Any] | None:
+    """The manifest as the last build wrote it; None when there is none or it is corrupt (not JSON,
+    or without a readable report): the building side then builds anew, a reader says so."""
     path = settings.catalog_dir / MANIFEST
-    if not path.is_file():
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        BuildReport.from_json(data["report"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    data = json.loads(path.read_text())
-    return BuildReport.from_json(data["report"])
+    return data if isinstance(data.get("fingerprint"), str) else None
