@@ -26,6 +26,7 @@ from monitor.rollup import Published, View
 from monitor.settings import Settings, get_settings
 
 T = TypeVar("T")
+_RUN = threading.local()  # the registry pinned for the current page run (Engine.pin_registry)
 
 
 @dataclass(eq=False)
@@ -43,8 +44,18 @@ class Engine:
 
     @property
     def registry(self) -> indicators.Registry:
-        """Rescanned when a query file changes: a new file shows up without a restart."""
+        """Rescanned when a query file changes: a new file shows up without a restart (at the next
+        page run: within a run, the one `pin_registry` read)."""
+        pinned = getattr(_RUN, "pinned", None)
+        if pinned is not None and pinned[0] is self:
+            return pinned[1]
         return indicators.registry_cached(self.settings.queries_dir, self.programme_ids)
+
+    def pin_registry(self) -> None:
+        """Read the query folder once for the rest of this thread's page run (`ui.frame.page` calls
+        it first): each look walks the folder, and a programme page looked 25 times per view."""
+        _RUN.pinned = None
+        _RUN.pinned = (self, self.registry)
 
     @property
     def programme_ids(self) -> set[str] | None:

@@ -85,3 +85,29 @@ def test_engine_keeps_a_view_and_gives_the_same_numbers(demo_settings) -> None:
     assert first.frame.equals(fresh.frame)
     other = engine.series(ind.id, rollup.View(grain="quarter", level="city"))
     assert other is not first and not other.frame.equals(first.frame)
+
+
+def test_a_page_run_reads_the_query_folder_once_and_the_next_sees_a_change(demo_settings, tmp_path) -> None:
+    """Within a run (a thread that pinned it) the registry stays; another run sees an added file."""
+    import dataclasses
+    import shutil
+    import threading
+
+    from monitor.engine import Engine, get_engine
+
+    shared = get_engine(demo_settings)
+    queries = tmp_path / "queries"
+    shutil.copytree(demo_settings.queries_dir, queries)
+    engine = Engine(dataclasses.replace(demo_settings, queries_dir=queries), shared.catalog, shared.report)
+    engine.pin_registry()
+    before = engine.registry
+    src = next(p for p in queries.rglob("*.sql") if "_staging" not in p.parts)
+    shutil.copy(src, src.with_name("pinned_copy_test.sql"))
+    assert engine.registry is before  # the same run: pinned
+    seen: list = []
+    other = threading.Thread(target=lambda: seen.append(set(engine.registry.indicators)))
+    other.start()
+    other.join()
+    assert "pinned_copy_test" in seen[0] and "pinned_copy_test" not in before.indicators
+    engine.pin_registry()  # the next run of this thread
+    assert "pinned_copy_test" in engine.registry.indicators

@@ -32,8 +32,13 @@ def _pids(args: argparse.Namespace, url: str) -> list[int]:
     return [servers.listening_pid(p) for p in ports]
 
 
-async def _single(url: str, pid: int, pages: list[str], choices: scenarios.Choices, repeat: int):
-    """Each page `repeat` times in one session, one after another: CPU per view exactly from /proc."""
+async def _single(url: str, pids: list[int], pages: list[str], choices: scenarios.Choices, repeat: int):
+    """Each page `repeat` times in one session, one after another: CPU per view exactly from /proc
+    (summed over the servers: behind nginx the session's server is the route cookie's)."""
+
+    def cpu() -> float:
+        return sum(servers.sample(pid).cpu for pid in pids)
+
     out: dict[str, list] = {}
     async with Session(url) as s:
         for page in pages:  # warm: first-time work (imports, engine, caches of the default view)
@@ -42,16 +47,16 @@ async def _single(url: str, pid: int, pages: list[str], choices: scenarios.Choic
             for page in pages:
                 query = choices.query(page, random.Random(r))
                 await asyncio.sleep(0.3)
-                before = servers.sample(pid).cpu
+                before = cpu()
                 view = await s.view(page, query)
                 await asyncio.sleep(0.3)  # work after script_finished (garbage collection) counts too
-                out.setdefault(report.page_name(page), []).append((view, servers.sample(pid).cpu - before))
+                out.setdefault(report.page_name(page), []).append((view, cpu() - before))
     return out
 
 
 async def plan_cost(args, url: str, pids: list[int], choices) -> str:
     pages = scenarios.page_paths()
-    single = await _single(url, pids[0], pages, choices, args.repeat)
+    single = await _single(url, pids, pages, choices, args.repeat)
     at_n: dict[str, Phase] = {}
     for page in pages:
         at_n[report.page_name(page)] = await run_phase(
@@ -62,7 +67,7 @@ async def plan_cost(args, url: str, pids: list[int], choices) -> str:
         from tests.browser.harness import serving
         with serving(BARE, Path(os.environ.get("MONITOR_DATA_DIR", "/tmp"))) as bare:
             bare_pid = bare.proc.pid
-            one = await _single(bare.url, bare_pid, [""], scenarios.Choices((), (), ()), args.repeat)
+            one = await _single(bare.url, [bare_pid], [""], scenarios.Choices((), (), ()), args.repeat)
             phase = await run_phase("bare", bare.url, lambda i: iter(lambda: ("", ""), None),
                                     sessions=args.sessions, seconds=args.seconds, pids=[bare_pid])
         single["bare one-metric page"] = one["home"]

@@ -2,7 +2,8 @@
 
 A headless browser costs about ten times the server's CPU per page view, so it cannot be the
 load generator. This speaks the browser's side of Streamlit's protocol (verified on 1.67):
-GET `/_stcore/health` sets the `_streamlit_xsrf` cookie; the WebSocket offers the subprotocols
+GET `/_stcore/health` sets the `_streamlit_xsrf` cookie (and nginx its route cookie; both go back
+with the WebSocket, as a browser sends them); the WebSocket offers the subprotocols
 `streamlit` and that cookie's value; a page view is a `BackMsg.rerun_script` whose `ClientState`
 holds the query string and the page's URL path (`page_name`, '' for home); the server answers
 with `new_session`, `navigation`, `page_info_changed`, deltas and `script_finished`, all with the
@@ -68,12 +69,13 @@ class Session:
             resp = await http.get(f"{self.base_url}/_stcore/health")
             resp.raise_for_status()
             xsrf = resp.cookies.get(XSRF_COOKIE)
+            cookies = dict(resp.cookies.items())  # nginx's route cookie too: one server per session
         parts = urllib.parse.urlsplit(self.base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         url = f"{scheme}://{parts.netloc}{parts.path}/_stcore/stream"
         headers = {"Origin": f"{parts.scheme}://{parts.netloc}"}
-        if xsrf:
-            headers["Cookie"] = f"{XSRF_COOKIE}={xsrf}"
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         # Streamlit's messages often exceed websockets' 1 MiB default: no limit, as the browser.
         self.ws = await connect(url, subprotocols=["streamlit", xsrf or "placeholder"],  # type: ignore[list-item]
                                 additional_headers=headers, max_size=None, open_timeout=self.timeout,

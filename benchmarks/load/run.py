@@ -59,6 +59,16 @@ async def _reader(url: str, steps: Iterator[tuple[str, str]], deadline: float, p
         await session.close()
 
 
+async def _warm(url: str, steps: Iterator[tuple[str, str]]) -> None:
+    async with Session(url) as s:
+        seen = set()
+        for page, query in steps:
+            if page in seen:
+                break
+            seen.add(page)
+            await s.view(page, query)
+
+
 async def _load_sampler(phase: Phase, stop: asyncio.Event) -> None:
     while not stop.is_set():
         phase.load.append(os.getloadavg()[0])
@@ -72,17 +82,11 @@ async def run_phase(name: str, url: str, walk: Walk, *, sessions: int, seconds: 
     """`sessions` readers for `seconds` (a view under way at the end is waited for and counted).
 
     Sessions start spread over the first pause (or one second in a burst), as readers arrive.
-    warm: one view of each page first, uncounted, so first-time work (imports, the engine) is outside.
+    warm: each page viewed first, uncounted, so first-time work (imports, the engine) is outside.
     """
     phase = Phase(name, sessions)
-    if warm:
-        async with Session(url) as s:
-            seen = set()
-            for page, query in walk(-1):
-                if page in seen:
-                    break
-                seen.add(page)
-                await s.view(page, query)
+    if warm:  # four sessions: behind nginx each lands on the server its route cookie names
+        await asyncio.gather(*(_warm(url, walk(-1 - i)) for i in range(4)))
     before = {pid: servers.sample(pid) for pid in pids}
     stop = asyncio.Event()
     sampler = asyncio.create_task(_load_sampler(phase, stop))
