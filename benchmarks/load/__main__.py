@@ -74,8 +74,10 @@ async def plan_cost(args, url: str, pids: list[int], choices) -> str:
         at_n["bare one-metric page"] = phase
         bare_row = (" The last row is a bare Streamlit page with one `st.metric` "
                     "(benchmarks/load/bare_app.py).")
+    errors = "\n".join(e for e in (report.errors_list(p) for p in at_n.values()) if e)
     return (f"{report.machine()}; {len(pids)} server(s) at {url}.{bare_row}\n\n"
-            + report.cost_table(single, at_n, args.sessions))
+            + report.cost_table(single, at_n, args.sessions)
+            + (f"\n\nFirst errors:\n{errors}" if errors else ""))
 
 
 async def main_async(args: argparse.Namespace, url: str) -> tuple[str, int]:

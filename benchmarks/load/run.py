@@ -85,8 +85,8 @@ async def run_phase(name: str, url: str, walk: Walk, *, sessions: int, seconds: 
     warm: each page viewed first, uncounted, so first-time work (imports, the engine) is outside.
     """
     phase = Phase(name, sessions)
-    if warm:  # four sessions: behind nginx each lands on the server its route cookie names
-        await asyncio.gather(*(_warm(url, walk(-1 - i)) for i in range(4)))
+    if warm:  # eight sessions: behind nginx each lands on the server its route cookie names
+        await asyncio.gather(*(_warm(url, walk(-1 - i)) for i in range(8)))
     before = {pid: servers.sample(pid) for pid in pids}
     stop = asyncio.Event()
     sampler = asyncio.create_task(_load_sampler(phase, stop))

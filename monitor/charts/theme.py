@@ -16,11 +16,17 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
 from monitor.i18n import Translator
+
+# pandas is imported above, with the charts, on purpose: Plotly looks it up in sys.modules without
+# importing it (`to_dict`), so on a cold server two page threads at once saw a half-imported
+# pandas ("partially initialized module 'pandas' has no attribute 'Series'"). A page imports the
+# charts before drawing one, and Python's import lock makes it wait until pandas is complete.
 
 # Okabe & Ito (2008), "Color Universal Design": black, orange, sky blue, bluish green, yellow, blue,
 # vermillion, reddish purple.
