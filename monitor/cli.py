@@ -361,6 +361,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="default docs/benchmarks.md; with --naive bench-results/engine.json")
     p.set_defaults(func=cmd_bench)
 
+    p = sub.add_parser("load", help="load figures without a browser into docs/load.md (needs a checkout)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="the arguments of python -m benchmarks.load")
+    p.set_defaults(func=lambda a: __import__("benchmarks.load.__main__", fromlist=["main"]).main(a.rest))
+
     p = sub.add_parser("audit-disclosure", help="solve for each hidden small cell from every published view "
                        "(linear programming); exit 1 when one is exposed")
     p.add_argument("id", nargs="*", help="indicator ids (default: every series indicator)")

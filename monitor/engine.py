@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from monitor.rollup import Published, View
 from monitor.settings import Settings, get_settings
 
 T = TypeVar("T")
+_RUN = threading.local()  # the registry pinned for the current page run (Engine.pin_registry)
 
 
 @dataclass(eq=False)
@@ -35,14 +37,25 @@ class Engine:
     _frames: dict[tuple, pl.DataFrame] = field(default_factory=dict)
     _cells: dict[tuple, rollup.Cells | None] = field(default_factory=dict)
     _memo: dict[tuple, object] = field(default_factory=dict)
+    _series: OrderedDict[tuple, Published] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------ inputs
 
     @property
     def registry(self) -> indicators.Registry:
-        """Rescanned when a query file changes: a new file shows up without a restart."""
+        """Rescanned when a query file changes: a new file shows up without a restart (at the next
+        page run: within a run, the one `pin_registry` read)."""
+        pinned = getattr(_RUN, "pinned", None)
+        if pinned is not None and pinned[0] is self:
+            return pinned[1]
         return indicators.registry_cached(self.settings.queries_dir, self.programme_ids)
+
+    def pin_registry(self) -> None:
+        """Read the query folder once for the rest of this thread's page run (`ui.frame.page` calls
+        it first): each look walks the folder, and a programme page looked 25 times per view."""
+        _RUN.pinned = None
+        _RUN.pinned = (self, self.registry)
 
     @property
     def programme_ids(self) -> set[str] | None:
@@ -225,8 +238,21 @@ class Engine:
             raise IndicatorError(f"{ind.path.name}: a cohort indicator has no time series; use cohort()")
         terms = self.terms
         rollup.check_view(ind, view, terms)
-        return rollup.select(self._cells_of(ind, terms), ind, self.areas, view, k=self.settings.min_cell,
-                             municipality=self.settings.municipality)
+        # Readers ask for the same views over and over: the selection is kept (the most recent
+        # SERIES_KEPT), keyed like the cells it is cut from, plus the view.
+        key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, ind.dimensions, terms, view)
+        with self._lock:
+            hit = self._series.get(key)
+            if hit is not None:
+                self._series.move_to_end(key)
+                return hit
+        published = rollup.select(self._cells_of(ind, terms), ind, self.areas, view, k=self.settings.min_cell,
+                                  municipality=self.settings.municipality)
+        with self._lock:
+            self._series[key] = published
+            while len(self._series) > SERIES_KEPT:
+                self._series.popitem(last=False)
+        return published
 
     def twelve_months(self, ind_id: str, level: rollup.Level = "city") -> Published:
         """The rolling twelve-month view (the scorecard's current value), like any other view."""
@@ -255,6 +281,7 @@ class Engine:
         return first, end.replace(day=1)
 
 
+SERIES_KEPT = 512  # selections of the suppressed cells kept per engine (small: aggregates)
 FRAME_VERSION = 1  # raise when `indicators.compute` returns other frames for the same SQL
 
 

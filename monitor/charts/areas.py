@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from monitor.charts.memo import cached_figure
 from monitor.charts.theme import (
     ACTUAL,
     DASH,
@@ -145,6 +146,7 @@ def _line_traces(
     return out
 
 
+@cached_figure
 def area_bars(
     areas: Published, *, title: str, unit: str, t: Translator, highlight: str | None = None
 ) -> go.Figure:

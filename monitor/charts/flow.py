@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from monitor.charts.memo import cached_figure
 from monitor.charts.theme import (
     FAINT,
     FUNNEL_FILL,
@@ -43,6 +44,7 @@ def funnel_of_first(values: Sequence[float | None]) -> list[float | None]:
     return [None] + [None if first in (None, 0) or v is None else 100 * v / first for v in values[1:]]
 
 
+@cached_figure
 def funnel(steps: Published, *, title: str, t: Translator) -> go.Figure:
     """From signal to result: each step's value, its share of the step before and of the first step.
 
@@ -110,6 +112,7 @@ def funnel_subtitle(frame: pl.DataFrame, t: Translator) -> str:
     return t("chart_funnel_cohort", start=t.month(start), end=t.month(end), months=window)
 
 
+@cached_figure
 def cohort_chart(cohorts: Published, *, title: str, t: Translator, highlight_latest: int = 2) -> go.Figure:
     """One line per start cohort over months since start; the latest cohorts bold, older ones grey.
 

@@ -12,11 +12,13 @@ from typing import Any
 
 import polars as pl
 
+from monitor.charts.memo import cached_figure
 from monitor.charts.theme import ACTUAL, TARGET
 from monitor.charts.trend import target_at
 from monitor.rollup.published import Published, require
 
 
+@cached_figure
 def sparkline_svg(
     twelve: Published,
     trajectory: pl.DataFrame | None,

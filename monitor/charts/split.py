@@ -14,11 +14,13 @@ import plotly.graph_objects as go
 import polars as pl
 
 from monitor.charts.areas import area_figure
+from monitor.charts.memo import cached_figure
 from monitor.charts.theme import Kind
 from monitor.i18n import Translator
 from monitor.rollup.published import Published, require
 
 
+@cached_figure
 def split_chart(series: Published, *, title: str, unit: str, t: Translator, groups: Mapping[str, str],
                 compare: bool = False, kind: Kind = "line") -> go.Figure:
     """One trace per group; `groups` maps each group code to its words (a code not in it: as delivered)."""

@@ -16,10 +16,17 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 
 from monitor.i18n import Translator
+
+# pandas is imported above, with the charts, on purpose: Plotly looks it up in sys.modules without
+# importing it (`to_dict`), so on a cold server two page threads at once saw a half-imported
+# pandas ("partially initialized module 'pandas' has no attribute 'Series'"). A page imports the
+# charts before drawing one, and Python's import lock makes it wait until pandas is complete.
 
 # Okabe & Ito (2008), "Color Universal Design": black, orange, sky blue, bluish green, yellow, blue,
 # vermillion, reddish purple.
@@ -121,10 +128,26 @@ def col(frame: pl.DataFrame | None, name: str) -> list:
 # ---------------------------------------------------------------- layout and axes
 
 
+def _slim_white() -> go.layout.Template:
+    """plotly_white with only the parts these charts use (bar, scatter, funnel, map traces; cartesian
+    axes): every figure carries its template to the browser, and the full one is 7 KB of each."""
+    full = pio.templates["plotly_white"].to_plotly_json()
+    used = {"scatter", "bar", "funnel", "choroplethmap", "choropleth"}
+    unused_layout = {"polar", "ternary", "scene"}
+    return go.layout.Template(
+        data={k: v for k, v in full["data"].items() if k in used},
+        layout={k: v for k, v in full["layout"].items() if k not in unused_layout},
+    )
+
+
+SLIM_WHITE = _slim_white()
+
+
 def layout(fig: go.Figure, *, title: str | None, t: Translator, height: int) -> go.Figure:
-    """Shared look: plotly_white, dark text >= 12 px, the language's separators, white hover labels."""
+    """Shared look: plotly_white (`SLIM_WHITE`), dark text >= 12 px, the language's separators,
+    white hover labels."""
     fig.update_layout(
-        template="plotly_white",
+        template=SLIM_WHITE,
         title={"text": title or "", "x": 0, "xanchor": "left", "font": {"size": 16, "color": TEXT}},
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT},
         separators=t.separators,

@@ -18,6 +18,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from monitor.charts.areas import area_figure, area_traces
+from monitor.charts.memo import cached_figure
 from monitor.charts.theme import (
     ACTUAL,
     BAND,
@@ -245,6 +246,7 @@ def _date_range(*columns: list) -> tuple[dt.date | None, dt.date | None]:
 # ---------------------------------------------------------------- builders
 
 
+@cached_figure
 def outcome_chart(
     twelve: Published,
     trajectory: pl.DataFrame | None,
@@ -272,6 +274,7 @@ def outcome_chart(
     return fig
 
 
+@cached_figure
 def programme_chart(
     outcome: dict, outputs: Sequence[dict], *, events: Sequence[tuple[Any, str]] = (), t: Translator
 ) -> go.Figure:
@@ -317,6 +320,7 @@ def programme_chart(
     return fig
 
 
+@cached_figure
 def series_chart(
     series: Published, *, title: str, unit: str, t: Translator, compare: bool = False, kind: Kind = "line"
 ) -> go.Figure:

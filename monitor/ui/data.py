@@ -51,7 +51,14 @@ def programme_note(ctx: Ctx) -> str:
 
 def explanation(ctx: Ctx) -> str:
     """How the scorecard is computed, in the page's language, with the backtest's figure."""
-    return ctx.t("how_computed_text") + "\n\n" + calibration.words(ctx.engine, ctx.lang, compute=False)
+    # the same for every reader of a language; kept until the stored backtest changes (`monitor build`)
+    try:
+        stored = (ctx.settings.catalog_dir / calibration.STORE).stat().st_mtime_ns
+    except FileNotFoundError:
+        stored = 0
+    words = ctx.engine.memo(("calibration_words", ctx.lang, stored),
+                            lambda: calibration.words(ctx.engine, ctx.lang, compute=False))
+    return ctx.t("how_computed_text") + "\n\n" + words
 
 
 def programme_description(ctx: Ctx, programme_id: str) -> str:
@@ -78,7 +85,8 @@ def funnel(ctx: Ctx, programme_id: str) -> Published:
     The figures are cells of the roll-up's suppressed rolling view, so this frame carries the
     same protection (k) as every other published frame.
     """
-    steps = funnel_steps(ctx.engine, programme_id)
+    # the same for every reader (published city cells, no partner rows): kept with the catalog version
+    steps = ctx.engine.memo(("funnel", programme_id), lambda: funnel_steps(ctx.engine, programme_id))
     labels = [_step_name(ctx.engine.indicator(i).label(ctx.lang)) for i in steps.frame["indicator"]]
     return steps.with_frame(steps.frame.with_columns(pl.Series("label", labels, pl.String)))
 
@@ -182,6 +190,10 @@ def wijk_map(ctx: Ctx, view: rollup.View) -> geo.Boundaries | None:
 
 def file_problems(ctx: Ctx) -> list[str]:
     """Problems in the query files and programme.yaml, one line each."""
-    registry = [str(p) for p in ctx.engine.registry.problems]
-    registry += [p for s in ctx.engine.report.staging for p in s.problems]  # staging files: the last build
-    return registry + checks.check_programme(ctx.settings, set(ctx.engine.registry.indicators))
+    def compute() -> list[str]:
+        registry = [str(p) for p in ctx.engine.registry.problems]
+        registry += [p for s in ctx.engine.report.staging for p in s.problems]  # staging: the last build
+        return registry + checks.check_programme(ctx.settings, set(ctx.engine.registry.indicators))
+
+    # parsed once per catalog, query files and programme.yaml (the memo's key), not on every view
+    return list(ctx.engine.memo(("file_problems",), compute))

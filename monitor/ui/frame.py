@@ -110,6 +110,7 @@ def page(title_key: str, *, access: str = "viewer", partners: bool = False) -> C
     needs = PageAccess(role=access, partners=partners)  # type: ignore[arg-type]
     gate.refuse_unless_allowed(tr, settings, title_key, needs, visitor)
     engine = _load_engine(tr, settings)
+    engine.pin_registry()  # one look at the query files per page run
     ctx = Ctx(tr.lang, engine, settings, visitor)
     st.title(ctx.t(title_key))
     if visitor.local:

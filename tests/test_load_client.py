@@ -1,0 +1,102 @@
+"""The load client speaks Streamlit's protocol: every page runs to `script_finished` through it,
+a broken page is reported as an error, and the short load form passes against a real server."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.load import report, scenarios
+from benchmarks.load.__main__ import main as load_main
+from benchmarks.load.client import Session, View
+from benchmarks.load.run import slope_mb_per_hour
+from monitor.settings import ROOT
+from tests.browser.harness import serving
+
+PAGES = scenarios.page_paths()
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a copy of the built demo data (the server stores disclosure patterns beside it)."""
+    from monitor.engine import protect_all
+
+    protect_all(demo_settings)
+    data = tmp_path_factory.mktemp("load") / "data"
+    shutil.copytree(demo_settings.data_dir, data, copy_function=shutil.copy2,
+                    ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
+    with serving(ROOT / "dashboard.py", data) as server:
+        yield server.url
+
+
+def _views(url: str, steps: list[tuple[str, str]]) -> list[View]:
+    async def go() -> list[View]:
+        async with Session(url, timeout=90) as s:
+            return [await s.view(page, query) for page, query in steps]
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "home")
+def test_every_page_runs_to_script_finished(app_url: str, page: str) -> None:
+    """The default view and a filtered one (in English, moving within the app by page hash)."""
+    import random
+
+    query = scenarios.Choices.of().query(page, random.Random(3)) + "&lang=en"
+    first, moved = _views(app_url, [(page, ""), (page, query.lstrip("&"))])
+    for view in (first, moved):
+        assert view.ok, f"{page or 'home'}?{view.query}: {view.errors}"
+        assert view.first is not None and 0 < view.first <= view.total
+        assert view.messages > 2 and view.nbytes > 1000  # a title, a sidebar: not just the run's frame
+
+
+def test_message_cache_is_kept_and_used(app_url: str) -> None:
+    """The second view of a page lists the hashes it holds; the server then sends references,
+    which the client resolves (a missing one would be an error): fewer bytes for the same page."""
+    first, again = _views(app_url, [("programma", ""), ("programma", "")])  # its charts are large
+    assert first.ok and again.ok
+    assert again.nbytes < first.nbytes
+
+
+def test_broken_page_is_an_error(tmp_path: Path) -> None:
+    app = tmp_path / "broken.py"
+    app.write_text("import streamlit as st\nst.title('before')\nraise ValueError('the page broke here')\n")
+    with serving(app, tmp_path) as server:
+        (view,) = _views(server.url, [("", "")])
+    assert not view.ok
+    assert any("the page broke here" in e for e in view.errors), view.errors
+
+
+def test_short_form_passes(app_url: str, tmp_path: Path) -> None:
+    """What CI runs: 8 readers for 20 s, no error; the figures land in their section of the file."""
+    out = tmp_path / "load.md"
+    out.write_text("# Load\n\nkept text\n")
+    assert load_main(["short", "--url", app_url, "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "kept text" in text and "<!-- load:short -->" in text and "errors 0" in text
+
+
+def test_percentile_by_nearest_rank() -> None:
+    values = [5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 6.0, 7.0, 8.0, 9.0]
+    assert report.pct(values, 0.5) == 5.0  # rank ceil(0.5 * 10) = 5
+    assert report.pct(values, 0.95) == 10.0  # rank ceil(9.5) = 10
+    assert report.pct([], 0.5) is None
+
+
+def test_memory_slope() -> None:
+    # 1 MB every 60 s: 60 MB per hour
+    points = [(60.0 * i, 400_000_000 + 1_000_000 * i) for i in range(5)]
+    assert slope_mb_per_hour(points) == pytest.approx(60.0)
+    assert slope_mb_per_hour(points[:2]) is None
+
+
+def test_sections_are_rewritten_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "load.md"
+    report.write_section(path, "a", "one")
+    report.write_section(path, "b", "two")
+    report.write_section(path, "a", "three")
+    text = path.read_text()
+    assert "one" not in text and text.index("three") < text.index("two")
