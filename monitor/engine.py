@@ -23,6 +23,7 @@ import polars as pl
 from monitor import catalog, indicators, programme, rollup
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published, View
+from monitor.rollup import stored as kept
 from monitor.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -175,11 +176,38 @@ class Engine:
 
     def _cells_of(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
         key = (ind.id, hash(ind.sql), ind.measure, ind.numerator_is_people, ind.dimensions, terms)
-        return self._cached(self._cells, key, lambda: rollup.protected_cells(
-            self._frame_of(ind), ind, self.areas, k=self.settings.min_cell,
+        return self._cached(self._cells, key, lambda: self._kept_cells(ind, terms))
+
+    def _kept_cells(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> rollup.Cells | None:
+        """The published cells the build (or an earlier process) stored for this catalog version,
+        else computed from the frame (and its twins', protected together) and stored: a fresh
+        process's first roll-up reads them instead of counting every cell again (issue 11)."""
+        store, k = self.catalog.store, self.settings.min_cell
+        parts = self._cells_parts(ind, terms)
+        names = {p: f"published-{ind.id}-{p}" for p in kept.PARTS}
+        found = kept.from_frames({p: store.read(n, parts) for p, n in names.items()}, ind, k)
+        if found is not None:
+            return found
+        cells = rollup.protected_cells(
+            self._frame_of(ind), ind, self.areas, k=k,
             width=self.settings.protection_width, municipality=self.settings.municipality, terms=terms,
             store=self.settings.catalog_dir / "protection", version=self.report.version,
-            twins=self._twins_of(ind)))
+            twins=self._twins_of(ind))
+        if cells is not None:
+            for p, frame in kept.to_frames(cells).items():
+                store.write(names[p], parts, frame)
+        return cells
+
+    def _cells_parts(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> tuple[object, ...]:
+        """What an indicator's published cells depend on besides the catalog version: its query and
+        those of the indicators it may share a number with (same sources), the terms, the
+        disclosure settings and the code's versions."""
+        s = self.settings
+        near = [(i.id, frame_parts(i)) for i in sorted(self.registry.indicators.values(), key=lambda i: i.id)
+                if i.shape == "series" and i.id != ind.id and set(i.sources) & set(ind.sources)]
+        return (kept.PATTERN_VERSION, kept.CELLS_VERSION, frame_parts(ind), ind.measure,
+                ind.numerator_is_people, ind.dimensions, [(t.id, t.start, t.end) for t in terms],
+                s.min_cell, s.protection_width, s.municipality, near)
 
     def _twins_of(self, ind: Indicator) -> dict[str, tuple[Indicator, pl.DataFrame]]:
         """Indicators publishing a number `ind` publishes too (rollup.shared), with their frames."""

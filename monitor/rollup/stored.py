@@ -9,6 +9,12 @@ SQL and measure, the terms, k, the protection width, the code's pattern version
 and the cell count), so a changed query file or setting computes a new one. A
 stored file that is missing a primary cell is ignored: the store can only save
 time, never weaken the protection. A read-only data folder computes every time.
+
+The published cells themselves (`Cells`: suppressed numbers already null) are kept too
+(`to_frames` / `from_frames`, stored by the engine beside the frames), so the first roll-up
+in a fresh process reads three small files instead of counting the cells again from the
+frame (a distinct count's key frame grows with the delivery). A stored set in which a shown
+cell is primary is ignored, like a pattern that misses one.
 """
 
 from __future__ import annotations
@@ -24,12 +30,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from monitor import disclosure
 from monitor.indicators import Indicator
 from monitor.rollup import attack, shared
 from monitor.rollup.linked import Cells, Linked, cells_from, linked_cells
 from monitor.rollup.periods import Term
 
 PATTERN_VERSION = 3  # raise when the plan, the equations or the repair change
+CELLS_VERSION = 1  # raise when the Cells' columns or their meaning change
+PARTS = ("cells", "periods", "places")  # the frames a stored Cells is kept as
 
 
 def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, k: int, width: float,
@@ -98,3 +107,25 @@ def _write(path: Path, hidden: np.ndarray) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def to_frames(cells: Cells) -> dict[str, pl.DataFrame]:
+    """The published cells as frames to store (`PARTS`); k goes into the key, not the files."""
+    return {"cells": cells.cells, "periods": cells.periods, "places": cells.places}
+
+
+def from_frames(frames: Mapping[str, pl.DataFrame | None], ind: Indicator, k: int) -> Cells | None:
+    """Stored published cells, or None (compute them) when a part is missing or a shown cell is
+    primary: a damaged or foreign file can cost time, never a small number on a surface."""
+    if any(frames.get(p) is None for p in PARTS):
+        return None
+    cells = frames["cells"]
+    need = {"_level", "_pid", "_area", "value", "suppressed"} | ({"denominator"} if ind.is_ratio else set())
+    if not need <= set(cells.columns):
+        return None
+    exposed = cells.filter(~pl.col("suppressed")).select(
+        disclosure.primary(k=k, measure=ind.behaves_as, numerator_is_people=ind.numerator_is_people)
+    ).to_series()
+    if exposed.any():
+        return None
+    return Cells(cells, frames["periods"], frames["places"], k)
