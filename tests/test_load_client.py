@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load import report, scenarios
+from benchmarks.load import browsers, report, scenarios
 from benchmarks.load.__main__ import main as load_main
 from benchmarks.load.client import Session, View
 from benchmarks.load.run import slope_mb_per_hour
@@ -77,6 +77,28 @@ def test_short_form_passes(app_url: str, tmp_path: Path) -> None:
     assert load_main(["short", "--url", app_url, "--out", str(out)]) == 0
     text = out.read_text()
     assert "kept text" in text and "<!-- load:short -->" in text and "errors 0" in text
+
+
+def test_readers_plan_checks_every_page_in_a_browser(app_url: str, tmp_path: Path) -> None:
+    """During the last level a Chromium session opens every page (scanned from pages/) and finds
+    each rendered, without an exception; the section says so."""
+    out = tmp_path / "load.md"
+    assert load_main(["readers", "--url", app_url, "--levels", "2", "--seconds", "5", "--browsers", "1",
+                      "--out", str(out)]) == 0
+    text = out.read_text()
+    assert ("**Browsers during the 2 readers**: 1 Chromium session, " in text
+            and f"over {len(PAGES)} pages, 0 failed" in text), text
+
+
+def test_a_broken_page_fails_the_browser_check(tmp_path: Path) -> None:
+    app = tmp_path / "broken.py"
+    app.write_text("import streamlit as st\nst.title('before')\nraise ValueError('the page broke here')\n")
+    with serving(app, tmp_path) as server:
+        run = browsers.walk_pages(server.url, [""], scenarios.Choices((), (), ()), seed=1, until=0)
+    assert run.problem is None and len(run.renders) == 1
+    assert "exception shown" in run.renders[0].problem and "the page broke here" in run.renders[0].problem
+    assert browsers.failures([run]) == 1
+    assert "1 page renders over 1 pages, 1 failed" in browsers.section([run], "a test")
 
 
 def test_percentile_by_nearest_rank() -> None:

@@ -2,7 +2,8 @@
 
 Plans: `short` (8 readers, 20 s: the CI form; exit 1 on any error), `cost` (each page's own
 cost: alone, then with N sessions, beside a bare one-metric page), `readers` (10, 25, 50
-readers with pauses of 3-8 s), `burst` (25 sessions without pauses), `soak` (25 readers, memory slope).
+readers with pauses of 3-8 s; two Chromium sessions check every page during the last),
+`burst` (25 sessions without pauses), `soak` (25 readers, memory slope).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from benchmarks.load import report, scenarios, servers
+from benchmarks.load import browsers, report, scenarios, servers
 from benchmarks.load.client import Session
 from benchmarks.load.run import Phase, run_phase, soak
 from monitor.settings import ROOT
@@ -105,11 +106,26 @@ async def main_async(args: argparse.Namespace, url: str) -> tuple[str, int]:
         return head + report.phase_section(phase), phase.errors
     parts, errors = [head], 0
     for n in args.levels:
+        last = n == args.levels[-1]
+        checking = _browsers(url, pages, choices, args.browsers, args.seconds) if last else None
         phase = await run_phase(f"{n} readers", url, walk, sessions=n, seconds=args.seconds, pids=pids,
                                 warm=n == args.levels[0])
         parts += [report.phase_section(phase), ""]
         errors += phase.errors
+        if checking is not None:
+            runs = await checking
+            parts += [browsers.section(runs, f"the {n} readers"), ""]
+            errors += browsers.failures(runs)
     return "\n".join(parts), errors
+
+
+def _browsers(url: str, pages: list[str], choices, n: int, seconds: float):
+    """`n` Chromium sessions walking every page while the phase runs (None when n is 0)."""
+    if n <= 0:
+        return None
+    until = time.monotonic() + seconds
+    return asyncio.gather(*(asyncio.to_thread(browsers.walk_pages, url, pages, choices, seed=100 + i,
+                                              until=until) for i in range(n)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--levels", type=int, nargs="+", default=[10, 25, 50],
                    help="readers plan: sessions per phase")
     p.add_argument("--seconds", type=float, default=120.0, help="length of each phase")
+    p.add_argument("--browsers", type=int, default=2,
+                   help="readers plan: Chromium sessions checking every page renders during the last level")
     p.add_argument("--repeat", type=int, default=5, help="cost plan: views of each page in one session")
     p.add_argument("--no-bare", action="store_true", help="cost plan: skip the bare one-metric page")
     p.add_argument("--out", type=Path, help="write the figures into this file's section (e.g. docs/load.md)")
