@@ -20,6 +20,10 @@ from monitor.programme import backtest
 from monitor.programme.projection import PATHS, SEED
 
 STORE = "calibration.json"
+# A band that held the realised value in fewer than WEAK of at least MIN_TRIALS trials is too
+# narrow for this indicator (an honest 80% band holds about 80%): its card says so.
+WEAK = 0.6
+MIN_TRIALS = 10
 
 
 def _key(engine: Engine, ids: list[str]) -> str:
@@ -94,6 +98,15 @@ def words(engine: Engine, lang: str, *, compute: bool = True) -> str:
     hits = sum(c.hits for c in cals)
     return i18n.t("how_computed_backtest", lang, origins=backtest.ORIGINS, hits=hits, trials=trials,
                   coverage=i18n.percent(100 * hits / trials, lang, 0))
+
+
+def weak(engine: Engine, ind_id: str) -> backtest.Calibration | None:
+    """The indicator's stored backtest when its band proved too narrow (below WEAK of at least
+    MIN_TRIALS trials), else None; never computed here (a page reads what the build stored)."""
+    found = (calibration(engine, compute=False) or {}).get(ind_id)
+    if found is None or len(found.trials) < MIN_TRIALS or found.coverage is None:
+        return None
+    return found if found.coverage < WEAK else None
 
 
 def lines(engine: Engine) -> list[str]:

@@ -146,6 +146,35 @@ def test_home_cards_show_the_two_facts_their_status_is_made_of(engine: Engine) -
         assert card.status.code == table[(on_path, reaches)], card.ambition.id
 
 
+def test_a_card_whose_backtest_band_proved_too_narrow_says_so(engine: Engine) -> None:
+    """The card warns where the backtest's band held the realised value in under 60% of at least
+    10 trials; worked out here from the stored trials (realised within [low, high]), not the code's
+    counts."""
+    import json
+
+    from monitor import calibration
+
+    calibration.calibration(engine)  # what `monitor build` stores
+    stored = json.loads((engine.settings.catalog_dir / calibration.STORE).read_text(encoding="utf-8"))
+    inside = {i: (sum(lo <= r <= hi for _, lo, hi, r in trials), len(trials))
+              for i, trials in stored["indicators"].items()}
+    weak = {i for i, (hits, n) in inside.items() if n >= 10 and hits / n < 0.6}
+    fine = {i for i, (hits, n) in inside.items() if n >= 10 and hits / n >= 0.6}
+    assert weak and fine, inside  # the demo has both kinds: the test means something
+    at = run_page(ui.HOME)
+    captions = [str(c.value) for c in at.caption]
+    head = t("projection_weak", "nl", hits=0, trials=0, coverage="").split(".")[0]
+    for card in _home_cards(engine):
+        if card.projection is None or card.indicator.id not in inside:
+            continue
+        hits, n = inside[card.indicator.id]
+        share = i18n.percent(100 * hits / n, "nl", 0)
+        words = t("projection_weak", "nl", hits=hits, trials=n, coverage=share)
+        assert (words in captions) == (card.indicator.id in weak), card.indicator.id
+    assert sum(head in c for c in captions) == sum(
+        1 for c in _home_cards(engine) if c.projection is not None and c.indicator.id in weak)
+
+
 # ---------------------------------------------------------------- indicator page
 
 

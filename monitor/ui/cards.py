@@ -13,6 +13,7 @@ import streamlit as st
 from monitor import signs
 from monitor.programme import MIN_TREND, STATUS_CODES
 from monitor.scorecard import Card, Figure
+from monitor.ui.data import projection_caution
 from monitor.ui.present import indicator_url, suppression_legend
 
 if TYPE_CHECKING:
@@ -124,6 +125,9 @@ def card_projection(ctx: Ctx, card: Card) -> None:
     st.markdown("  \n".join(lines))
     if card.projection is not None:
         st.caption(projection_method(ctx, card.projection))
+        caution = projection_caution(ctx, card.indicator.id)
+        if caution:
+            st.caption(caution)
 
 
 def projection_method(ctx: Ctx, p) -> str:

@@ -61,6 +61,20 @@ def explanation(ctx: Ctx) -> str:
     return ctx.t("how_computed_text") + "\n\n" + words
 
 
+def projection_caution(ctx: Ctx, ind_id: str) -> str | None:
+    """A card's warning when the backtest showed its projection's band too narrow for this indicator."""
+    try:
+        stored = (ctx.settings.catalog_dir / calibration.STORE).stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    found = ctx.engine.memo(("calibration_weak", ind_id, stored),
+                            lambda: calibration.weak(ctx.engine, ind_id))
+    if found is None:
+        return None
+    return ctx.t("projection_weak", hits=found.hits, trials=len(found.trials),
+                 coverage=ctx.t.percent(100 * found.coverage, decimals=0))
+
+
 def programme_description(ctx: Ctx, programme_id: str) -> str:
     return ctx.t.pick(ctx.engine.programme.programmes[programme_id].description)
 
