@@ -73,14 +73,14 @@ def calibration(engine: Engine, *, compute: bool = True) -> dict[str, backtest.C
     if found is not None or not compute:
         return found
 
-    def compute_and_store() -> dict[str, backtest.Calibration]:
-        result = _compute(engine, pairs)
-        data = {"key": key, "indicators": {i: [[t.origin.isoformat(), t.low, t.high, t.realised]
-                                               for t in c.trials] for i, c in result.items()}}
-        with contextlib.suppress(OSError):  # a read-only catalog folder: computed each run instead
-            (engine.settings.catalog_dir / STORE).write_text(json.dumps(data), encoding="utf-8")
-        return result
-    return dict(engine.memo(("calibration", key), compute_and_store))
+    result = dict(engine.memo(("calibration", key), lambda: _compute(engine, pairs)))
+    # stored now, also when this process had it in memory: the file may hold another key since
+    # (an engine with other settings on the same folder), and pages read only the file
+    data = {"key": key, "indicators": {i: [[t.origin.isoformat(), t.low, t.high, t.realised]
+                                           for t in c.trials] for i, c in result.items()}}
+    with contextlib.suppress(OSError):  # a read-only catalog folder: computed each run instead
+        (engine.settings.catalog_dir / STORE).write_text(json.dumps(data), encoding="utf-8")
+    return result
 
 
 def words(engine: Engine, lang: str, *, compute: bool = True) -> str:

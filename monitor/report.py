@@ -85,6 +85,16 @@ def _row(card: scorecard.Card, lang: str) -> str:
     return "<tr>" + "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
+def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
+    """The card's warning when the backtest showed its projection's band too narrow (as on the page)."""
+    found = calibration.weak(engine, card.indicator.id) if card.projection is not None else None
+    if found is None:
+        return ""
+    words = t("projection_weak", lang, hits=found.hits, trials=len(found.trials),
+              coverage=i18n.percent(100 * found.coverage, lang, 0))
+    return f"<p class='small caution'>⚠ {_md(words)}</p>"
+
+
 def _icon(code: str) -> str:
     return {"on_track": "✓", "behind_reaching": "↗", "on_path_missing": "↘", "off_track": "✗",
             "no_projection": "?", "no_target": "–"}[code]
@@ -124,6 +134,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
         parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
         events = [(day, i18n.pick(title, lang)) for day, title in scorecard.events(engine, prog_id)]
         for card in prog_cards:
+            caution = _caution(engine, card, lang)
             fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
                                        title=card.indicator.label(lang),
                                        unit=i18n.unit(card.indicator.unit, lang, card.indicator.unit_label),
@@ -133,7 +144,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
             first_chart = False
             parts.append(
                 f"<div class='ambition'><h3>{html.escape(i18n.pick(card.ambition.title, lang))}</h3>"
-                f"<p>{_md(i18n.pick(card.ambition.description, lang))}</p>{chart}"
+                f"<p>{_md(i18n.pick(card.ambition.description, lang))}</p>{chart}{caution}"
                 f"<p class='small'>{_md(t('rep_outputs_line', lang))}: "
                 + "; ".join(
                     f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang)}"

@@ -170,7 +170,7 @@ def test_a_card_whose_backtest_band_proved_too_narrow_says_so(engine: Engine) ->
         hits, n = inside[card.indicator.id]
         share = i18n.percent(100 * hits / n, "nl", 0)
         words = t("projection_weak", "nl", hits=hits, trials=n, coverage=share)
-        assert (words in captions) == (card.indicator.id in weak), card.indicator.id
+        assert any(words in c for c in captions) == (card.indicator.id in weak), card.indicator.id
     assert sum(head in c for c in captions) == sum(
         1 for c in _home_cards(engine) if c.projection is not None and c.indicator.id in weak)
 

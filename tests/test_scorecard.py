@@ -202,6 +202,33 @@ def test_report_marks_a_hidden_figure_with_x_an_accessible_name_and_the_legend(d
         assert i18n.hidden(lang, explained=True) in html  # the charts' hover and legend
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_cautions_where_the_backtest_band_proved_too_narrow(engine, cards, lang) -> None:
+    """As on the card: under each ambition whose indicator's band held the realised value in under
+    60% of at least 10 trials (counted here from the stored trials), and nowhere else."""
+    import html as html_lib
+    import json
+
+    from monitor import calibration
+
+    calibration.calibration(engine)
+    stored = json.loads((engine.settings.catalog_dir / calibration.STORE).read_text(encoding="utf-8"))
+    inside = {i: (sum(lo <= r <= hi for _, lo, hi, r in trials), len(trials))
+              for i, trials in stored["indicators"].items()}
+    page = report.render(engine, lang=lang)
+    sections = page.split("<div class='ambition'>")[1:]
+    weak_seen = 0
+    for card in cards:
+        [section] = [s for s in sections if html_lib.escape(i18n.pick(card.ambition.title, lang)) in s]
+        hits, n = inside.get(card.indicator.id, (0, 0))
+        weak = card.projection is not None and n >= 10 and hits / n < 0.6
+        words = i18n.t("projection_weak", lang, hits=hits, trials=n,
+                       coverage=i18n.percent(100 * hits / n, lang, 0) if n else "")
+        assert (html_lib.escape(words.split("**")[2]) in section) == weak, card.ambition.id
+        weak_seen += weak
+    assert weak_seen, ("the demo has a weak projection: the test means something", inside)
+
+
 def test_report_in_english(engine) -> None:
     html = report.render(engine, lang="en")
     assert "<html lang='en'>" in html

@@ -71,7 +71,7 @@ def projection_caution(ctx: Ctx, ind_id: str) -> str | None:
                             lambda: calibration.weak(ctx.engine, ind_id))
     if found is None:
         return None
-    return ctx.t("projection_weak", hits=found.hits, trials=len(found.trials),
+    return ":material/warning: " + ctx.t("projection_weak", hits=found.hits, trials=len(found.trials),
                  coverage=ctx.t.percent(100 * found.coverage, decimals=0))
 
 
