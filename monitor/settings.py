@@ -45,6 +45,9 @@ class Settings:
     state_dir: Path = ROOT / "state"  # commentary and the change log (SQLite), outside data/
     reporting_cycle: str = "quarter"  # the commentary's period: month, quarter, tertiaal, half or year
     builds: bool = True  # MONITOR_BUILDS=0: a server behind the proxy only reads what the build swapped in
+    # the indicator files' own SQL (trusted, run by the build and stored): a national-scale delivery
+    # takes longer than the workbench's interactive limit, and a stopped query would hold back its page
+    indicator_timeout_s: float = 600.0
 
     @property
     def catalog_dir(self) -> Path:
@@ -63,6 +66,7 @@ def get_settings() -> Settings:
         min_cell=int(env.get("MONITOR_MIN_CELL", "10")),
         protection_width=int(env.get("MONITOR_PROTECTION_WIDTH", "") or env.get("MONITOR_MIN_CELL", "10")),
         query_timeout_s=float(env.get("MONITOR_QUERY_TIMEOUT", "10")),
+        indicator_timeout_s=float(env.get("MONITOR_INDICATOR_TIMEOUT") or "600"),
         row_cap=int(env.get("MONITOR_ROW_CAP", "10000")),
         memory_limit=env.get("MONITOR_MEMORY_LIMIT", "2GB"),
         threads=int(env.get("MONITOR_THREADS", "2")),

@@ -246,3 +246,26 @@ def test_concurrent_queries_all_correct(cat: catalog.Catalog, demo_extracts: Pat
     for th in threads:
         th.join()
     assert errors == []
+
+
+def test_an_indicator_query_has_its_own_time_limit(cat: catalog.Catalog, demo_settings, monkeypatch) -> None:
+    """The indicator files' SQL (run by the build) is not held to the workbench's interactive limit:
+    a query slower than MONITOR_QUERY_TIMEOUT completes under MONITOR_INDICATOR_TIMEOUT, and one
+    past that stops with a message naming the file."""
+    import dataclasses
+
+    from monitor import indicators
+
+    ind = indicators.load_registry(demo_settings.queries_dir).indicators["vroegsignalen_ontvangen"]
+    burn = ("(SELECT count(*) AS n FROM range(20000000) r(x), range(8) s(y) "
+            "WHERE hash(x + y) % 7 = 0) AS burn")
+    slow = dataclasses.replace(ind, sql=f"SELECT o.* FROM ({ind.sql}) AS o, {burn} WHERE burn.n > 0")
+    # the shared connection's limits, set per case (one process holds one connection per file)
+    monkeypatch.setattr(cat, "settings", dataclasses.replace(demo_settings, query_timeout_s=0.05,
+                                                             indicator_timeout_s=600))
+    with pytest.raises(QueryTimeout):  # the same SQL on the workbench's path stops at its limit
+        cat.guarded(f"SELECT count(*) FROM ({slow.sql})")
+    assert indicators.compute(cat, slow).height == indicators.compute(cat, ind).height
+    monkeypatch.setattr(cat, "settings", dataclasses.replace(demo_settings, indicator_timeout_s=0.05))
+    with pytest.raises(indicators.IndicatorError, match=r"vroegsignalen_ontvangen\.sql.*time limit of 0\.05"):
+        indicators.compute(cat, slow)

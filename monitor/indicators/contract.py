@@ -88,8 +88,8 @@ def compute(cat: catalog.Catalog, ind: Indicator) -> pl.DataFrame:
     Numbers come back as Float64 (months_since as Int64), sorted. Raises IndicatorError naming
     the file and the fix for a failing query or a result of the wrong shape.
     """
-    try:
-        frame = cat.query(run_sql(ind))
+    try:  # the indicator files' own limit, not the workbench's (MONITOR_INDICATOR_TIMEOUT)
+        frame = cat.query(run_sql(ind), timeout=cat.settings.indicator_timeout_s)
     except catalog.QueryError as exc:
         raise _query_error(ind, exc) from None
     return check_result(ind, frame)
