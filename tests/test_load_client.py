@@ -122,3 +122,16 @@ def test_sections_are_rewritten_in_place(tmp_path: Path) -> None:
     report.write_section(path, "a", "three")
     text = path.read_text()
     assert "one" not in text and text.index("three") < text.index("two")
+
+
+def test_soak_section_separates_the_warm_up_from_the_settled_slope() -> None:
+    from benchmarks.load.run import Phase
+
+    phase = Phase("soak", 25)
+    phase.seconds = 1800
+    # worked by hand: +1 MB every 30 s for the first five minutes (10 readings), then flat at 410 MB
+    points = [(30.0 * i, (400 + min(i, 10)) * 1_000_000) for i in range(61)]
+    text = report.soak_section(phase, {1: points})
+    assert "400 MB at the start, peak 410 MB, 410 MB at the end" in text
+    assert "0.0 MB/hour after the first 5 minutes" in text
+    assert "every 5 minutes: 400, 410, 410, 410, 410, 410, 410 MB" in text

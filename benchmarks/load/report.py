@@ -99,14 +99,27 @@ def cost_table(single: dict[str, list[tuple[View, float]]], at_n: dict[str, Phas
     return "\n".join(rows)
 
 
+WARM_S = 300.0  # a soak's first five minutes: caches filling, first figures of every view
+
+
 def soak_section(phase: Phase, series: dict[int, list[tuple[float, int]]]) -> str:
+    """Per server: memory at the start, the peak and the end, the slope over the whole run and after
+    the first five minutes (a server's caches fill first; what matters is whether it then keeps
+    growing), and a reading every five minutes."""
     lines = [summary(phase), ""]
     for i, points in enumerate(series.values(), 1):
-        slope = slope_mb_per_hour(points)
-        first, last = (points[0][1], points[-1][1]) if points else (0, 0)
-        lines.append(f"- server {i}: {first / 1e6:.0f} MB -> {last / 1e6:.0f} MB over "
-                     f"{phase.seconds / 60:.0f} min, "
-                     f"slope {_s(slope, 1)} MB/hour ({len(points)} readings)")
+        if not points:
+            continue
+        settled = [p for p in points if p[0] >= WARM_S]
+        every = [min(points, key=lambda p, m=m: abs(p[0] - m))
+                 for m in range(0, int(points[-1][0]) + 1, 300)]
+        start, peak, end = points[0][1] / 1e6, max(r for _, r in points) / 1e6, points[-1][1] / 1e6
+        lines.append(
+            f"- server {i}: {start:.0f} MB at the start, peak {peak:.0f} MB, {end:.0f} MB at the end "
+            f"({phase.seconds / 60:.0f} min, {len(points)} readings); "
+            f"slope {_s(slope_mb_per_hour(points), 1)} MB/hour over the run, "
+            f"{_s(slope_mb_per_hour(settled), 1)} MB/hour after the first {WARM_S / 60:.0f} minutes; "
+            "every 5 minutes: " + ", ".join(f"{r / 1e6:.0f}" for _, r in every) + " MB")
     return "\n".join(lines)
 
 
