@@ -4,6 +4,7 @@ a broken page is reported as an error, and the short load form passes against a 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,11 +34,19 @@ def app_url(demo_settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield server.url
 
 
+def _outside_loop(fn, *args, **kwargs):
+    """Call `fn` on a thread of its own: in the whole suite the browser tests' Playwright (sync API)
+    keeps an event loop running on the main thread, where asyncio.run and a second sync Playwright
+    refuse to start (as the load script runs its browsers, on threads)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def _views(url: str, steps: list[tuple[str, str]]) -> list[View]:
     async def go() -> list[View]:
         async with Session(url, timeout=90) as s:
             return [await s.view(page, query) for page, query in steps]
-    return asyncio.run(go())
+    return _outside_loop(asyncio.run, go())
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "home")
@@ -74,7 +83,7 @@ def test_short_form_passes(app_url: str, tmp_path: Path) -> None:
     """What CI runs: 8 readers for 20 s, no error; the figures land in their section of the file."""
     out = tmp_path / "load.md"
     out.write_text("# Load\n\nkept text\n")
-    assert load_main(["short", "--url", app_url, "--out", str(out)]) == 0
+    assert _outside_loop(load_main, ["short", "--url", app_url, "--out", str(out)]) == 0
     text = out.read_text()
     assert "kept text" in text and "<!-- load:short -->" in text and "errors 0" in text
 
@@ -83,8 +92,9 @@ def test_readers_plan_checks_every_page_in_a_browser(app_url: str, tmp_path: Pat
     """During the last level a Chromium session opens every page (scanned from pages/) and finds
     each rendered, without an exception; the section says so."""
     out = tmp_path / "load.md"
-    assert load_main(["readers", "--url", app_url, "--levels", "2", "--seconds", "5", "--browsers", "1",
-                      "--out", str(out)]) == 0
+    argv = ["readers", "--url", app_url, "--levels", "2", "--seconds", "5", "--browsers", "1",
+            "--out", str(out)]
+    assert _outside_loop(load_main, argv) == 0
     text = out.read_text()
     assert ("**Browsers during the 2 readers**: 1 Chromium session, " in text
             and f"over {len(PAGES)} pages, 0 failed" in text), text
@@ -94,7 +104,8 @@ def test_a_broken_page_fails_the_browser_check(tmp_path: Path) -> None:
     app = tmp_path / "broken.py"
     app.write_text("import streamlit as st\nst.title('before')\nraise ValueError('the page broke here')\n")
     with serving(app, tmp_path) as server:
-        run = browsers.walk_pages(server.url, [""], scenarios.Choices((), (), ()), seed=1, until=0)
+        run = _outside_loop(browsers.walk_pages, server.url, [""], scenarios.Choices((), (), ()),
+                            seed=1, until=0)
     assert run.problem is None and len(run.renders) == 1
     assert "exception shown" in run.renders[0].problem and "the page broke here" in run.renders[0].problem
     assert browsers.failures([run]) == 1
