@@ -12,6 +12,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
+import threading
 from importlib.metadata import version
 
 from monitor import i18n, scorecard
@@ -78,8 +80,14 @@ def calibration(engine: Engine, *, compute: bool = True) -> dict[str, backtest.C
     # (an engine with other settings on the same folder), and pages read only the file
     data = {"key": key, "indicators": {i: [[t.origin.isoformat(), t.low, t.high, t.realised]
                                            for t in c.trials] for i, c in result.items()}}
-    with contextlib.suppress(OSError):  # a read-only catalog folder: computed each run instead
-        (engine.settings.catalog_dir / STORE).write_text(json.dumps(data), encoding="utf-8")
+    target = engine.settings.catalog_dir / STORE
+    tmp = target.with_name(f".{STORE}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:  # atomically: a page reading meanwhile sees the old file or the new one, never half
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:  # a read-only catalog folder: computed each run instead
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return result
 
 

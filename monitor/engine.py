@@ -11,6 +11,7 @@ many deliveries does not grow.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -199,15 +200,19 @@ class Engine:
         return cells
 
     def _cells_parts(self, ind: Indicator, terms: tuple[rollup.Term, ...]) -> tuple[object, ...]:
-        """What an indicator's published cells depend on besides the catalog version: its query and
-        those of the indicators it may share a number with (same sources), the terms, the
-        disclosure settings and the code's versions."""
+        """What an indicator's published cells depend on besides the catalog version: what of its
+        file shapes the cells (query, measure, sources and so its coverage, provisional months,
+        whether the numerator counts people, splits) and the same of every indicator it may share
+        a number with (same sources), the terms, the disclosure settings and the roll-up's code."""
         s = self.settings
-        near = [(i.id, frame_parts(i)) for i in sorted(self.registry.indicators.values(), key=lambda i: i.id)
+        near = [self._cell_facts(i) for i in sorted(self.registry.indicators.values(), key=lambda i: i.id)
                 if i.shape == "series" and i.id != ind.id and set(i.sources) & set(ind.sources)]
-        return (kept.PATTERN_VERSION, kept.CELLS_VERSION, frame_parts(ind), ind.measure,
-                ind.numerator_is_people, ind.dimensions, [(t.id, t.start, t.end) for t in terms],
-                s.min_cell, s.protection_width, s.municipality, near)
+        return (kept.PATTERN_VERSION, kept.CELLS_VERSION, _rollup_code(), self._cell_facts(ind),
+                [(t.id, t.start, t.end) for t in terms], s.min_cell, s.protection_width, s.municipality, near)
+
+    def _cell_facts(self, ind: Indicator) -> tuple[object, ...]:
+        return (ind.id, frame_parts(ind), sorted(ind.sources), self.coverage_start(ind),
+                ind.provisional_months, ind.numerator_is_people, ind.dimensions)
 
     def _twins_of(self, ind: Indicator) -> dict[str, tuple[Indicator, pl.DataFrame]]:
         """Indicators publishing a number `ind` publishes too (rollup.shared), with their frames."""
@@ -321,6 +326,17 @@ def frame_columns(ind: Indicator) -> list[str]:
 def frame_parts(ind: Indicator) -> tuple[object, ...]:
     """What a stored indicator frame depends on within one catalog version (`catalog.store`)."""
     return (FRAME_VERSION, ind.shape, ind.measure, ind.sql, ind.dimensions)
+
+
+@functools.cache
+def _rollup_code() -> str:
+    """A digest of the code that turns a frame into published cells (read once per process): a
+    changed roll-up or disclosure rule makes new stored cells, not yesterday's."""
+    import hashlib
+
+    base = Path(__file__).parent
+    files = [*sorted((base / "rollup").glob("*.py")), base / "disclosure.py", base / "engine.py"]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 
 def _stamp(path: Path) -> tuple[int, int]:

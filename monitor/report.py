@@ -126,6 +126,8 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
                  + "</tr></thead><tbody>" + "".join(_row(c, lang) for c in cards) + "</tbody></table>")
     # the legend of the mark, next to the table that may show it
     parts.append(f"<p class='small'>{_md(i18n.suppression_legend(k, lang))}</p>")
+    # the backtest first (computed and stored when missing): the cautions under the charts read it
+    backtest_words = calibration.words(engine, lang)
     first_chart = True
     for prog_id, prog in pf.programmes.items():
         prog_cards = [c for c in cards if c.ambition.programme == prog_id]
@@ -156,6 +158,6 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
             )
     parts.append(f"<h2>{html.escape(t('how_computed', lang))}</h2>")
     parts.append("".join(f"<p>{_md(p)}</p>" for p in t("how_computed_text", lang).split("\n\n")))
-    parts.append(f"<p>{_md(calibration.words(engine, lang))}</p>")
+    parts.append(f"<p>{_md(backtest_words)}</p>")
     parts.append(f"<p class='small'>{_md(i18n.suppression_legend(k, lang))}</p></body></html>")
     return "\n".join(parts)

@@ -368,7 +368,8 @@ def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
     problems += [f"The query reads {name} but sources does not list it: add it to sources."
                  for name in indicators.undeclared_sources(ind)]
     try:
-        frame = indicators.compute(engine.catalog, ind)
+        # a draft from the form: the workbench's own time limit, not the indicator files'
+        frame = indicators.compute(engine.catalog, ind, timeout=engine.settings.query_timeout_s)
     except indicators.IndicatorError as exc:
         return FormOutcome(text, [*problems, *_messages(exc)], None, ind)
     problems += _data_problems(frame, engine.areas)

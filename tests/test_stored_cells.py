@@ -90,6 +90,20 @@ def test_a_changed_query_file_recomputes_only_the_cells_it_can_touch(built, monk
     assert sorted(calls) == touched
 
 
+def test_a_front_matter_change_alone_recomputes_the_cells(built, monkeypatch) -> None:
+    """provisional_months decides which periods are complete; the SQL is unchanged, the cells are not."""
+    path = built.queries_dir / "hulp_geaccepteerd.sql"
+    text = path.read_text(encoding="utf-8")
+    assert "provisional_months: 1\n" in text
+    before = _fresh_engine(built).series("hulp_geaccepteerd").frame
+    path.write_text(text.replace("provisional_months: 1\n", "provisional_months: 0\n"), encoding="utf-8")
+    calls = _counting(monkeypatch)
+    after = _fresh_engine(built).series("hulp_geaccepteerd").frame
+    assert "hulp_geaccepteerd" in calls
+    # the last month was provisional, now it is complete: one incomplete period fewer or more
+    assert after["complete"].sum() > before["complete"].sum()
+
+
 def _cells(value: float | None, suppressed: bool) -> dict[str, pl.DataFrame]:
     """One city cell of a count, made up here, with the periods and places it names."""
     return {
@@ -111,6 +125,15 @@ def test_a_stored_set_that_shows_a_small_number_is_refused(built, value, suppres
     assert ind.measure == "count"
     got = kept.from_frames(_cells(value, suppressed), ind, k=10)
     assert (got is not None) == usable
+
+
+@pytest.mark.parametrize(("value", "suppressed"), [(3.0, None), (3.0, True), (12.0, None)])
+def test_a_hidden_cell_carries_no_number_and_every_cell_says_whether_it_is_hidden(built, value,
+                                                                                   suppressed) -> None:
+    ind = indicators.load_registry(built.queries_dir).indicators["vroegsignalen_ontvangen"]
+    parts = _cells(value, False)
+    parts["cells"] = parts["cells"].with_columns(pl.Series("suppressed", [suppressed], pl.Boolean))
+    assert kept.from_frames(parts, ind, k=10) is None
 
 
 def test_a_stored_set_with_a_part_missing_is_not_used(built) -> None:

@@ -123,6 +123,11 @@ def from_frames(frames: Mapping[str, pl.DataFrame | None], ind: Indicator, k: in
     need = {"_level", "_pid", "_area", "value", "suppressed"} | ({"denominator"} if ind.is_ratio else set())
     if not need <= set(cells.columns):
         return None
+    if cells.schema["suppressed"] != pl.Boolean or cells["suppressed"].null_count():
+        return None
+    numbers = [c for c in ("value", "denominator") if c in cells.columns]
+    if cells.filter(pl.col("suppressed") & pl.any_horizontal(pl.col(numbers).is_not_null())).height:
+        return None  # a hidden cell must carry no number
     exposed = cells.filter(~pl.col("suppressed")).select(
         disclosure.primary(k=k, measure=ind.behaves_as, numerator_is_people=ind.numerator_is_people)
     ).to_series()
