@@ -441,3 +441,23 @@ def test_a_refusal_reads_in_the_pages_language(limits_env) -> None:
     errors = [e.value for e in at.error]
     assert errors == [i18n.t("err_query_not_select", "nl", kind="DROP")]
     assert "niet toegestaan" in errors[0]
+
+
+def test_the_make_an_indicator_form_keeps_the_workbench_time_limit(demo_settings) -> None:
+    """A draft from the form runs in the serving process: it stops at MONITOR_QUERY_TIMEOUT, not at
+    the indicator files' far longer limit (MONITOR_INDICATOR_TIMEOUT)."""
+    import dataclasses
+
+    from monitor import workbench
+    from monitor.engine import get_engine
+
+    engine = get_engine(demo_settings)
+    quick = dataclasses.replace(engine, settings=dataclasses.replace(
+        demo_settings, query_timeout_s=0.05, indicator_timeout_s=600))
+    form = workbench.IndicatorForm(id="trage_schets", title_nl="Traag", title_en="Slow", unit="keer",
+                                   programme=next(iter(engine.programme_ids)), sources=["areas"])
+    slow = ("SELECT DATE '2024-01-01' AS month, 'WK051801' AS wijk_code, count(*)::DOUBLE AS value\n"
+            "FROM range(20000000) r(x), range(8) s(y), (SELECT 1 FROM areas LIMIT 1) a\n"
+            "WHERE hash(x + y) % 7 = 0")
+    outcome = workbench.indicator_from_form(quick, form, slow)
+    assert not outcome.ok and any("time limit of 0.05 s" in p for p in outcome.problems), outcome.problems
