@@ -11,7 +11,6 @@ many deliveries does not grow.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -207,7 +206,7 @@ class Engine:
         s = self.settings
         near = [self._cell_facts(i) for i in sorted(self.registry.indicators.values(), key=lambda i: i.id)
                 if i.shape == "series" and i.id != ind.id and set(i.sources) & set(ind.sources)]
-        return (kept.PATTERN_VERSION, kept.CELLS_VERSION, _rollup_code(), self._cell_facts(ind),
+        return (kept.PATTERN_VERSION, kept.CELLS_VERSION, kept.code_digest(), self._cell_facts(ind),
                 [(t.id, t.start, t.end) for t in terms], s.min_cell, s.protection_width, s.municipality, near)
 
     def _cell_facts(self, ind: Indicator) -> tuple[object, ...]:
@@ -326,17 +325,6 @@ def frame_columns(ind: Indicator) -> list[str]:
 def frame_parts(ind: Indicator) -> tuple[object, ...]:
     """What a stored indicator frame depends on within one catalog version (`catalog.store`)."""
     return (FRAME_VERSION, ind.shape, ind.measure, ind.sql, ind.dimensions)
-
-
-@functools.cache
-def _rollup_code() -> str:
-    """A digest of the code that turns a frame into published cells (read once per process): a
-    changed roll-up or disclosure rule makes new stored cells, not yesterday's."""
-    import hashlib
-
-    base = Path(__file__).parent
-    files = [*sorted((base / "rollup").glob("*.py")), base / "disclosure.py", base / "engine.py"]
-    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -20,6 +20,7 @@ cell is primary is ignored, like a pattern that misses one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -107,6 +108,15 @@ def _write(path: Path, hidden: np.ndarray) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the code that turns a frame into published cells (read once per process): a
+    changed roll-up or disclosure rule makes new stored cells, not yesterday's."""
+    base = Path(__file__).parent.parent
+    files = [*sorted((base / "rollup").glob("*.py")), base / "disclosure.py", base / "engine.py"]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 
 def to_frames(cells: Cells) -> dict[str, pl.DataFrame]:
