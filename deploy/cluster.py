@@ -86,7 +86,9 @@ class Cluster:
     env: dict[str, str] = field(default_factory=dict)
     secrets: Path | None = None
     debug_upstream: bool = True
+    warm: bool = False  # warm each server (deploy.warm) once healthy, before nginx sends readers
     backends: list[Backend] = field(default_factory=list)
+    warmed: list[str] = field(default_factory=list)  # the warm-ups' lines, newest last
     nginx: subprocess.Popen | None = None
 
     @property
@@ -102,6 +104,8 @@ class Cluster:
                 self._launch(backend)
             for backend in self.backends:
                 self._wait_healthy(backend, timeout)
+            if self.warm:
+                self.warm_servers()
             conf = render.nginx_trial(self.workdir / "nginx", [b.port for b in self.backends], self.port,
                                       debug_upstream=self.debug_upstream)
             check = subprocess.run(render.nginx_command(conf, test=True), capture_output=True, text=True)
@@ -135,6 +139,18 @@ class Cluster:
                 raise RuntimeError(f"streamlit on {backend.port} not healthy in {timeout:.0f} s")
             time.sleep(0.1)
 
+    def warm_servers(self, backends: list[Backend] | None = None) -> list[str]:
+        """Warm the servers on their own addresses (`deploy.warm`, in a child process like the systemd
+        unit's); returns its lines ("warmed <url>: N views in S s[, K failed: ...]")."""
+        urls = [b.url for b in backends or self.backends]
+        env = {**os.environ, "MONITOR_DATA_DIR": str(self.data_dir), **self.env}
+        done = subprocess.run(render.warm_command(urls), cwd=render.ROOT, env=env, capture_output=True,
+                              text=True, check=False)
+        lines = [line for line in done.stdout.splitlines() if line.startswith("warmed ")] or \
+            [f"warm-up failed: {done.stderr.strip()[-500:]}"]
+        self.warmed += lines
+        return lines
+
     def kill(self, backend: Backend, sig: int = signal.SIGKILL) -> None:
         """End one server abruptly (a crash, an OOM kill): its sessions' state is gone with it."""
         _end(backend.proc, sig)
@@ -143,6 +159,8 @@ class Cluster:
         _end(backend.proc)
         self._launch(backend)
         self._wait_healthy(backend, timeout)
+        if self.warm:
+            self.warm_servers([backend])
 
     def backend_at(self, address: str) -> Backend:
         """The backend nginx named in its upstream header ("127.0.0.1:port", the last one tried)."""

@@ -55,6 +55,11 @@ def build_command(*, python: str | Path = sys.executable) -> list[str]:
     return [str(python), "-m", "monitor", "build"]
 
 
+def warm_command(urls: list[str], *, python: str | Path = sys.executable) -> list[str]:
+    """Warm each server on its own address (`deploy.warm`): after it starts, after a new catalog."""
+    return [str(python), "-m", "deploy.warm", *urls]
+
+
 # ---------------------------------------------------------------- nginx
 
 
@@ -139,8 +144,9 @@ UNITS = ("monitor@.service", "monitor-build.service", "monitor-build.timer", "mo
 def systemd_units(*, root: Path = ROOT, data_dir: Path, audit_dir: Path, user: str = "monitor",
                   group: str | None = None, env_file: Path = Path("/etc/monitor/monitor.env"),
                   secrets: Path | None = Path("/etc/monitor/secrets.toml"), memory_max: str = "4G",
-                  build_every: str = "15min") -> dict[str, str]:
-    """The unit files by name. `%i` (the instance) is each Streamlit server's port."""
+                  build_every: str = "15min", ports: list[int] | None = None) -> dict[str, str]:
+    """The unit files by name. `%i` (the instance) is each Streamlit server's port; `ports` are the
+    servers the build unit warms after a build (those of the nginx site, 8501 and 8502 by default)."""
     python = root / ".venv" / "bin" / "python"
     values = {
         "user": user, "group": group or user, "root": str(root), "data_dir": str(data_dir),
@@ -148,6 +154,9 @@ def systemd_units(*, root: Path = ROOT, data_dir: Path, audit_dir: Path, user: s
         "build_every": build_every,
         "streamlit_command": shlex.join(streamlit_command("%i", python=python, secrets=secrets)),
         "build_command": shlex.join(build_command(python=python)),
+        "warm_self": shlex.join(warm_command(["http://127.0.0.1:%i"], python=python)),
+        "warm_all": shlex.join(warm_command([f"http://127.0.0.1:{p}" for p in ports or [8501, 8502]],
+                                            python=python)),
     }
     return {name: fill(_template(f"systemd/{name}"), values) for name in UNITS}
 
@@ -171,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     sd.add_argument("--user", default="monitor")
     sd.add_argument("--root", type=Path, default=ROOT, help="the checkout with its .venv")
     sd.add_argument("--build-every", default="15min")
+    sd.add_argument("--ports", type=int, nargs="+", default=[8501, 8502],
+                    help="the servers' ports (as in the nginx site): the build warms them")
     args = parser.parse_args(argv)
     if args.what == "nginx":
         if (args.certificate is None) != (args.key is None):
@@ -182,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in systemd_units(root=args.root.resolve(), data_dir=args.data_dir.resolve(),
                                     audit_dir=args.audit_dir, user=args.user,
-                                    build_every=args.build_every).items():
+                                    build_every=args.build_every, ports=args.ports).items():
         (args.out / name).write_text(text, encoding="utf-8")
         print(args.out / name)
     return 0

@@ -21,7 +21,7 @@ from pathlib import Path
 from deploy import render
 from deploy.cluster import Cluster, free_port
 from monitor import catalog
-from monitor.settings import get_settings
+from monitor.settings import Settings, get_settings
 
 
 def prepare(data_dir: Path) -> None:
@@ -37,6 +37,11 @@ def prepare(data_dir: Path) -> None:
         raise SystemExit(f"no catalog in {settings.catalog_dir}: see `python -m monitor build`")
 
 
+def _version(settings: Settings) -> str | None:
+    report = catalog.read_report(settings)
+    return report.version if report else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/serve.sh", description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, nargs="?", default=2, help="Streamlit servers (default 2)")
@@ -44,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-every", type=float, default=300.0,
                         help="seconds between builds (0: never; default 300)")
     parser.add_argument("--workdir", type=Path, help="logs and nginx files (default: a new temp folder)")
+    parser.add_argument("--no-warm", action="store_true",
+                        help="do not warm the servers (deploy/warm.py) after start and after a new catalog")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
@@ -53,15 +60,24 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    cluster = Cluster(settings.data_dir, args.n, workdir=workdir, port=args.port or free_port())
+    cluster = Cluster(settings.data_dir, args.n, workdir=workdir, port=args.port or free_port(),
+                      warm=not args.no_warm)
+    if cluster.warm:
+        print(f"Starting {args.n} servers and warming each (its first views of every page)...", flush=True)
     with cluster:
         print(f"The monitor: {cluster.url}  ({args.n} servers: "
               f"{', '.join(b.address for b in cluster.backends)}; logs in {workdir})", flush=True)
+        for line in cluster.warmed:
+            print(line, flush=True)
         print("Ctrl+C stops it.", flush=True)
         while not stop.wait(args.build_every or None):
             env = {**os.environ, "MONITOR_DATA_DIR": str(settings.data_dir)}
+            before = _version(settings)
             subprocess.run(render.build_command(), env=env, cwd=render.ROOT, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False)
+            if cluster.warm and _version(settings) != before:  # a new catalog: its figures are new
+                for line in cluster.warm_servers():
+                    print(line, flush=True)
             for backend in cluster.backends:
                 if not backend.running():
                     print(f"server {backend.address} ended; starting it again", flush=True)

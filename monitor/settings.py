@@ -6,6 +6,7 @@ another data folder by setting the environment.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,16 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    env = os.environ
+    """The settings from the MONITOR_* environment, kept while it (and the working folder) stays
+    the same: pages ask several times per view, and resolving seven paths each time was 8% of a
+    programme page's server time (docs/load.md)."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("MONITOR_")))
+    return _settings(env, os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _settings(items: tuple[tuple[str, str], ...], _cwd: str) -> Settings:
+    env = dict(items)
     geo = env.get("MONITOR_GEOJSON", "").strip()
     programme_file = Path(env.get("MONITOR_PROGRAMME", ROOT / "programme.yaml")).resolve()
     return Settings(

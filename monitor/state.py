@@ -49,15 +49,33 @@ def path(settings: Settings) -> Path:
     return settings.state_dir / FILE
 
 
+_READY: set[tuple[str, int, int, int]] = set()  # database files this process gave their tables and WAL mode
+
+
+def _identity(db: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = db.stat()
+    except OSError:
+        return None
+    return (str(db), st.st_dev, st.st_ino, st.st_ctime_ns)  # a file made again is another file
+
+
 def connect(settings: Settings) -> sqlite3.Connection:
-    """A connection to the state database (created with its tables on first use), in WAL mode."""
+    """A connection to the state database (created with its tables on first use), in WAL mode.
+
+    The tables and WAL mode (kept in the file) are set once per file and process: doing it on
+    every connection was a tenth of a programme page's server time (docs/load.md)."""
     db = path(settings)
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
+        known = _identity(db) in _READY
         con = sqlite3.connect(db, timeout=BUSY_MS / 1000, isolation_level=None)
         con.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-        con.execute("PRAGMA journal_mode = WAL")
-        con.executescript(_SCHEMA)
+        if not known:
+            con.execute("PRAGMA journal_mode = WAL")
+            con.executescript(_SCHEMA)
+            if (ident := _identity(db)) is not None:
+                _READY.add(ident)
     except (OSError, sqlite3.Error) as exc:
         raise StateError(f"cannot open the state database {db}: {exc}; set MONITOR_STATE_DIR to a folder "
                          "the servers may write (outside the data folder)") from None

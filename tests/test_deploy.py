@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import json
 import re
+import shlex
 import shutil
 import signal
 import ssl
@@ -135,6 +136,18 @@ def test_templates_have_every_placeholder_filled() -> None:
     assert "MONITOR_BUILDS" not in units["monitor-build.service"]
     with pytest.raises(KeyError, match="nope"):
         render.fill("{{nope}}", {})
+
+
+def test_servers_are_warmed_after_start_and_after_each_build() -> None:
+    """Each server warms itself on its own port; the build warms every server of the site."""
+    units = render.systemd_units(data_dir=Path("/srv/monitor/data"), audit_dir=Path("/var/log/monitor"),
+                                 ports=[8601, 8602, 8603])
+    server = [ln for ln in units["monitor@.service"].splitlines() if ln.startswith("ExecStartPost=")]
+    assert server == ["ExecStartPost=-" + shlex.join(render.warm_command(
+        ["http://127.0.0.1:%i"], python=render.ROOT / ".venv" / "bin" / "python"))]
+    build = [ln for ln in units["monitor-build.service"].splitlines() if ln.startswith("ExecStopPost=")]
+    assert len(build) == 1 and build[0].startswith("ExecStopPost=-")
+    assert build[0].endswith(" -m deploy.warm http://127.0.0.1:8601 http://127.0.0.1:8602 http://127.0.0.1:8603")
 
 
 def test_systemd_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from benchmarks.load import browsers, report, scenarios
 from benchmarks.load.__main__ import main as load_main
-from benchmarks.load.client import Session, View
 from benchmarks.load.run import slope_mb_per_hour
+from deploy.stclient import Session, View
 from monitor.settings import ROOT
 from tests.browser.harness import serving
 
@@ -146,3 +146,59 @@ def test_soak_section_separates_the_warm_up_from_the_settled_slope() -> None:
     assert "400 MB at the start, peak 410 MB, 410 MB at the end" in text
     assert "0.0 MB/hour after the first 5 minutes" in text
     assert "every 5 minutes: 400, 410, 410, 410, 410, 410, 410 MB" in text
+
+
+# ---------------------------------------------------------------- warming a server (deploy/warm.py)
+
+
+def test_warm_views_cover_every_page_programme_term_and_indicator_in_both_languages() -> None:
+    """Counted from programme.yaml, the pages folder and the query files themselves."""
+    import yaml
+
+    from deploy import warm
+
+    raw = yaml.safe_load((ROOT / "programme.yaml").read_text(encoding="utf-8"))
+    n_terms, n_programmes = len(raw["terms"]), len(raw["programmes"])
+    n_pages = 1 + len(list((ROOT / "pages").glob("[0-9]*_*.py")))
+    series = [p for p in (ROOT / "queries").glob("*.sql") if "shape: cohort" not in p.read_text()]
+    wanted = warm.views()
+    per_lang = n_pages + n_terms + n_programmes * n_terms + len(series)
+    assert len(wanted) == 2 * per_lang
+    assert {page for page, _ in wanted} == set(PAGES)
+    assert sum("lang=en" in q for _, q in wanted) == per_lang
+    assert ("programma", f"programma={raw['programmes'][0]['id']}&term={raw['terms'][0]['id']}") in wanted
+
+
+def test_warm_up_views_every_page_of_a_running_server_without_an_error(app_url: str) -> None:
+    from deploy import warm
+
+    (result,) = _outside_loop(warm.warm, [app_url], wait=30)
+    assert result.errors == [] and len(result.views) == len(warm.views())
+    assert all(v.total is not None for v in result.views)
+    assert result.line().startswith(f"warmed {app_url}: {len(result.views)} views in ")
+
+
+def test_warm_up_of_a_server_that_never_answers_says_so() -> None:
+    from deploy import warm
+    from deploy.cluster import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    (result,) = warm.warm([url], wait=1)
+    assert result.errors == ["home?: not healthy within 1 s"]
+
+
+def test_a_cluster_warms_each_server_before_nginx_takes_readers(demo_settings, tmp_path: Path) -> None:
+    """`scripts/serve.sh` starts its servers this way: each warmed on its own address, no view failed."""
+    from deploy import render, warm
+    from deploy.cluster import Cluster
+
+    if not render.NGINX.is_file():
+        pytest.skip("nginx is not installed (Debian's nginx package)")
+    data = tmp_path / "data"
+    shutil.copytree(demo_settings.data_dir, data, copy_function=shutil.copy2,
+                    ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
+    with Cluster(data, 1, workdir=tmp_path / "cluster", warm=True) as cluster:
+        assert len(cluster.warmed) == 1
+        expected = f"warmed {cluster.backends[0].url}: {len(warm.views())} views in "
+        assert cluster.warmed[0].startswith(expected)
+        assert "failed" not in cluster.warmed[0]

@@ -19,8 +19,8 @@ import urllib.parse
 from pathlib import Path
 
 from benchmarks.load import browsers, report, scenarios, servers
-from benchmarks.load.client import Session
 from benchmarks.load.run import Phase, run_phase, soak
+from deploy.stclient import Session
 from monitor.settings import ROOT
 
 BARE = Path(__file__).with_name("bare_app.py")

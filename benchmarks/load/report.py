@@ -14,8 +14,8 @@ import re
 import statistics
 from pathlib import Path
 
-from benchmarks.load.client import View
 from benchmarks.load.run import Phase, slope_mb_per_hour
+from deploy.stclient import View
 
 
 def pct(values: list[float], q: float) -> float | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from benchmarks.load import servers
-from benchmarks.load.client import Session, View
+from deploy.stclient import Session, View
 
 Walk = Callable[[int], Iterator[tuple[str, str]]]  # session number -> (page, query) forever
 

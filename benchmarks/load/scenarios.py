@@ -12,9 +12,9 @@ import random
 import urllib.parse
 from dataclasses import dataclass
 
+from deploy.warm import page_paths as page_paths  # the pages readers move through
 from monitor import indicators, programme
 from monitor.settings import Settings, get_settings
-from monitor.ui.frame import HOME, page_files, page_slug
 
 # The URL parameters each page reads (monitor.ui.filters); a page not named here takes `lang` only.
 PAGE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -23,11 +23,6 @@ PAGE_FILTERS: dict[str, tuple[str, ...]] = {
     "indicator": ("id", "grain", "level"),
     "gebieden": ("id", "grain", "level"),
 }
-
-
-def page_paths(settings: Settings | None = None) -> list[str]:
-    """The app's pages as URL paths, in navigation order ('' for home): scanned from `pages/`."""
-    return ["" if f == HOME else page_slug(f) for f in page_files(settings)]
 
 
 @dataclass(frozen=True)

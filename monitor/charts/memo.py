@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -26,7 +27,7 @@ from monitor.i18n import Translator
 from monitor.rollup.published import Published
 
 F = TypeVar("F", bound=Callable[..., Any])
-MAX_FIGURES = 128
+MAX_FIGURES = 512
 
 _figures: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
@@ -37,10 +38,22 @@ class Unkeyable(TypeError):
     """An input whose content cannot be keyed: the figure is built, not cached."""
 
 
+# a frame's key by the frame object, while it lives: the engine hands out the same frames view after
+# view, and hashing their rows again was a fifth of a programme page's server time (docs/load.md).
+# Frames are never changed in place here (every step makes a new frame), so the key stays true.
+_frame_keys: dict[int, tuple[weakref.ref, tuple]] = {}
+
+
 def frame_key(frame: pl.DataFrame) -> tuple:
     """Schema, height and a digest of the row hashes in order (polars' hashes, stable in a process)."""
+    known = _frame_keys.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return known[1]
     digest = hashlib.blake2b(frame.hash_rows(seed=0).to_numpy().tobytes(), digest_size=16).hexdigest()
-    return ("frame", tuple((n, str(d)) for n, d in frame.schema.items()), frame.height, digest)
+    key = ("frame", tuple((n, str(d)) for n, d in frame.schema.items()), frame.height, digest)
+    ident = id(frame)
+    _frame_keys[ident] = (weakref.ref(frame, lambda _ref: _frame_keys.pop(ident, None)), key)
+    return key
 
 
 def content_key(value: Any) -> Any:

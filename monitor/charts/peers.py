@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from monitor.charts.memo import cached_figure
 from monitor.charts.theme import ACTUAL, HIGHLIGHT, TEXT, axis_title, cell, layout, unit_axis
 from monitor.i18n import Translator
 from monitor.rollup.published import Published, require
@@ -21,6 +22,7 @@ def mark(number: int | None) -> str:
     return "" if number is None else str(number).translate(_SUPER)
 
 
+@cached_figure
 def peer_bars(table: Published, *, title: str, unit: str, t: Translator) -> go.Figure:
     """One bar per area in the table's order (the home municipality first, highlighted and hatched),
     each labelled with its value and period; a peer with a footnote carries its mark."""

@@ -26,6 +26,7 @@ from monitor.population.data import (
     outcomes,
     published,
     registry,
+    registry_stamp,
 )
 from monitor.population.peers import Comparison, Footnote, compare
 from monitor.population.registry import UNITS, PopulationIndicator, Registry, load_registry
@@ -65,4 +66,5 @@ __all__ = [
     "outcomes",
     "published",
     "registry",
+    "registry_stamp",
 ]

@@ -29,10 +29,16 @@ SCHEMA = {"period": pl.String, "area_code": pl.String, "indicator": pl.String, "
 _REGISTRIES: dict[str, tuple[tuple[int, int], Registry]] = {}
 
 
+def registry_stamp(queries_dir: Path) -> tuple[int, int]:
+    """population.yaml's modification time and size ((0, 0) without one): what a cache keys on."""
+    path = Path(queries_dir) / "population.yaml"
+    return (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else (0, 0)
+
+
 def registry(queries_dir: Path) -> Registry:
     """The registry, read again only when population.yaml changes (an analyst's edit shows at once)."""
     path = Path(queries_dir) / "population.yaml"
-    stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else (0, 0)
+    stamp = registry_stamp(queries_dir)
     cached = _REGISTRIES.get(str(path))
     if cached is None or cached[0] != stamp:
         cached = (stamp, load_registry(queries_dir))

@@ -27,11 +27,15 @@ def _registry(ctx: Ctx) -> population.Registry:
 
 
 def _comparison(ctx: Ctx, ind_id: str) -> population.Comparison | None:
+    """Kept per catalog version and population.yaml (`Engine.memo`): every view of a programme
+    page compared the same peers again (a quarter of its server time, docs/load.md)."""
     home = population.home_code(ctx.engine)
     if home is None:
         return None
-    return population.compare(population.outcomes(ctx.engine), _registry(ctx), ind_id, home,
-                              ctx.settings.min_cell)
+    k = ctx.settings.min_cell
+    key = ("population_compare", ind_id, home, k, population.registry_stamp(ctx.settings.queries_dir))
+    return ctx.engine.memo(key, lambda: population.compare(  # type: ignore[return-value]
+        population.outcomes(ctx.engine), _registry(ctx), ind_id, home, k))
 
 
 def population_outcome(ctx: Ctx, card: Card) -> None:
@@ -54,7 +58,9 @@ def population_outcome(ctx: Ctx, card: Card) -> None:
             value = f"{value} {unit_text(ctx, card.indicator)}"
         window = t("current_stock" if card.indicator.measure == "stock" else "current_twelve").lower()
         st.metric(t("pop_programme_label", indicator=card.indicator.label(ctx.lang), window=window), value)
-    latest = population.latest(ctx.engine, ind_id, population.home_code(ctx.engine) or "").frame
+    home = population.home_code(ctx.engine) or ""
+    latest = ctx.engine.memo(("population_latest", ind_id, home),  # type: ignore[union-attr]
+                             lambda: population.latest(ctx.engine, ind_id, home)).frame
     with right:
         st.caption(t("pop_population_side", who=words.who(pop, city, t)))
         if latest.is_empty():

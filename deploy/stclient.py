@@ -1,5 +1,8 @@
 """A Streamlit client without a browser: one session over `/_stcore/stream`, page views as BackMsgs.
 
+Used to warm a server that just started or got a new catalog (`deploy.warm`) and by the load
+benchmarks (`benchmarks.load`).
+
 A headless browser costs about ten times the server's CPU per page view, so it cannot be the
 load generator. This speaks the browser's side of Streamlit's protocol (verified on 1.67):
 GET `/_stcore/health` sets the `_streamlit_xsrf` cookie (and nginx its route cookie; both go back
