@@ -57,7 +57,8 @@ def after_build(settings: Settings) -> dict[str, Any]:
     """The rest of `monitor build`: every indicator's frame stored, its protected pattern, the
     projection's backtest and the scorecard's stored projections (as `cmd_build` runs them)."""
     from monitor import calibration, precompute
-    from monitor.engine import get_engine, protect_all
+    from monitor.engine import get_engine
+    from monitor.precompute import protect_all
 
     started = time.perf_counter()
     precompute.compute_frames(settings)

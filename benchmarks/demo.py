@@ -30,7 +30,7 @@ def data_env(folder: Path) -> Iterator[None]:
 def prepare_demo_data(folder: Path) -> Path:
     """Demo extracts (the tests' seed and cut-off), a built catalog and its disclosure patterns."""
     from monitor import catalog, sample
-    from monitor.engine import protect_all
+    from monitor.precompute import protect_all
     from monitor.settings import get_settings
 
     folder.mkdir(parents=True, exist_ok=True)

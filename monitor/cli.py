@@ -82,7 +82,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _protect_all(settings) -> None:
     """Compute and store every series indicator's protected pattern now, so no page waits for it."""
-    from monitor.engine import protect_all
+    from monitor.precompute import protect_all
 
     _err("Disclosure protection (per indicator, stored with the catalog):")
     for ind_id, seconds, hidden, problem in protect_all(settings):

@@ -215,10 +215,19 @@ class Engine:
 
     def _twins_of(self, ind: Indicator) -> dict[str, tuple[Indicator, pl.DataFrame]]:
         """Indicators publishing a number `ind` publishes too (rollup.shared), with their frames."""
-        near = {i.id: i for i in self.registry.indicators.values()
-                if i.shape == "series" and (i.id == ind.id or set(i.sources) & set(ind.sources))}
+        if ind.is_distinct:  # never a twin (rollup.shared): no frame to read
+            return {}
+        # a distinct measure's key frame (millions of rows at scale) is no twin either: not read
+        near = {i.id: i for i in self.registry.indicators.values() if i.shape == "series" and
+                (i.id == ind.id or (not i.is_distinct and set(i.sources) & set(ind.sources)))}
         frames = {i: self._frame_of(near[i]) for i in near}
         return {i: (near[i], frames[i]) for i in rollup.shared.twins(ind, frames, near)}
+
+    def forget_frames(self) -> None:
+        """Drop the frames held (they stay stored beside the catalog): the build's loops over every
+        indicator hold one indicator's frames at a time, not a distinct count's key frames for all."""
+        with self._lock:
+            self._frames.clear()
 
     def memo(self, key: tuple, compute: Callable[[], object]) -> object:
         """Cache a derived result for this catalog version, keyed also on the query files.
@@ -372,24 +381,3 @@ def get_engine(settings: Settings | None = None, progress: Callable[[str], None]
             engine = Engine(settings, cat, cat.report)
             _ENGINES[key] = engine  # the old engine (frames, cells, connection) goes with the last page run
         return engine
-
-
-def protect_all(settings: Settings | None = None) -> list[tuple[str, float, int | None, str | None]]:
-    """Compute and store every series indicator's protected pattern (`monitor build` does this after
-    a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator."""
-    import time
-
-    engine = get_engine(settings)
-    out: list[tuple[str, float, int | None, str | None]] = []
-    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
-        if ind.shape != "series":
-            continue
-        started = time.perf_counter()
-        try:
-            cells = engine.cells(ind.id)
-        except (IndicatorError, ValueError) as exc:
-            out.append((ind.id, time.perf_counter() - started, None, str(exc)))
-            continue
-        hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
-        out.append((ind.id, time.perf_counter() - started, hidden, None))
-    return out

@@ -4,7 +4,7 @@
 file before the swap) and what `monitor build` runs when only query files changed: each
 indicator frame is stored beside the catalog (`catalog.store`) and only the missing ones run
 SQL. `store_projections` stores the scorecard's projections (the fits are most of a cold
-home page); the protected patterns are `engine.protect_all`. The lines `monitor build` prints
+home page); `protect_all` stores the protected patterns. The lines `monitor build` prints
 are worded here (English, like every CLI message).
 """
 
@@ -51,6 +51,29 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
             continue
         out.append(FrameTiming(ind.id, "stored" if stored else "computed", time.perf_counter() - started,
                                frame.height))
+        engine.forget_frames()  # stored now; memory stays one frame's, whatever the delivery's size
+    return out
+
+
+def protect_all(settings: Settings | None = None) -> list[tuple[str, float, int | None, str | None]]:
+    """Compute and store every series indicator's protected pattern (`monitor build` does this after
+    a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator. The frames
+    are let go after each indicator (read again from the store when a later one needs them)."""
+    engine = get_engine(settings)
+    out: list[tuple[str, float, int | None, str | None]] = []
+    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
+        if ind.shape != "series":
+            continue
+        started = time.perf_counter()
+        try:
+            cells = engine.cells(ind.id)
+        except (IndicatorError, ValueError) as exc:
+            out.append((ind.id, time.perf_counter() - started, None, str(exc)))
+            continue
+        finally:
+            engine.forget_frames()
+        hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
+        out.append((ind.id, time.perf_counter() - started, hidden, None))
     return out
 
 

@@ -24,7 +24,7 @@ PAGES = scenarios.page_paths()
 @pytest.fixture(scope="module")
 def app_url(demo_settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a copy of the built demo data (the server stores disclosure patterns beside it)."""
-    from monitor.engine import protect_all
+    from monitor.precompute import protect_all
 
     protect_all(demo_settings)
     data = tmp_path_factory.mktemp("load") / "data"

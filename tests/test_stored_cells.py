@@ -18,8 +18,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from monitor import catalog, indicators, rollup
-from monitor.engine import Engine, protect_all
-from monitor.precompute import compute_frames
+from monitor.engine import Engine
+from monitor.precompute import compute_frames, protect_all
 from monitor.rollup import View
 from monitor.rollup import stored as kept
 from tests.test_stored_frames import small, small_extracts  # noqa: F401 (fixtures)

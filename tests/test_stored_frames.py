@@ -19,9 +19,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from monitor import catalog, cli, indicators, precompute, programme, scorecard
-from monitor.engine import Engine, frame_columns, frame_parts, get_engine, protect_all
+from monitor.engine import Engine, frame_columns, frame_parts, get_engine
 from monitor.indicators.contract import run_sql
-from monitor.precompute import compute_frames
+from monitor.precompute import compute_frames, protect_all
 from tests.conftest import DEMO_SEED, DEMO_UNTIL, ROOT, copy_extracts
 
 

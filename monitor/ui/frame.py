@@ -15,7 +15,8 @@ import streamlit as st
 
 from monitor import catalog, i18n
 from monitor.access import Grant, PageAccess
-from monitor.engine import Engine, get_engine, protect_all
+from monitor.engine import Engine, get_engine
+from monitor.precompute import protect_all
 from monitor.settings import ROOT, Settings, get_settings
 from monitor.ui import gate
 from monitor.ui.filters import url_choice

@@ -35,7 +35,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 def browser_data(demo_settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Demo extracts plus the built catalog and its stored disclosure patterns (as `monitor build`
     leaves them), copied (modification times kept, so no rebuild)."""
-    from monitor.engine import protect_all
+    from monitor.precompute import protect_all
 
     protect_all(demo_settings)
     dst = tmp_path_factory.mktemp("browser") / "data"
