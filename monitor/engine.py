@@ -149,10 +149,18 @@ class Engine:
         store = self.catalog.store
         parts = frame_parts(ind)
         frame = store.read(ind.id, parts, columns=frame_columns(ind))
+        if frame is None and ind.is_distinct and self.store_keys(ind) is not None:
+            frame = store.read(ind.id, parts, columns=frame_columns(ind))
         if frame is None:
             frame = indicators.compute(self.catalog, ind)
             store.write(ind.id, parts, frame)
         return frame
+
+    def store_keys(self, ind: Indicator) -> int | None:
+        """A distinct measure's key rows streamed from its SQL to the store, never held whole (tens of
+        millions of rows at scale); the rows, or None when the store cannot take them."""
+        return self.catalog.store.write_batches(ind.id, frame_parts(ind),
+                                                indicators.compute_batches(self.catalog, ind))
 
     def coverage_start(self, ind: Indicator) -> dt.date | None:
         """The first month every source of the indicator is complete from (`coverage_from`, contract v2).

@@ -40,8 +40,9 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
         stored = engine.catalog.store.has(ind.id, frame_parts(ind))
         started = time.perf_counter()
-        try:
-            frame = engine.frame(ind.id)
+        try:  # a distinct measure's keys go straight to the store (not read back: nothing needs them now)
+            rows = engine.store_keys(ind) if ind.is_distinct and not stored else None
+            rows = engine.frame(ind.id).height if rows is None else rows
         except IndicatorError as exc:
             out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None, str(exc)))
             continue
@@ -50,7 +51,7 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
                                    f"{ind.path.name}: {type(exc).__name__}: {exc}"))
             continue
         out.append(FrameTiming(ind.id, "stored" if stored else "computed", time.perf_counter() - started,
-                               frame.height))
+                               rows))
         engine.forget_frames()  # stored now; memory stays one frame's, whatever the delivery's size
     return out
 

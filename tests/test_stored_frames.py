@@ -230,3 +230,70 @@ def test_a_failing_query_does_not_hold_back_the_swap(small) -> None:
     failed = [t for t in frames if t.status == "failed"]
     assert [t.id for t in failed] == ["matches"] and "matches.sql" in failed[0].problem
     assert sum(t.status == "computed" for t in frames) == len(frames) - 1
+
+
+# ---------------------------------------------------------------- a distinct measure's keys, streamed
+
+
+def _distinct(settings) -> indicators.Indicator:
+    reg = indicators.load_registry(settings.queries_dir)
+    return next(i for i in sorted(reg, key=lambda i: i.id) if i.is_distinct and i.dimensions)
+
+
+def _rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows as a multiset: a key frame's order carries no meaning."""
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+def test_streamed_keys_are_the_computed_keys(small) -> None:
+    """In batches of 1,000 rows, each checked on its own: the same rows as the whole query's result."""
+    catalog.build(small)
+    cat = catalog.open_catalog(small)
+    ind = _distinct(small)
+    whole = indicators.compute(cat, ind)
+    batches = list(indicators.compute_batches(cat, ind, rows=1000))
+    assert len(batches) == -(-whole.height // 1000) and all(b.height <= 1000 for b in batches)
+    assert_frame_equal(_rows(pl.concat(batches)), _rows(whole))
+    rows = cat.store.write_batches("keys", ("test",), indicators.compute_batches(cat, ind, rows=1000))
+    assert rows == whole.height
+    assert_frame_equal(_rows(cat.store.read("keys", ("test",))), _rows(whole))
+    with pytest.raises(ValueError, match="no distinct measure"):
+        next(indicators.compute_batches(cat, next(i for i in indicators.load_registry(small.queries_dir)
+                                                  if i.shape == "series" and not i.is_distinct)))
+
+
+def test_the_build_stores_a_distinct_measures_keys_without_reading_them_back(small, monkeypatch) -> None:
+    """`compute_frames` streams the keys to the store; a fresh engine reads them as the frame."""
+    catalog.build(small)
+    ind = _distinct(small)
+    read: list[str] = []
+    real_read = catalog.FrameStore.read
+    monkeypatch.setattr(catalog.FrameStore, "read", lambda self, name, *a, **k: read.append(name)
+                        or real_read(self, name, *a, **k))
+    timings = {t.id: t for t in compute_frames(small)}
+    assert timings[ind.id].status == "computed" and ind.id not in read
+    cat = catalog.open_catalog(small)
+    whole = indicators.compute(cat, ind)
+    assert timings[ind.id].rows == whole.height
+    assert_frame_equal(_rows(_fresh_engine(small)._stored_frame(ind)), _rows(whole))
+
+
+def test_a_failing_batch_stores_nothing(small) -> None:
+    catalog.build(small)
+    cat = catalog.open_catalog(small)
+
+    def batches():
+        yield pl.DataFrame({"a": [1, 2]})
+        raise indicators.IndicatorError.at(Path("q.sql"), 1, "broken half-way")
+
+    with pytest.raises(indicators.IndicatorError, match="broken half-way"):
+        cat.store.write_batches("half", ("x",), batches())
+    assert not cat.store.has("half", ("x",))
+    assert not [p for p in cat.store.folder.glob(".*tmp")]
+
+
+def test_an_empty_result_streams_as_one_empty_batch(small) -> None:
+    catalog.build(small)
+    cat = catalog.open_catalog(small)
+    (only,) = list(cat.query_batches("SELECT 1 AS a, 'x' AS b WHERE false", timeout=10))
+    assert only.height == 0 and only.columns == ["a", "b"]

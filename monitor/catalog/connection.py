@@ -12,6 +12,7 @@ import collections
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,33 @@ class Catalog:
     ) -> pl.DataFrame:
         """Run trusted SQL (indicator files) on its own cursor with a time limit."""
         return self._run(sql, params, timeout, row_cap).frame
+
+    def query_batches(self, sql: str, *, timeout: float | None = None, rows: int = 1_000_000
+                      ) -> Iterator[pl.DataFrame]:
+        """Run trusted SQL (an indicator file) and hand its result over in batches of `rows`, never
+        whole: a distinct measure's key rows run to tens of millions at scale (issue 11). At least
+        one batch (empty when there are no rows); the time limit covers the whole stream."""
+        limit = timeout if timeout is not None else self.settings.query_timeout_s
+        with self._lock:
+            self.queries_run += 1
+            self.recent.append(sql)
+        cur = self._cursor()
+        timer = threading.Timer(limit, cur.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            reader = cur.sql(sql).to_arrow_reader(rows)
+            empty = True
+            for batch in reader:
+                empty = False
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+            if empty:
+                yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
+        except duckdb.Error as exc:
+            raise self.error_for(exc, limit) from None
+        finally:
+            timer.cancel()
+            cur.close()
 
     def guarded(self, sql: str, *, timeout: float | None = None, row_cap: int | None = None) -> QueryResult:
         """The workbench path: exactly one read-only SELECT, time limit and row cap always on."""

@@ -25,11 +25,12 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 FOLDER = "frames"
 # folders per catalog version beside the catalog file, removed with it (`rollup.stored` writes
@@ -77,6 +78,36 @@ class FrameStore:
     def write(self, name: str, parts: Sequence[object], frame: pl.DataFrame) -> bool:
         """Store atomically; False (and nothing written) when the version is gone or the folder read-only."""
         return self._write(self.path(name, parts), frame.write_parquet)
+
+    def write_batches(self, name: str, parts: Sequence[object], batches: Iterable[pl.DataFrame]
+                      ) -> int | None:
+        """Store a frame that arrives in batches (a distinct measure's key rows), a row group each, never
+        holding it whole; the rows written, or None when the version is gone (nothing read then).
+        An error from the batches (the query's, the result contract's) is raised, and nothing stored."""
+        if not self.catalog_file.is_file():
+            return None
+        path = self.path(name, parts)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer: pq.ParquetWriter | None = None
+        rows = 0
+        try:
+            for batch in batches:
+                table = batch.to_arrow()
+                writer = writer or pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+                rows += batch.height
+            if writer is not None:
+                writer.close()
+                writer = None
+                os.replace(tmp, path)
+        finally:
+            if writer is not None:
+                writer.close()
+            tmp.unlink(missing_ok=True)
+        with self._lock:
+            self.writes += 1
+        return rows
 
     def read_json(self, name: str, parts: Sequence[object]) -> Any | None:
         """A stored small result (a projection), or None when missing or unreadable."""

@@ -6,7 +6,13 @@ file it finds; a broken file becomes a problem naming the file, the line and the
 fix, and every other file still loads.
 """
 
-from monitor.indicators.contract import check_queries, compute, result_columns, undeclared_sources
+from monitor.indicators.contract import (
+    check_queries,
+    compute,
+    compute_batches,
+    result_columns,
+    undeclared_sources,
+)
 from monitor.indicators.frontmatter import parse_file, parse_text, template
 from monitor.indicators.model import (
     DIRECTIONS,
@@ -23,6 +29,7 @@ from monitor.indicators.registry import Registry, load_registry, query_files, re
 
 __all__ = [
     "DIRECTIONS", "ID_PATTERN", "KEYS", "KINDS", "MEASURES", "SHAPES", "Indicator", "IndicatorError",
-    "IndicatorProblem", "Registry", "check_queries", "compute", "load_registry", "parse_file", "parse_text",
+    "IndicatorProblem", "Registry", "check_queries", "compute", "compute_batches", "load_registry",
+    "parse_file", "parse_text",
     "query_files", "registry_cached", "result_columns", "template", "undeclared_sources",
 ]

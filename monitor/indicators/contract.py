@@ -8,7 +8,7 @@ instead of deep in a roll-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import polars as pl
@@ -96,6 +96,21 @@ def compute(cat: catalog.Catalog, ind: Indicator, *, timeout: float | None = Non
     except catalog.QueryError as exc:
         raise _query_error(ind, exc) from None
     return check_result(ind, frame)
+
+
+def compute_batches(cat: catalog.Catalog, ind: Indicator, *, rows: int = 1_000_000) -> Iterator[pl.DataFrame]:
+    """A distinct measure's key rows in checked batches, for storing without holding them whole.
+
+    Only for a distinct measure: its rows may repeat and their order carries no meaning, so each
+    batch is checked on its own (`check_result`); every other series needs the whole frame for
+    its one-row-per-key check and keeps `compute`."""
+    if not ind.is_distinct:
+        raise ValueError(f"{ind.id} is no distinct measure: use compute()")
+    try:
+        for batch in cat.query_batches(run_sql(ind), timeout=cat.settings.indicator_timeout_s, rows=rows):
+            yield check_result(ind, batch)
+    except catalog.QueryError as exc:
+        raise _query_error(ind, exc) from None
 
 
 def check_result(ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
