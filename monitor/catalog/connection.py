@@ -133,14 +133,7 @@ class Catalog:
         """Run trusted SQL (an indicator file) and hand its result over in batches of `rows`, never
         whole: a distinct measure's key rows run to tens of millions at scale (issue 11). At least
         one batch (empty when there are no rows); the time limit covers the whole stream."""
-        limit = timeout if timeout is not None else self.settings.query_timeout_s
-        with self._lock:
-            self.queries_run += 1
-            self.recent.append(sql)
-        cur = self._cursor()
-        timer = threading.Timer(limit, cur.interrupt)
-        timer.daemon = True
-        timer.start()
+        cur, timer, limit = self._timed(sql, timeout)
         try:
             reader = cur.sql(sql).to_arrow_reader(rows)
             empty = True
@@ -187,9 +180,10 @@ class Catalog:
                 "write a SELECT (or WITH ... SELECT) query.", "query_not_select", kind=kind.name,
             )
 
-    def _run(
-        self, sql: str, params: Any, timeout: float | None, row_cap: int | None
-    ) -> QueryResult:
+    def _timed(self, sql: str, timeout: float | None
+               ) -> tuple[duckdb.DuckDBPyConnection, threading.Timer, float]:
+        """A cursor of its own for `sql`, counted, with its time limit running (DuckDB has no statement
+        timeout: the timer interrupts the cursor); the caller cancels the timer and closes the cursor."""
         limit = timeout if timeout is not None else self.settings.query_timeout_s
         with self._lock:
             self.queries_run += 1
@@ -197,8 +191,14 @@ class Catalog:
         cur = self._cursor()
         timer = threading.Timer(limit, cur.interrupt)
         timer.daemon = True
-        started = time.perf_counter()
         timer.start()
+        return cur, timer, limit
+
+    def _run(
+        self, sql: str, params: Any, timeout: float | None, row_cap: int | None
+    ) -> QueryResult:
+        cur, timer, limit = self._timed(sql, timeout)
+        started = time.perf_counter()
         failure: QueryError | None = None
         try:
             rel = cur.sql(sql, params=params) if params is not None else cur.sql(sql)
