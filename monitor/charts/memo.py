@@ -27,7 +27,7 @@ from monitor.i18n import Translator
 from monitor.rollup.published import Published
 
 F = TypeVar("F", bound=Callable[..., Any])
-MAX_FIGURES = 512
+MAX_FIGURES = 256  # the warm-up makes 143 on the demo (deploy/warm.py); each about 200 KB
 
 _figures: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
