@@ -40,8 +40,9 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
         stored = engine.catalog.store.has(ind.id, frame_parts(ind))
         started = time.perf_counter()
-        try:  # a distinct measure's keys go straight to the store (not read back: nothing needs them now)
-            rows = engine.store_keys(ind) if ind.is_distinct and not stored else None
+        try:  # a distinct measure's keys go to the store and are never read back here (millions of rows)
+            rows = None if not ind.is_distinct else (
+                engine.catalog.store.rows(ind.id, frame_parts(ind)) if stored else engine.store_keys(ind))
             rows = engine.frame(ind.id).height if rows is None else rows
         except IndicatorError as exc:
             out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None, str(exc)))

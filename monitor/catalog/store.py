@@ -79,6 +79,13 @@ class FrameStore:
         """Store atomically; False (and nothing written) when the version is gone or the folder read-only."""
         return self._write(self.path(name, parts), frame.write_parquet)
 
+    def rows(self, name: str, parts: Sequence[object]) -> int | None:
+        """A stored frame's row count from its Parquet footer (None when missing or unreadable)."""
+        try:
+            return pq.read_metadata(self.path(name, parts)).num_rows
+        except Exception:  # missing, truncated, not Parquet: the caller computes
+            return None
+
     def write_batches(self, name: str, parts: Sequence[object], batches: Iterable[pl.DataFrame]
                       ) -> int | None:
         """Store a frame that arrives in batches (a distinct measure's key rows), a row group each, never
