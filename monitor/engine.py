@@ -24,6 +24,7 @@ from monitor import catalog, indicators, programme, rollup
 from monitor.indicators import Indicator, IndicatorError
 from monitor.rollup import Published, View
 from monitor.rollup import stored as kept
+from monitor.rollup.keys import KeyRows
 from monitor.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -127,10 +128,10 @@ class Engine:
         with self._lock:
             return store.setdefault(key, value)
 
-    def frame(self, ind_id: str) -> pl.DataFrame:
+    def frame(self, ind_id: str) -> pl.DataFrame | KeyRows:
         """The indicator's full-history frame, raw, never for a surface: month x wijk, or for a distinct
-        measure its key frame (month, wijk_code, key[, numerator]), from which the roll-up counts
-        every period (a year is no sum of months, so month x wijk sums would not do)."""
+        measure its key rows (month, wijk_code, key[, numerator], `rollup.keys`: where they are
+        stored), from which the roll-up counts every period (a year is no sum of months)."""
         return self._frame_of(self.indicator(ind_id))
 
     def cells(self, ind_id: str) -> rollup.Cells | None:
@@ -139,18 +140,23 @@ class Engine:
 
     # The registry is re-scanned (file stamps) on every `indicator()` call, so the hot path
     # (`series`) looks the indicator and the terms up once and passes them on.
-    def _frame_of(self, ind: Indicator) -> pl.DataFrame:
+    def _frame_of(self, ind: Indicator) -> pl.DataFrame | KeyRows:
         key = (ind.id, hash(ind.sql), ind.dimensions)
         return self._cached(self._frames, key, lambda: self._covered(ind, self._stored_frame(ind)))
 
-    def _stored_frame(self, ind: Indicator) -> pl.DataFrame:
+    def _stored_frame(self, ind: Indicator) -> pl.DataFrame | KeyRows:
         """The frame the build stored for this catalog version and SQL; else computed now and stored,
-        so a query file changed after the build costs its own SQL once, and nothing else."""
+        so a query file changed after the build costs its own SQL once, and nothing else. A distinct
+        measure's key rows stay in their file (`rollup.keys`: DuckDB reads them in batches)."""
         store = self.catalog.store
         parts = frame_parts(ind)
-        frame = store.read(ind.id, parts, columns=frame_columns(ind))
-        if frame is None and ind.is_distinct and self.store_keys(ind) is not None:
-            frame = store.read(ind.id, parts, columns=frame_columns(ind))
+        if ind.is_distinct:
+            path = store.source(ind.id, parts, frame_columns(ind))
+            if path is None and self.store_keys(ind) is not None:
+                path = store.source(ind.id, parts, frame_columns(ind))
+            if path is not None:
+                return KeyRows(path)
+        frame = None if ind.is_distinct else store.read(ind.id, parts, columns=frame_columns(ind))
         if frame is None:
             frame = indicators.compute(self.catalog, ind)
             store.write(ind.id, parts, frame)
@@ -175,8 +181,10 @@ class Engine:
     def _coverage(self) -> dict[str, dt.date | None]:
         return self._cached(self._memo, ("__coverage__",), lambda: catalog.coverage(self.catalog))
 
-    def _covered(self, ind: Indicator, frame: pl.DataFrame) -> pl.DataFrame:
+    def _covered(self, ind: Indicator, frame: pl.DataFrame | KeyRows) -> pl.DataFrame | KeyRows:
         start = self.coverage_start(ind)
+        if isinstance(frame, KeyRows):
+            return frame.since(start)
         column = "cohort_month" if "cohort_month" in frame.columns else "month"
         if start is None or column not in frame.columns:
             return frame

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from monitor import rollup
 from monitor.audit import audit, audit_pattern
 from monitor.rollup import Term, View
+from monitor.rollup.keys import KeyRows
 from monitor.rollup.linked import linked_cells, suppressed_cells
 from tests.test_rollup import indicator, make_areas
 
@@ -218,6 +220,40 @@ def test_every_relation_the_attack_uses_holds_on_the_true_numbers(events) -> Non
             assert (total[kind < 0] <= 1e-9).all(), (ind.measure, column)
 
 
+# ---------------------------------------------------------------- key rows where they are stored
+
+
+def test_key_rows_in_a_file_count_from_their_start(tmp_path: Path) -> None:
+    """The engine hands the roll-up the stored file, not the rows; months before the sources' coverage
+    are left out. From June 2023 (by hand from EVENTS): H2 (Jun, WK02), H3 (Jun, WK03, twice) and H4
+    (Sep, WK02 on the tie) in 2023, none of them with a numerator row from June on; H1 alone in 2024."""
+    path = tmp_path / "keys.parquet"
+    keys(EVENTS, numerator=True).write_parquet(path)
+    ind = indicator("distinct_ratio", "%")
+    rows = KeyRows(path).since(d(2023, 6, 1))
+    assert rows.height == 6 and rows.month_range() == (d(2023, 6, 1), d(2024, 2, 1))
+    out = rollup.rollup(rows, ind, AREAS, View(grain="year", level="wijk"), k=0, municipality=CITY).frame
+    got = {(p, a): (n, den) for p, a, n, den in out.select("period", "area", "value", "denominator")
+           .iter_rows() if den}
+    assert got == {("2023", "WK02"): (0, 2), ("2023", "WK03"): (0, 1), ("2024", "WK03"): (0, 1)}
+
+
+def test_a_split_of_key_rows_in_a_file_is_the_split_of_the_frame(tmp_path: Path) -> None:
+    """Every cell, groups included (a null group as its own group), the same from the file as from the
+    frame cut at the start by hand."""
+    partners = ["CAK", None, "Eneco", "CAK", "CAK", None, "Eneco", "CAK", "Eneco", None]
+    frame = keys(EVENTS, numerator=True).with_columns(pl.Series("partner", partners))
+    path = tmp_path / "keys.parquet"
+    frame.write_parquet(path)
+    ind = replace(indicator("distinct_ratio", "%"), dimensions=("partner",))
+    start = d(2023, 2, 1)
+    from_file = linked_cells(KeyRows(path, start=start), ind, AREAS, municipality=CITY, terms=[TERM])
+    from_frame = linked_cells(frame.filter(pl.col("month") >= start), ind, AREAS, municipality=CITY,
+                              terms=[TERM])
+    assert from_file.cells.equals(from_frame.cells) and from_file.places.equals(from_frame.places)
+    assert set(from_file.places["area"].drop_nulls()) >= {"CAK", "Eneco", "(onbekend)"}
+
+
 # ---------------------------------------------------------------- against plain SQL
 
 
@@ -344,8 +380,12 @@ def test_the_engine_and_the_cli_serve_distinct_indicators(distinct_engine, capsy
 
     from monitor import cli
 
-    frame = distinct_engine.frame("huishoudens_aangemeld")
-    assert frame.columns == ["month", "wijk_code", "key"]  # the key frame is what the engine keeps
+    rows = distinct_engine.frame("huishoudens_aangemeld")
+    # the engine keeps where the key rows are stored, not the rows (millions at scale)
+    assert isinstance(rows.source, Path) and rows.columns == ["month", "wijk_code", "key"]
+    # months before the sources' coverage are left out (the demo's debt cases are complete from 2019)
+    assert rows.start == dt.date(2019, 1, 1)
+    frame = pl.read_parquet(rows.source).filter(pl.col("month") >= rows.start)
     year = distinct_engine.series("huishoudens_aangemeld", View(grain="year")).frame
     # the city's year: every household registered that year, once, counted here from the key frame
     want = frame.group_by(pl.col("month").dt.year().alias("y")).agg(pl.col("key").n_unique())

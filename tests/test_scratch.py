@@ -41,3 +41,14 @@ def test_the_memory_limit_holds() -> None:
     with pytest.raises(duckdb.OutOfMemoryException):
         query_frames("SELECT string_agg(key, ',') AS s FROM events", {"events": keys}, memory=64 << 20,
                      threads=1)
+
+
+def test_a_parquet_file_handed_over_is_read_though_sql_reaches_no_file(tmp_path: Path) -> None:
+    """A stored key frame is handed over as a path (read by Arrow in batches); the SQL still cannot
+    open that file, or any other, itself."""
+    path = tmp_path / "keys.parquet"
+    pl.DataFrame({"key": ["a", "b", "a"], "v": [1, 2, 3]}).write_parquet(path)
+    out = query_frames("SELECT key, sum(v) AS v FROM rows GROUP BY key ORDER BY key", {"rows": path})
+    assert out.to_dicts() == [{"key": "a", "v": 4}, {"key": "b", "v": 2}]
+    with pytest.raises(duckdb.Error, match="disabled"):
+        query_frames(f"SELECT * FROM read_parquet('{path}')", {"rows": path})

@@ -1,27 +1,50 @@
-"""A private DuckDB over in-memory frames, in bounded memory: for steps too large for Polars at scale.
+"""A private DuckDB over in-memory frames and stored Parquet, in bounded memory: for steps too large
+for Polars at scale.
 
-Why: a distinct count's first step (one row per key and month, with the key's next month) grouped
-and sorted 35 million key rows in Polars at scale 100, about 5 GB on top of the frame. DuckDB does
-the same under its `memory_limit`, spilling to disk, so memory no longer grows with the delivery.
-The SQL is written by its caller (`monitor.rollup.distinct`), as the contract's rules are
-(`monitor.extracts.rules`); only this package opens DuckDB. The frames are handed over as Arrow
-(no copy) and nothing else is reachable: no files, no extensions.
+Why: a distinct count groups and sorts every key's months (35 million key rows at scale 100), about
+5 GB in Polars on top of the key frame, and the key frame itself is gigabytes once in Python.
+DuckDB does the same under its `memory_limit`, spilling to disk, reading a stored key frame in
+batches (a `pyarrow.dataset`, so the Parquet file is read by Arrow, not by DuckDB's file system),
+so memory no longer grows with the delivery. The SQL is written by its caller
+(`monitor.rollup.keys`), as the contract's rules are (`monitor.extracts.rules`); only this package
+opens DuckDB. Frames are handed over as Arrow (no copy) and nothing else is reachable: no files,
+no extensions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.dataset as ds
 
 from monitor.settings import get_settings
 
+Source = pl.DataFrame | Path  # a frame in memory, or a Parquet file read in batches
 
-def query_frames(sql: str, frames: Mapping[str, pl.DataFrame], *, memory: int | None = None,
-                 threads: int | None = None) -> pl.DataFrame:
-    """Run `sql` over `frames` (registered under their names) and return the result.
+
+class Scratch:
+    """One private connection: the caller's sources registered, then its SQL, nothing else."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def run(self, sql: str) -> None:
+        """A statement whose result stays inside (a temporary table or view)."""
+        self._con.execute(sql)
+
+    def frame(self, sql: str) -> pl.DataFrame:
+        return self._con.sql(sql).pl()
+
+
+@contextlib.contextmanager
+def scratch(sources: Mapping[str, Source], *, memory: int | None = None,
+            threads: int | None = None) -> Iterator[Scratch]:
+    """A private DuckDB with `sources` registered under their names, external access off.
 
     `memory`: DuckDB's limit in bytes (default the build's, `MONITOR_BUILD_MEMORY`); beyond it
     DuckDB spills to a temporary folder removed afterwards."""
@@ -36,9 +59,17 @@ def query_frames(sql: str, frames: Mapping[str, pl.DataFrame], *, memory: int | 
                               "SET preserve_insertion_order = false",
                               "SET enable_progress_bar = false"):
                 con.execute(statement)
-            for name, frame in frames.items():
-                con.register(name, frame.to_arrow())
+            for name, source in sources.items():
+                con.register(name, ds.dataset(str(source), format="parquet") if isinstance(source, Path)
+                             else source.to_arrow())
             con.execute("SET enable_external_access = false")
-            return con.sql(sql).pl()
+            yield Scratch(con)
         finally:
             con.close()
+
+
+def query_frames(sql: str, frames: Mapping[str, Source], *, memory: int | None = None,
+                 threads: int | None = None) -> pl.DataFrame:
+    """Run `sql` over `frames` (registered under their names) and return the result."""
+    with scratch(frames, memory=memory, threads=threads) as s:
+        return s.frame(sql)

@@ -75,6 +75,19 @@ class FrameStore:
             self.reads += 1
         return frame
 
+    def source(self, name: str, parts: Sequence[object], columns: Sequence[str]) -> Path | None:
+        """The stored file itself, for a reader that takes it in batches (a distinct measure's key rows,
+        `rollup.keys`), when it is there with exactly `columns` (from its footer); else None."""
+        path = self.path(name, parts)
+        try:
+            if pq.read_schema(path).names != list(columns):
+                return None
+        except Exception:  # missing, truncated, not Parquet: the caller computes
+            return None
+        with self._lock:
+            self.reads += 1
+        return path
+
     def write(self, name: str, parts: Sequence[object], frame: pl.DataFrame) -> bool:
         """Store atomically; False (and nothing written) when the version is gone or the folder read-only."""
         return self._write(self.path(name, parts), frame.write_parquet)

@@ -35,23 +35,28 @@ from __future__ import annotations
 
 import polars as pl
 
-from monitor.catalog.scratch import query_frames
 from monitor.indicators import Indicator
+from monitor.rollup.keys import KeyRows
 
 
-def wijk_counts(frame: pl.DataFrame, ind: Indicator, wijken: pl.DataFrame, month_map: pl.DataFrame,
+def wijk_counts(rows: KeyRows | pl.DataFrame, ind: Indicator, wijken: pl.DataFrame, month_map: pl.DataFrame,
                 periods: pl.DataFrame) -> pl.DataFrame:
     """Distinct keys per period and wijk: `_pid, _w, _s, value[, denominator]`, every pair (zeros too).
 
-    `wijken` is `areas._wijk_table` (sorted by wijk_code, so the greatest code has the
-    greatest `_w`); `month_map` maps each month to the `_pid` of every period holding it.
+    `rows`: the key rows (`keys.KeyRows`, or a frame of them), counted in DuckDB (`keys`), so
+    they are never held whole here. `wijken` is `areas._wijk_table` (sorted by wijk_code, so the
+    greatest code has the greatest `_w`); `month_map` maps each month to the `_pid` of every period
+    holding it.
     """
     ratio = ind.is_ratio
-    rows = _key_months(frame, wijken, ratio)
     bounds = periods.select("_pid", "_grain", _index("period_start").alias("_s"),
                             _index("period_end").alias("_e"))
-    fixed = _fixed(rows, month_map, bounds.filter(pl.col("_grain") != "rolling"))
-    rolling = _rolling(rows, bounds.filter(pl.col("_grain") == "rolling"), wijken.height)
+    fixed_map = month_map.join(bounds.filter(pl.col("_grain") != "rolling"), on="_pid").select(
+        _index("month").cast(pl.Int32).alias("_t"), "_pid", "_s", "_e")
+    windows = bounds.filter(pl.col("_grain") == "rolling")
+    last = None if windows.is_empty() else int(windows["_e"].max())
+    fixed, steps, first = KeyRows.of(rows).counts(wijken, fixed_map, last, ratio)
+    rolling = _rolling(steps, windows, wijken.height, first)
     counts = pl.concat([fixed, rolling])
     cols = ["value", "denominator"] if ratio else ["value"]
     if ratio:
@@ -68,83 +73,16 @@ def _index(col: str) -> pl.Expr:
     return pl.col(col).dt.year().cast(pl.Int64) * 12 + pl.col(col).dt.month().cast(pl.Int64) - 1
 
 
-KEY_MONTHS_SQL = """
-WITH key_months AS (
-    SELECT f.key, (year(f.month) * 12 + month(f.month) - 1)::INTEGER AS _t,
-           max(w._w)::INTEGER AS _w, {numerator} AS _num
-    FROM events AS f
-    JOIN wijken AS w ON w.wijk_code = f.wijk_code::VARCHAR
-    GROUP BY f.key, _t
-)
-SELECT _t, _w,
-       lead(_t) OVER (PARTITION BY key ORDER BY _t) AS _next,
-       max(CASE WHEN _num THEN _t END) OVER (PARTITION BY key ORDER BY _t
-                                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _u
-FROM key_months
-"""
-
-
-def _key_months(frame: pl.DataFrame, wijken: pl.DataFrame, ratio: bool) -> pl.DataFrame:
-    """One row per key and month (Int32, in no particular order): `_t` (month number), `_w` (the
-    greatest wijk that month), `_next` (the key's next month, null at its last), `_u` (its last
-    numerator month up to this one, null when none yet).
-
-    In DuckDB under the build's memory limit (`catalog.scratch`): grouping and sorting every key's
-    months was the largest step of a build at scale (about 5 GB in Polars for 35 million rows)."""
-    events = frame.select(pl.col("month").cast(pl.Date), pl.col("wijk_code").cast(pl.String),
-                          pl.col("key").cast(pl.String),
-                          *([pl.col("numerator").cast(pl.Boolean)] if ratio else []))
-    sql = KEY_MONTHS_SQL.format(numerator="bool_or(f.numerator)" if ratio else "false")
-    return query_frames(sql, {"events": events, "wijken": wijken.select("wijk_code", "_w")})
-
-
-def _fixed(rows: pl.DataFrame, month_map: pl.DataFrame, bounds: pl.DataFrame) -> pl.DataFrame:
-    """Months, quarters, years and terms: a row places its key where the key's next row is later."""
-    fixed_map = month_map.join(bounds, on="_pid").select(_index("month").cast(pl.Int32).alias("_t"), "_pid",
-                                                         "_s", "_e", "_grain")
-    last_in_period = pl.col("_next").is_null() | (pl.col("_next") > pl.col("_e"))
-    # one grain at a time: a key-month lies in one period of a grain (two for a term and the term a
-    # year earlier), so each join is about as long as `rows`; all grains at once made it four to
-    # five times longer, gigabytes at scale 100
-    out = []
-    for grain in fixed_map["_grain"].unique(maintain_order=True):
-        placed = rows.join(fixed_map.filter(pl.col("_grain") == grain).drop("_grain"), on="_t"
-                           ).filter(last_in_period)
-        out.append(placed.group_by("_pid", "_w").agg(
-            pl.len().cast(pl.Int64).alias("_d"),
-            (pl.col("_u") >= pl.col("_s")).fill_null(False).sum().cast(pl.Int64).alias("_n"),
-        ).with_columns(pl.col("_w").cast(pl.Int64)))
-    if not out:
-        return pl.DataFrame(schema={"_pid": pl.Int64, "_w": pl.Int64, "_d": pl.Int64, "_n": pl.Int64})
-    return pl.concat(out)
-
-
-def _rolling(rows: pl.DataFrame, bounds: pl.DataFrame, n_w: int) -> pl.DataFrame:
-    """The twelve months ending in each month: a row places its key in the windows ending from its
-    own month to the month before the key's next row, at most eleven months on (a difference array)."""
-    if bounds.is_empty() or rows.is_empty():
+def _rolling(steps: pl.DataFrame, bounds: pl.DataFrame, n_w: int, first: int | None) -> pl.DataFrame:
+    """The rolling windows' counts: the difference array's steps (`keys.STEPS_SQL`) run up per wijk
+    over every month, read at each window's last month (a few thousand rows)."""
+    if bounds.is_empty() or first is None:
         return pl.DataFrame(schema={"_pid": pl.Int64, "_w": pl.Int64, "_d": pl.Int64, "_n": pl.Int64})
     last = int(bounds["_e"].max())
-    end = pl.min_horizontal(pl.col("_next").fill_null(last + 1) - 1, pl.col("_t") + 11, pl.lit(last))
-    # the last window still holding its numerator month (none without one: min_horizontal skips nulls)
-    end_n = pl.when(pl.col("_u").is_not_null()).then(pl.min_horizontal(end, pl.col("_u") + 11))
-    spans = rows.select("_t", "_w", end.alias("_end"), end_n.alias("_end_n"))
-    numerated = spans.filter((pl.col("_end_n") >= pl.col("_t")).fill_null(False))
-
-    def steps_of(part: pl.DataFrame, month: pl.Expr, d: int, n: int) -> pl.DataFrame:
-        # each kind of step summed on its own (a few thousand (month, wijk) rows), so the four are
-        # never held at full length together
-        return part.group_by(month.alias("_m"), "_w").agg(
-            (pl.len() * d).cast(pl.Int64).alias("_d"), (pl.len() * n).cast(pl.Int64).alias("_n"))
-    steps = pl.concat([
-        steps_of(spans, pl.col("_t"), 1, 0), steps_of(spans, pl.col("_end") + 1, -1, 0),
-        steps_of(numerated, pl.col("_t"), 0, 1), steps_of(numerated, pl.col("_end_n") + 1, 0, -1),
-    ]).group_by("_m", "_w").agg(pl.col("_d").sum(), pl.col("_n").sum())
-    first = min(int(rows["_t"].min()), int(bounds["_e"].min()))
+    first = min(int(first), int(bounds["_e"].min()))
     grid = pl.DataFrame({"_m": pl.int_range(first, last + 1, eager=True, dtype=pl.Int64)}).join(
         pl.DataFrame({"_w": pl.int_range(0, n_w, eager=True, dtype=pl.Int64)}), how="cross")
-    running = (grid.join(steps.with_columns(pl.col("_m").cast(pl.Int64), pl.col("_w").cast(pl.Int64)),
-                         on=["_m", "_w"], how="left")
+    running = (grid.join(steps, on=["_m", "_w"], how="left")
                .fill_null(0).sort("_w", "_m")
                .with_columns(pl.col("_d").cum_sum().over("_w"), pl.col("_n").cum_sum().over("_w")))
     return bounds.select("_pid", pl.col("_e").alias("_m")).join(running, on="_m").select(

@@ -30,6 +30,7 @@ from monitor.indicators import Indicator
 from monitor.rollup import distinct
 from monitor.rollup.areas import _grid, _numbers, _wijk_sums
 from monitor.rollup.equations import GROUP as GROUP_LEVEL  # a cell's _level: 0 city .. 2 wijk, 3 a group
+from monitor.rollup.keys import KeyRows
 from monitor.rollup.plan import SPLIT_GRAINS
 
 __all__ = ["GROUP_LEVEL", "SPLIT_GRAINS", "UNKNOWN_GROUP", "dimension_of", "group_cells", "group_table"]
@@ -53,7 +54,7 @@ def _as_groups(frame: pl.DataFrame, dimension: str) -> pl.DataFrame:
         pl.col(dimension).cast(pl.String).fill_null(UNKNOWN_GROUP).alias("wijk_code"))
 
 
-def group_cells(frame: pl.DataFrame, ind: Indicator, month_map: pl.DataFrame, periods: pl.DataFrame,
+def group_cells(frame: pl.DataFrame | KeyRows, ind: Indicator, month_map: pl.DataFrame, periods: pl.DataFrame,
                 *, first_area: int, city: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every period's cells per group of every dimension, and their places.
 
@@ -63,11 +64,13 @@ def group_cells(frame: pl.DataFrame, ind: Indicator, month_map: pl.DataFrame, pe
     """
     cells, places, next_area = [], [], first_area
     for dim in ind.dimensions:
-        table = group_table(frame, dim)
-        data = _as_groups(frame, dim)
-        if ind.is_distinct:
-            sums = distinct.wijk_counts(data, ind, table, month_map, periods)
+        if ind.is_distinct:  # key rows counted by DuckDB (`keys`), the group as their area
+            rows = KeyRows.of(frame)
+            table = group_table(rows.codes(dim), dim)
+            sums = distinct.wijk_counts(rows.by(dim, UNKNOWN_GROUP), ind, table, month_map, periods)
         else:
+            table = group_table(frame, dim)
+            data = _as_groups(frame, dim)
             grid = _grid(data, ind, table)
             sums = _wijk_sums(grid, month_map, periods, ind) if not grid.is_empty() else None
         if sums is not None:

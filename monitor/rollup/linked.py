@@ -23,6 +23,7 @@ from monitor.indicators import Indicator
 from monitor.rollup import attack, distinct, groups
 from monitor.rollup.areas import _grid, _numbers, _places, _wijk_sums, _wijk_table
 from monitor.rollup.equations import ATOM, equations
+from monitor.rollup.keys import KeyRows
 from monitor.rollup.periods import MONTHS_IN as _MONTHS
 from monitor.rollup.periods import Term, add_months, label_of, month_end, start_of, year_earlier
 from monitor.rollup.plan import PLAN, published_mask
@@ -63,21 +64,25 @@ class Linked:
 
 
 def linked_cells(
-    frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, municipality: str, terms: Sequence[Term]
+    frame: pl.DataFrame | KeyRows, ind: Indicator, areas: pl.DataFrame, *, municipality: str,
+    terms: Sequence[Term],
 ) -> Linked | None:
     """Every cell of every view with its true numbers and the equations; None when the frame has no rows.
 
     A distinct measure counts each period from its keys (`distinct`): no month adds up to
     a year, so it needs no atoms and its equations are the area equations per period.
     """
-    wijken = _wijk_table(frame, areas)
-    if ind.is_distinct:
-        if frame.is_empty():
+    if ind.is_distinct:  # its key rows are counted by DuckDB (`keys`), never held whole here
+        frame = KeyRows.of(frame)
+        span = frame.month_range()
+        if span is None:
             return None
-        months = pl.date_range(frame["month"].min(), frame["month"].max(), "1mo", eager=True).to_list()
+        wijken = _wijk_table(frame.codes("wijk_code"), areas)
+        months = pl.date_range(span[0], span[1], "1mo", eager=True).to_list()
         periods, month_map = _periods(months, terms, atoms=False, provisional=ind.provisional_months)
         wijk = distinct.wijk_counts(frame, ind, wijken, month_map, periods)
     else:
+        wijken = _wijk_table(frame, areas)
         grid = _grid(frame, ind, wijken)
         if grid.is_empty():
             return None
