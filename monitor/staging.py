@@ -1,9 +1,9 @@
 """Staging tables: the shared building blocks of the indicator queries (queries/README.md).
 
 A staging file is `<queries_dir>/_staging/stg_<name>.sql`: a front-matter block
-(`/*--- ... ---*/`, YAML with `description: {nl, en}` and `sources: [...]`) and one
-SELECT. The catalog build runs it after the extracts are loaded and stores the
-result as the table named after the file (`stg_<name>`), so indicator queries,
+(`/*--- ... ---*/`, YAML: `description: {nl, en}`, `sources: [...]`, `materialized: view`
+optional) and one SELECT. The catalog build runs it after the extracts are loaded and stores
+the result as the table (or view) named after the file, so indicator queries,
 analysts' files and the workbench read it like an extract, and no two indicators
 repeat a join (as dbt's staging models).
 
@@ -35,7 +35,10 @@ from monitor.i18n import LANGUAGES
 FOLDER = "_staging"
 NAME_PATTERN = re.compile(r"stg_[a-z][a-z0-9_]*")
 OPEN, CLOSE = "/*---", "---*/"
-KEYS = ("description", "sources")
+KEYS = ("description", "sources", "materialized")
+# table (default): computed once by the build; view: defined by the build, computed when read (for a
+# table no indicator reads; one read by several indicators is cheaper once), as dbt's `materialized`
+MATERIALIZED = ("table", "view")
 # A staging query runs once per build on the whole extract, not per page view: a generous limit,
 # still a limit, so that a runaway join cannot hold the build (and its lock) forever.
 BUILD_TIMEOUT_S = 300.0
@@ -54,9 +57,10 @@ class StagingStatus:
     name: str  # the table: the file name without .sql
     file: str  # as shown to people: queries/_staging/stg_x.sql
     status: str  # built | failed
-    rows: int = 0
+    rows: int = 0  # a view's rows are not counted (that would compute it): 0
     sources: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    materialized: str = "table"  # or "view": defined by the build, computed when read
 
     @property
     def ok(self) -> bool:
@@ -73,6 +77,7 @@ class StagingFile:
     sql: str
     sql_line: int
     reads: frozenset[str]  # tables named after FROM / JOIN (a quick scan, not a parser)
+    materialized: str = "table"
 
     def run_sql(self) -> str:
         """The body padded with blank lines, so that DuckDB's `LINE n` is the line in the file."""
@@ -181,6 +186,10 @@ def parse(path: Path, queries_dir: Path, staging_names: Iterable[str] = ()) -> S
         if name not in known:
             add("sources", f"unknown source '{name}': list extracts ({', '.join(CONTRACT)}) or staging "
                            "tables (stg_...)")
+    materialized = data.get("materialized", "table")
+    if materialized not in MATERIALIZED:
+        add("materialized", f"materialized is '{materialized}'; use table (computed once by the build, "
+                            "the default) or view (computed when a query reads it)")
     after = end + len(CLOSE)
     rest, newline, below = text[after:].partition("\n")
     body, sql_line = (below, line_of(after) + 1) if not rest.strip() and newline else (text[after:],
@@ -192,7 +201,8 @@ def parse(path: Path, queries_dir: Path, staging_names: Iterable[str] = ()) -> S
         raise StagingError(problems)
     return StagingFile(name=path.stem, path=path, shown=where,
                        description={lang: str(description[lang]).strip() for lang in LANGUAGES},
-                       sources=tuple(sources), sql=body, sql_line=sql_line, reads=frozenset(reads(body)))
+                       sources=tuple(sources), sql=body, sql_line=sql_line, reads=frozenset(reads(body)),
+                       materialized=str(materialized))
 
 
 # ---------------------------------------------------------------- build
@@ -241,9 +251,11 @@ def _in_order(parsed: dict[str, StagingFile], statuses: dict[str, StagingStatus]
 
 def _build_one(con: duckdb.DuckDBPyConnection, item: StagingFile, statuses: dict[str, StagingStatus],
                timeout_s: float) -> StagingStatus:
-    status = StagingStatus(item.name, item.shown, "failed", sources=list(item.sources))
+    status = StagingStatus(item.name, item.shown, "failed", sources=list(item.sources),
+                           materialized=item.materialized)
     tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() UNION ALL "
+        "SELECT view_name FROM duckdb_views() WHERE database_name = current_database()").fetchall()}
     for name in item.sources:
         if name not in tables:
             upstream = statuses.get(name)
@@ -270,8 +282,12 @@ def _build_one(con: duckdb.DuckDBPyConnection, item: StagingFile, statuses: dict
     timer.daemon = True
     timer.start()
     try:
-        con.execute(f'CREATE TABLE "{item.name}" AS {sql}').fetchall()
-        status.rows = con.execute(f'SELECT count(*) FROM "{item.name}"').fetchall()[0][0]
+        if item.materialized == "view":  # bound now (a wrong name fails here), computed when read
+            con.execute(f'CREATE VIEW "{item.name}" AS {sql}').fetchall()
+            con.execute(f'SELECT * FROM "{item.name}" LIMIT 0').fetchall()
+        else:
+            con.execute(f'CREATE TABLE "{item.name}" AS {sql}').fetchall()
+            status.rows = con.execute(f'SELECT count(*) FROM "{item.name}"').fetchall()[0][0]
     except duckdb.Error as exc:
         interrupted = isinstance(exc, duckdb.InterruptException) or "interrupt" in str(exc).lower()
         status.problems.append(

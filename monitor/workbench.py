@@ -41,20 +41,21 @@ _EXAMPLE_CHARS = 40
 def schema_overview(cat: catalog.Catalog) -> pl.DataFrame:
     """Tables, columns, types, row counts and a few example values: what an analyst needs to start.
 
-    Not cached here: the caller caches it with the engine (`engine.memo`), which is
-    replaced, and its memo with it, when a new catalog version is in use.
+    Not cached here: the caller caches it with the engine (`engine.memo`, one per catalog version).
     """
     columns = cat.tables()
+    views = cat.view_names()  # computed when read (a staging view): neither counted nor sampled here
     rows = []
     for table in columns["table_name"].unique(maintain_order=True).to_list():
-        count = int(cat.query(f"SELECT count(*) AS n FROM {_quote(table)}")["n"][0])
+        view = table in views
+        count = None if view else int(cat.query(f"SELECT count(*) AS n FROM {_quote(table)}")["n"][0])
         for col in columns.filter(pl.col("table_name") == table).iter_rows(named=True):
             rows.append({
                 "table": table,
                 "column": col["column_name"],
                 "type": col["data_type"],
                 "rows": count,
-                "examples": _examples(cat, table, col["column_name"]),
+                "examples": "" if view else _examples(cat, table, col["column_name"]),
             })
     frame = pl.DataFrame(rows, schema={"table": pl.String, "column": pl.String, "type": pl.String,
                                        "rows": pl.Int64, "examples": pl.String})

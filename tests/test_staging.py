@@ -98,7 +98,10 @@ def test_activity_wijk_by_hand(tmp_path: Path) -> None:
     con = duckdb.connect()
     _hand_made(con)
     [status] = staging.build_all(con, queries)
-    assert status.ok and status.name == "stg_activity_wijk" and status.rows == 8, status.problems
+    assert status.ok and status.name == "stg_activity_wijk", status.problems
+    # a view (no indicator reads it): defined by the build, computed when read
+    assert status.materialized == "view"
+    assert con.execute("SELECT count(*) FROM stg_activity_wijk").fetchall() == [(8,)]
     got = {r[0]: (r[1], r[2]) for r in con.execute(
         "SELECT activity_id, wijk_code, wijk_from FROM stg_activity_wijk").fetchall()}
     assert got == {
@@ -123,16 +126,21 @@ def test_staging_tables_are_in_the_read_only_catalog(demo_settings, demo_extract
     report = catalog.read_report(demo_settings)
     assert [(s.name, s.status, s.file) for s in report.staging] == [
         (p.stem, "built", f"queries/_staging/{p.name}") for p in sorted((QUERIES / "_staging").glob("*.sql"))]
-    activity_wijk = next(s for s in report.staging if s.name == "stg_activity_wijk")
+    kinds = {s.name: s.materialized for s in report.staging}
     cat = catalog.open_catalog(demo_settings)
-    assert "stg_activity_wijk" in cat.table_names()
+    assert "stg_activity_wijk" in cat.table_names() and cat.view_names() == {"stg_activity_wijk"}
+    assert kinds.pop("stg_activity_wijk") == "view" and set(kinds.values()) == {"table"}
     activities = pl.read_parquet(demo_extracts / "work_activities.parquet").height
     result = cat.guarded("SELECT count(*) AS n, count(DISTINCT activity_id) AS ids FROM stg_activity_wijk")
-    assert result.frame.row(0) == (activities, activities) == (activity_wijk.rows,) * 2
+    assert result.frame.row(0) == (activities, activities)
     schema = workbench.schema_overview(cat)
-    columns = schema.filter(pl.col("table") == "stg_activity_wijk")["column"].to_list()
-    assert columns == ["activity_id", "person_id", "activity_on", "activity", "channel", "wijk_code",
-                       "wijk_from"]
+    view = schema.filter(pl.col("table") == "stg_activity_wijk")
+    assert view["column"].to_list() == ["activity_id", "person_id", "activity_on", "activity", "channel",
+                                        "wijk_code", "wijk_from"]
+    # the schema browser does not compute a view to count it; a table it counts
+    assert view["rows"].is_null().all() and set(view["examples"]) == {""}
+    stand = next(s for s in report.staging if s.name == "stg_bijstand_stand")
+    assert set(schema.filter(pl.col("table") == "stg_bijstand_stand")["rows"]) == {stand.rows} != {0}
     with pytest.raises(catalog.QueryRefused):
         cat.guarded("DROP TABLE stg_activity_wijk")
 
@@ -165,7 +173,7 @@ def test_a_changed_staging_file_is_picked_up_by_the_next_build(data_copy, querie
     assert second.built and second.ok
     cat = catalog.open_catalog(settings)
     assert cat.query("SELECT DISTINCT activity FROM stg_activity_wijk")["activity"].to_list() == ["match"]
-    assert second.staging[0].rows < first.staging[0].rows
+    assert second.version != first.version
 
 
 def test_a_broken_staging_file_is_reported_and_the_rest_keeps_working(data_copy, queries_copy: Path,
@@ -222,6 +230,7 @@ def test_bad_front_matter_names_the_line(tmp_path: Path) -> None:
     (folder / "stg_yaml.sql").write_text("/*---\ndescription: {nl: a, en: b}\nsources: [debt_cases\n"
                                          "---*/\nSELECT 1 AS x\n")
     (folder / "stg_keys.sql").write_text(_front(extra="titel: x\n") + "SELECT 1 AS x\n")
+    (folder / "stg_kind.sql").write_text(_front(extra="materialized: lazy\n") + "SELECT 1 AS x\n")
     (folder / "stg_sources.sql").write_text(_front("[debt_casez]") + "SELECT 1 AS x\n")
     (folder / "stg_empty.sql").write_text(_front())
     (folder / "Bad-Name.sql").write_text(_front() + "SELECT 1 AS x\n")
@@ -232,7 +241,10 @@ def test_bad_front_matter_names_the_line(tmp_path: Path) -> None:
     assert problems["stg_yaml"][0].startswith("queries/_staging/stg_yaml.sql:4: front matter is not "
                                               "valid YAML")
     assert problems["stg_keys"] == ["queries/_staging/stg_keys.sql:4: unknown key 'titel'; a staging file "
-                                    "has: description, sources"]
+                                    "has: description, sources, materialized"]
+    assert problems["stg_kind"] == ["queries/_staging/stg_kind.sql:4: materialized is 'lazy'; use table "
+                                    "(computed once by the build, the default) or view (computed when a "
+                                    "query reads it)"]
     assert problems["stg_sources"][0].startswith("queries/_staging/stg_sources.sql:3: unknown source "
                                                  "'debt_casez'")
     assert problems["stg_empty"] == ["queries/_staging/stg_empty.sql:5: no SQL after the front matter: "
@@ -265,6 +277,29 @@ def test_dependency_order_failures_and_cycles(tmp_path: Path) -> None:
     assert "a cycle" in statuses["stg_d"].problems[0] and "a cycle" in statuses["stg_e"].problems[0]
     assert statuses["stg_f"].problems == ["queries/_staging/stg_f.sql: not built: extract placements is not "
                                           "in the catalog (missing or failed validation)"]
+
+
+def test_a_view_is_defined_by_the_build_and_computed_when_read(tmp_path: Path) -> None:
+    """A view reads today's rows of its tables; a wrong name fails the build with its file and line;
+    another staging file may read a view."""
+    folder = tmp_path / "queries" / "_staging"
+    folder.mkdir(parents=True)
+    view = "materialized: view\n"
+    (folder / "stg_open.sql").write_text(_front(extra=view) + "SELECT case_id FROM debt_cases\n"
+                                         "WHERE case_id > 0\n")
+    (folder / "stg_wrong.sql").write_text(_front(extra=view) + "SELECT\n  nope\nFROM debt_cases\n")
+    (folder / "stg_total.sql").write_text(_front("[stg_open]") + "SELECT count(*) AS n FROM stg_open\n")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE debt_cases AS SELECT * FROM range(3) AS t(case_id)")
+    statuses = {s.name: s for s in staging.build_all(con, tmp_path / "queries")}
+    assert statuses["stg_open"].ok and statuses["stg_open"].materialized == "view"
+    assert statuses["stg_open"].rows == 0  # not counted: counting would compute it
+    assert statuses["stg_total"].ok and con.execute("SELECT n FROM stg_total").fetchall() == [(2,)]
+    assert statuses["stg_wrong"].problems[0].startswith("queries/_staging/stg_wrong.sql:7: the query failed")
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'stg_wrong'").fetchall() \
+        == [(0,)]
+    con.execute("INSERT INTO debt_cases VALUES (7)")  # computed when read: the new row is in it
+    assert sorted(r[0] for r in con.execute("SELECT case_id FROM stg_open").fetchall()) == [1, 2, 7]
 
 
 def test_staging_sql_cannot_reach_files(data_copy, queries_copy: Path) -> None:

@@ -254,10 +254,17 @@ class Catalog:
         )
 
     def table_names(self) -> list[str]:
+        """Tables and views (a staging file with `materialized: view`), by name."""
         return self.query(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() UNION "
+            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
             "ORDER BY table_name"
         )["table_name"].to_list()
+
+    def view_names(self) -> set[str]:
+        """The views: computed when read, so a schema browser does not count their rows."""
+        return set(self.query("SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
+                              "AND NOT internal")["view_name"].to_list())
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,11 +11,13 @@ description:
     then (or else the latest spell, or else the latest placement); with neither, the wijk is empty.
     One row per activity.
 sources: [work_activities, benefit_spells, placements]
+materialized: view
 ---*/
 
 -- Extract contract v1 gave work_activities no wijk_code; v2 delivers it, and the activity indicators
 -- now read that column (so jobseekers without a benefit or placement count too). This table stays as
--- the worked example of a staging table and to compare the delivered wijk with the derived one.
+-- the worked example of a staging table and to compare the delivered wijk with the derived one;
+-- as no indicator reads it, it is a view (computed when the workbench reads it, not by every build).
 -- The wijk is taken from where the person is known to the municipality:
 -- 1. the benefit spell that had started by the day of the activity (where they lived then);
 -- 2. else their latest spell (an activity before their first benefit);
