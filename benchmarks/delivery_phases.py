@@ -60,6 +60,7 @@ def after_build(settings: Settings) -> dict[str, Any]:
     from monitor.engine import get_engine
     from monitor.precompute import protect_all
 
+    settings = precompute.build_settings(settings)  # as `monitor build` runs them
     started = time.perf_counter()
     precompute.compute_frames(settings)
     frames_s = time.perf_counter() - started

@@ -47,7 +47,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from monitor import catalog, precompute
 
-    settings = get_settings()
+    settings = precompute.build_settings(get_settings())
     if not catalog.has_extracts(settings):
         _err(f"No extracts in {settings.data_dir}. Deliver them (see data/README.md) "
              "or write demo data with `python -m monitor sample`.")
@@ -67,7 +67,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         for p in e.problems:
             _err(f"  - {p}")
     for s in report.staging:
-        _err(f"{s.name:16} {s.status:8} {s.rows:>10} rows  {s.file}")
+        rows = "view" if s.materialized == "view" else f"{s.rows:>10} rows"  # a view is computed when read
+        _err(f"{s.name:16} {s.status:8} {rows:>15}  {s.file}")
         for p in s.problems:
             _err(f"  - {p}")
     _err(precompute.frame_lines(frames if report.built else precompute.compute_frames(settings)))

@@ -390,7 +390,8 @@ def get_engine(settings: Settings | None = None, progress: Callable[[str], None]
     key = str(settings.data_dir)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
-        if engine is None or engine.report.version != report.version or engine.settings != settings:
+        if (engine is None or engine.report.version != report.version or engine.settings != settings
+                or engine.catalog.closed):  # closed: `precompute.protect_all` lets DuckDB's cache go
             # the report the connection was opened with, not the one read before the lock: a build
             # may have swapped the catalog in between, and report and file must belong together
             cat = catalog.open_catalog(settings)

@@ -10,6 +10,7 @@ are worded here (English, like every CLI message).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -60,7 +61,12 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
 def protect_all(settings: Settings | None = None) -> list[tuple[str, float, int | None, str | None]]:
     """Compute and store every series indicator's protected pattern (`monitor build` does this after
     a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator. The frames
-    are let go after each indicator (read again from the store when a later one needs them)."""
+    are let go after each indicator (read again from the store when a later one needs them).
+
+    The protection reads stored frames, not the catalog: its connection is closed first, so the
+    blocks DuckDB kept from computing the frames (up to its memory limit) are let go before the
+    distinct counts' own DuckDB takes its share (`rollup.keys`)."""
+    get_engine(settings).catalog.close()
     engine = get_engine(settings)
     out: list[tuple[str, float, int | None, str | None]] = []
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
@@ -78,6 +84,13 @@ def protect_all(settings: Settings | None = None) -> list[tuple[str, float, int 
         out.append((ind.id, time.perf_counter() - started, hidden, None))
     return out
 
+
+
+def build_settings(settings: Settings) -> Settings:
+    """The settings `monitor build` computes frames and protection with: the catalog's DuckDB under the
+    build's memory limit (`MONITOR_BUILD_MEMORY`), not the app's (`MONITOR_MEMORY_LIMIT`, for many
+    readers), so the whole build stays in the build's bounds whatever the delivery's size."""
+    return dataclasses.replace(settings, memory_limit=f"{settings.build_memory >> 20}MiB")
 
 
 class Frames(list[FrameTiming]):

@@ -43,12 +43,20 @@ def test_the_memory_limit_holds() -> None:
                      threads=1)
 
 
-def test_a_parquet_file_handed_over_is_read_though_sql_reaches_no_file(tmp_path: Path) -> None:
-    """A stored key frame is handed over as a path (read by Arrow in batches); the SQL still cannot
-    open that file, or any other, itself."""
+def test_a_parquet_file_handed_over_is_the_only_file_reachable(tmp_path: Path) -> None:
+    """A stored key frame is handed over as a path (DuckDB reads it in row groups, under its memory
+    limit); a file beside it, or any other, stays out of reach."""
     path = tmp_path / "keys.parquet"
     pl.DataFrame({"key": ["a", "b", "a"], "v": [1, 2, 3]}).write_parquet(path)
+    other = tmp_path / "other.parquet"
+    pl.DataFrame({"secret": [42]}).write_parquet(other)
     out = query_frames("SELECT key, sum(v) AS v FROM rows GROUP BY key ORDER BY key", {"rows": path})
     assert out.to_dicts() == [{"key": "a", "v": 4}, {"key": "b", "v": 2}]
-    with pytest.raises(duckdb.Error, match="disabled"):
-        query_frames(f"SELECT * FROM read_parquet('{path}')", {"rows": path})
+    refused = (f"SELECT * FROM read_parquet('{other}')",
+               f"SELECT * FROM read_parquet('{tmp_path}/*.parquet')",
+               f"SELECT * FROM read_parquet('{path}/../other.parquet')",
+               "SELECT * FROM read_csv('/etc/passwd')",
+               f"COPY (SELECT 1 AS key, 1 AS v) TO '{path}'")
+    for sql in refused:
+        with pytest.raises(duckdb.Error, match=r"Permission|disabled"):
+            query_frames(sql, {"rows": path})

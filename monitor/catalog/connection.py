@@ -128,7 +128,7 @@ class Catalog:
         """Run trusted SQL (indicator files) on its own cursor with a time limit."""
         return self._run(sql, params, timeout, row_cap).frame
 
-    def query_batches(self, sql: str, *, timeout: float | None = None, rows: int = 1_000_000
+    def query_batches(self, sql: str, *, timeout: float | None = None, rows: int = 250_000
                       ) -> Iterator[pl.DataFrame]:
         """Run trusted SQL (an indicator file) and hand its result over in batches of `rows`, never
         whole: a distinct measure's key rows run to tens of millions at scale (issue 11). At least

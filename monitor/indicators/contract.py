@@ -98,7 +98,7 @@ def compute(cat: catalog.Catalog, ind: Indicator, *, timeout: float | None = Non
     return check_result(ind, frame)
 
 
-def compute_batches(cat: catalog.Catalog, ind: Indicator, *, rows: int = 1_000_000) -> Iterator[pl.DataFrame]:
+def compute_batches(cat: catalog.Catalog, ind: Indicator, *, rows: int = 250_000) -> Iterator[pl.DataFrame]:
     """A distinct measure's key rows in checked batches, for storing without holding them whole.
 
     Only for a distinct measure: its rows may repeat and their order carries no meaning, so each
