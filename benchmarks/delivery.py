@@ -61,6 +61,9 @@ def bench_scale(scale: int | float, *, until: str, seed: int, phases: Sequence[s
         (workdir / "bare.duckdb").unlink(missing_ok=True)  # only its time counts; free the disk
     if "bare" in out and "build" in out:
         out["ratio"] = out["build"]["seconds"] / out["bare"]["seconds"]
+        extracts = out["build"].get("parts", {}).get("extracts")
+        if extracts:  # the part of the build a bare load also does (validation on top)
+            out["extracts_ratio"] = extracts / out["bare"]["seconds"]
     return out
 
 

@@ -49,7 +49,7 @@ def build(settings: Settings) -> dict[str, Any]:
 
     started = time.perf_counter()
     report = catalog.build(settings, force=True)
-    return {"seconds": time.perf_counter() - started, "ok": report.ok,
+    return {"seconds": time.perf_counter() - started, "ok": report.ok, "parts": report.timings,
             "problems": [p for e in report.extracts for p in e.problems]}
 
 

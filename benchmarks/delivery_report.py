@@ -50,8 +50,13 @@ def _rows(r: dict[str, Any] | None) -> list[list[str]]:
         rows.append([_s(p and p.get("seconds")), _mb(p and p.get("peak_rss_mb")), _load(p)])
     ratio = r.get("ratio")
     rows.append([f"**{ratio:.2f}x**" if ratio else "-", "", ""])
+    parts = (r.get("build") or {}).get("parts") or {}
+    part_ratio = r.get("extracts_ratio")
+    rows.append([_s(parts.get("extracts")) + (f" ({part_ratio:.2f}x)" if part_ratio else ""), "", ""])
+    rows.append([_s(parts.get("staging")), "", ""])
     a = r.get("after_build")
-    split = f" ({a['protect_s']:.0f} + {a['calibrate_s']:.0f})" if a else ""
+    split = (f" ({a.get('frames_s', 0):.0f} + {a['protect_s']:.0f} + {a['calibrate_s']:.0f})"
+             if a else "")
     rows.append([_s(a and a.get("seconds")) + split, _mb(a and a.get("peak_rss_mb")), _load(a)])
     c = r.get("scorecard")
     rows.append([_s(c and c.get("seconds")) + (f" (open {c['open_s']:.2f} s)" if c else ""),
@@ -64,7 +69,8 @@ def _rows(r: dict[str, Any] | None) -> list[list[str]]:
 
 
 LABELS = ("sample (`monitor sample`)", "bare DuckDB load of the same files", "build (`catalog.build`)",
-          "build / bare load", "rest of `monitor build` (protection + backtest)",
+          "build / bare load", "of which: the extracts validated, loaded, on disk (/ bare load)",
+          "of which: the staging tables", "rest of `monitor build` (frames + protection + backtest)",
           "first scorecard, fresh process after the build", "indicator pages, first visit: frames + roll-ups",
           "slowest first page visit")
 
@@ -105,11 +111,13 @@ def targets(result: dict[str, Any]) -> list[list[str]]:
         return [name, goal, "-" if value is None else text, verdict]
     b, smp, c = r.get("build"), r.get("sample"), r.get("scorecard")
     ratio = r.get("ratio")
+    peaks = [p["peak_rss_mb"] for p in (b, r.get("after_build")) if p]
+    build_peak = max(peaks) if b and r.get("after_build") else None  # both processes of the command
     return [
         row("build / bare DuckDB load, same run", "<= 1.3x", ratio, f"{ratio or 0:.2f}x",
             ratio is not None and ratio <= 1.3),
-        row("build peak memory", "< 2 GB", b and b["peak_rss_mb"], _mb(b and b["peak_rss_mb"]),
-            b and b["peak_rss_mb"] < 2 * GB),
+        row("peak memory of `monitor build` (the build, then the rest)", "< 2 GB", build_peak,
+            _mb(build_peak), build_peak is not None and build_peak < 2 * GB),
         row("sample peak memory", "< 2 GB", smp and smp["peak_rss_mb"], _mb(smp and smp["peak_rss_mb"]),
             smp and smp["peak_rss_mb"] < 2 * GB),
         row("scorecard, fresh process after the build", "< 2 s", c and c["seconds"], _s(c and c["seconds"]),
@@ -148,9 +156,13 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None) -> str:
         "Each phase runs in a fresh process (`benchmarks/fresh.py`); peak memory is that process's "
         "high-water mark (VmHWM from /proc, imports included). The bare load is `CREATE TABLE t AS "
         "SELECT * FROM read_parquet(...)` per extract into a new DuckDB file, DuckDB's defaults, in the "
-        "same run as the build: their ratio is the build's figure. The rest of `monitor build` is the "
-        "protected pattern of every indicator and the projection's backtest (seconds of each in "
-        "brackets). A first page visit is the indicator frame (its SQL, unless the build stored it) and "
+        "same run as the build: their ratio is the build's figure. The build's parts are its own timings "
+        "(the build report's `timings`): the extracts validated, loaded and written to disk (the work a "
+        "bare load does, with the checks on top), then the staging tables (work a bare load does not do). "
+        "The rest of `monitor build` is every indicator's frame stored, the protected pattern of every "
+        "indicator and the projection's backtest (seconds of each in brackets), under the build's memory "
+        "limit; the peak memory of `monitor build` is the greater of its two processes here. A first "
+        "page visit is the indicator frame (its SQL, unless the build stored it) and "
         "then the page's roll-up with disclosure control, which includes the frames of the indicators that "
         "publish the same numbers (`rollup.shared`) when no earlier page computed them: pages are visited "
         "in the registry's order, in one process.", "", today, "",

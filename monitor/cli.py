@@ -66,6 +66,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(line)
         for p in e.problems:
             _err(f"  - {p}")
+    if report.built and report.timings:
+        _err(f"Extracts validated and loaded in {report.timings['extracts']:.1f} s, staging tables built "
+             f"in {report.timings['staging']:.1f} s")
     for s in report.staging:
         rows = "view" if s.materialized == "view" else f"{s.rows:>10} rows"  # a view is computed when read
         _err(f"{s.name:16} {s.status:8} {rows:>15}  {s.file}")

@@ -119,6 +119,10 @@ def test_monitor_build_after_a_query_change_computes_that_frame_alone(small, cap
     out = capsys.readouterr().err
     n = len(indicators.load_registry(small.queries_dir).indicators)
     assert f"Indicator frames (stored with the catalog): {n} computed" in out
+    # the build's parts, timed: as the report keeps them
+    assert set(first.timings) == {"extracts", "staging"} and all(v > 0 for v in first.timings.values())
+    assert f"Extracts validated and loaded in {first.timings['extracts']:.1f} s, staging tables built in " \
+        f"{first.timings['staging']:.1f} s" in out
     path = small.queries_dir / "werk_gesprekken.sql"
     path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n-- edited\n", encoding="utf-8")
     assert cli.main(["build"]) == 0
@@ -126,6 +130,7 @@ def test_monitor_build_after_a_query_change_computes_that_frame_alone(small, cap
     assert catalog.read_report(small).database == first.database  # the extracts were not reloaded
     assert "1 computed in" in out and f"{n - 1} stored already" in out
     assert "\n  werk_gesprekken " in out and "\n  matches " not in out  # one line per computed frame
+    assert "Extracts validated and loaded" not in out  # nothing loaded this time
 
 
 def test_a_stored_frame_equals_a_freshly_computed_one(small) -> None:

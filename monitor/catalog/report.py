@@ -52,6 +52,9 @@ class BuildReport:
     extracts: list[ExtractStatus]
     # the staging tables built from `<queries_dir>/_staging/*.sql` after the extracts
     staging: list[staging.StagingStatus] = field(default_factory=list)
+    # seconds per part of the build: "extracts" (validated, loaded and written to disk) and "staging"
+    # (the staging tables, written): what an operator (and `monitor bench`) compares with a bare load
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +83,8 @@ class BuildReport:
                 e["period"] = tuple(e["period"])
             items.append(ExtractStatus(**e))
         staged = [staging.StagingStatus(**s) for s in data.get("staging", [])]
-        return cls(data["built"], data["database"], data["version"], data["built_at"], items, staged)
+        return cls(data["built"], data["database"], data["version"], data["built_at"], items, staged,
+                   dict(data.get("timings") or {}))
 
 
 def read_report(settings: Settings | None = None) -> BuildReport | None:
