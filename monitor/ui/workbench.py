@@ -58,8 +58,11 @@ def schema(ctx: Ctx) -> pl.DataFrame:
 
 
 def tables(ctx: Ctx) -> pl.DataFrame:
-    """One row per table of the schema (table, rows, columns)."""
-    return workbench.table_summary(schema(ctx))
+    """One row per table of the schema (table, rows, columns); a view's rows are not counted (that
+    would compute it), so it says it is a view instead of showing an empty count."""
+    summary = workbench.table_summary(schema(ctx))
+    rows = [ctx.t("wb_view_rows") if n is None else ctx.t.number(n) for n in summary["rows"].to_list()]
+    return summary.with_columns(pl.Series("rows", rows, dtype=pl.String))
 
 
 def columns_of(ctx: Ctx, table: str | None) -> pl.DataFrame:
