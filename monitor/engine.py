@@ -15,7 +15,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
@@ -68,7 +67,7 @@ class Engine:
     def programme_or_none(self) -> programme.ProgrammeFile | None:
         """programme.yaml as written (baselines not computed): for its ids and titles only."""
         try:
-            return _programme_cached(self.settings.programme_file)
+            return programme.cached(self.settings.programme_file)
         except (programme.ProgrammeError, FileNotFoundError):
             return None
 
@@ -76,7 +75,7 @@ class Engine:
     def programme(self) -> programme.ProgrammeFile:
         """programme.yaml with its `from_data` baselines computed from this catalog's published
         twelve-month city values, the ones the scorecard shows (problems in `.problems`)."""
-        pf = _programme_cached(self.settings.programme_file)
+        pf = programme.cached(self.settings.programme_file)
         if not any(a.baseline.from_data for a in pf.ambitions.values()):
             return pf
 
@@ -89,7 +88,7 @@ class Engine:
             except IndicatorError:
                 return None
 
-        return self.memo(("programme", _stamp(self.settings.programme_file)),
+        return self.memo(("programme", programme.stamp(self.settings.programme_file)),
                          lambda: programme.resolve_baselines(pf, value_at))
 
     @property
@@ -204,11 +203,19 @@ class Engine:
         found = kept.from_frames({p: store.read(n, parts) for p, n in names.items()}, ind, k)
         if found is not None:
             return found
-        cells = rollup.protected_cells(
-            self._frame_of(ind), ind, self.areas, k=k,
-            width=self.settings.protection_width, municipality=self.settings.municipality, terms=terms,
-            store=self.settings.catalog_dir / "protection", version=self.report.version,
-            twins=self._twins_of(ind))
+        def protect(frame: pl.DataFrame | KeyRows) -> rollup.Cells | None:
+            return rollup.protected_cells(
+                frame, ind, self.areas, k=k, width=self.settings.protection_width,
+                municipality=self.settings.municipality, terms=terms,
+                store=self.settings.catalog_dir / "protection", version=self.report.version,
+                twins=self._twins_of(ind))
+        try:
+            cells = protect(self._frame_of(ind))
+        except FileNotFoundError:  # a newer build pruned this version's key file: count from the SQL
+            frame = self._covered(ind, KeyRows(indicators.compute(self.catalog, ind)))
+            with self._lock:
+                self._frames[(ind.id, hash(ind.sql), ind.dimensions)] = frame
+            cells = protect(frame)
         if cells is not None:
             for p, frame in kept.to_frames(cells).items():
                 store.write(names[p], parts, frame)
@@ -252,7 +259,7 @@ class Engine:
         edit invalidates it.
         """
         full = (key, tuple((i.id, hash(i.sql)) for i in self.registry.indicators.values()),
-                _stamp(self.settings.programme_file))
+                programme.stamp(self.settings.programme_file))
         return self._cached(self._memo, full, compute)
 
     def stored(self, name: str, parts: tuple, compute: Callable[[], T], encode: Callable[[T], object],
@@ -350,30 +357,6 @@ def frame_columns(ind: Indicator) -> list[str]:
 def frame_parts(ind: Indicator) -> tuple[object, ...]:
     """What a stored indicator frame depends on within one catalog version (`catalog.store`)."""
     return (FRAME_VERSION, ind.shape, ind.measure, ind.sql, ind.dimensions)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    """(mtime, size) of a file; (0, 0) when it is missing (a monitor may run without programme.yaml)."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
-
-
-_PROGRAMME_CACHE: dict[Path, tuple[tuple[int, int], programme.ProgrammeFile]] = {}
-
-
-def _programme_cached(path: Path) -> programme.ProgrammeFile:
-    """programme.yaml, re-read when it changes (small: one entry per file path)."""
-    path.stat()  # a missing file is the caller's FileNotFoundError, not a cached (0, 0)
-    stamp = _stamp(path)
-    hit = _PROGRAMME_CACHE.get(path)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    pf = programme.load_programme(path)
-    _PROGRAMME_CACHE[path] = (stamp, pf)
-    return pf
 
 
 # One engine per data folder: the newest catalog's. Replacing it is what frees the old one.

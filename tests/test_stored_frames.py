@@ -304,3 +304,20 @@ def test_an_empty_result_streams_as_one_empty_batch(small) -> None:
     cat = catalog.open_catalog(small)
     (only,) = list(cat.query_batches("SELECT 1 AS a, 'x' AS b WHERE false", timeout=10))
     assert only.height == 0 and only.columns == ["a", "b"]
+
+
+def test_a_key_file_pruned_under_its_reader_is_counted_from_the_sql_instead(small) -> None:
+    """A newer build removes the old version's stored frames (`store.prune`) while an engine of that
+    version still serves: a distinct measure it has not protected yet is counted from its SQL again,
+    to the same cells, instead of failing on the missing key file."""
+    catalog.build(small, after_load=compute_frames)
+    ind = _distinct(small)
+    want = _fresh_engine(small).cells(ind.id)
+    engine = _fresh_engine(small)
+    assert isinstance(engine.frame(ind.id).source, Path)  # holds the path, not the rows
+    shutil.rmtree(engine.catalog.store.folder)  # as the next build's prune does
+    shutil.rmtree(small.catalog_dir / "protection")
+    engine.catalog.recent.clear()
+    got = engine.cells(ind.id)
+    assert_frame_equal(got.cells, want.cells)
+    assert _indicator_sql_run(engine.catalog, engine.registry) == [ind.id]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import duckdb
@@ -59,6 +59,7 @@ def scratch(sources: Mapping[str, Source], *, memory: int | None = None,
                               "SET enable_progress_bar = false"):
                 con.execute(statement)
             files = {name: str(source) for name, source in sources.items() if isinstance(source, Path)}
+            _still_there(files.values())
             for name, source in sources.items():
                 if not isinstance(source, Path):
                     con.register(name, source.to_arrow())
@@ -68,9 +69,21 @@ def scratch(sources: Mapping[str, Source], *, memory: int | None = None,
             con.execute("SET enable_external_access = false")
             for name, path in files.items():
                 con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(path)})")
-            yield Scratch(con)
+            try:
+                yield Scratch(con)
+            except duckdb.IOException:
+                _still_there(files.values())  # a file removed while read: say so, as before reading
+                raise
         finally:
             con.close()
+
+
+def _still_there(paths: Iterable[str]) -> None:
+    """A stored file goes with its catalog version (a newer build prunes it): FileNotFoundError, so
+    the caller computes instead (`engine`), as a reader of an old version always did."""
+    for path in paths:
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"{path}: removed with its catalog version")
 
 
 def _literal(text: str) -> str:

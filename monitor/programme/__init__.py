@@ -8,6 +8,7 @@ functions `status` and `projection` are re-exported here under their modules' na
 """
 
 from monitor.programme.baselines import resolve_baselines, twelve_month_value, unresolved
+from monitor.programme.cache import cached, stamp
 from monitor.programme.loader import check_programme, load_programme
 from monitor.programme.model import (
     PAGE_UNVERIFIED,
@@ -45,7 +46,7 @@ from monitor.rollup import Term
 __all__ = [
     "METHODS", "MIN_TREND", "PAGE_UNVERIFIED", "STATUS_CODES", "Ambition", "Baseline", "Event", "Monthly",
     "Programme", "ProgrammeError", "ProgrammeFile", "Projection", "Status", "Target", "Term", "Texts",
-    "ambitions_for", "check_programme", "current_term", "expected_at", "load_programme", "method_for",
-    "projection", "projection_path", "resolve_baselines", "status", "trajectory", "twelve_month_value",
-    "unresolved", "verdict", "will_reach",
+    "ambitions_for", "cached", "check_programme", "current_term", "expected_at", "load_programme",
+    "method_for", "projection", "projection_path", "resolve_baselines", "stamp", "status", "trajectory",
+    "twelve_month_value", "unresolved", "verdict", "will_reach",
 ]
