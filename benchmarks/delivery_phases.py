@@ -64,7 +64,7 @@ def after_build(settings: Settings) -> dict[str, Any]:
     started = time.perf_counter()
     precompute.compute_frames(settings)
     frames_s = time.perf_counter() - started
-    protected = protect_all(settings)
+    protected = protect_all(settings, release=True)
     protect_s = time.perf_counter() - started - frames_s
     calibration.calibration(get_engine(settings))
     precompute.store_projections(settings)

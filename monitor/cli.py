@@ -89,7 +89,7 @@ def _protect_all(settings) -> None:
     from monitor.precompute import protect_all
 
     _err("Disclosure protection (per indicator, stored with the catalog):")
-    for ind_id, seconds, hidden, problem in protect_all(settings):
+    for ind_id, seconds, hidden, problem in protect_all(settings, release=True):
         _err(f"  {ind_id:32} not computed: {problem}" if problem else
              f"  {ind_id:32} {seconds:6.1f} s  {hidden:>6} hidden cells")
 

@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
@@ -141,7 +142,18 @@ class Engine:
     # (`series`) looks the indicator and the terms up once and passes them on.
     def _frame_of(self, ind: Indicator) -> pl.DataFrame | KeyRows:
         key = (ind.id, hash(ind.sql), ind.dimensions)
-        return self._cached(self._frames, key, lambda: self._covered(ind, self._stored_frame(ind)))
+        frame = self._cached(self._frames, key, lambda: self._covered(ind, self._stored_frame(ind)))
+        if isinstance(frame, KeyRows) and isinstance(frame.source, Path) and not frame.source.is_file():
+            return self._recount(ind)  # a newer build pruned this version's key file
+        return frame
+
+    def _recount(self, ind: Indicator) -> KeyRows:
+        """A distinct measure's key rows from its SQL again, held in memory (as every frame was before
+        they were stored): its file went with its version while this engine still serves."""
+        frame = self._covered(ind, KeyRows(indicators.compute(self.catalog, ind)))
+        with self._lock:
+            self._frames[(ind.id, hash(ind.sql), ind.dimensions)] = frame
+        return frame
 
     def _stored_frame(self, ind: Indicator) -> pl.DataFrame | KeyRows:
         """The frame the build stored for this catalog version and SQL; else computed now and stored,
@@ -211,11 +223,8 @@ class Engine:
                 twins=self._twins_of(ind))
         try:
             cells = protect(self._frame_of(ind))
-        except FileNotFoundError:  # a newer build pruned this version's key file: count from the SQL
-            frame = self._covered(ind, KeyRows(indicators.compute(self.catalog, ind)))
-            with self._lock:
-                self._frames[(ind.id, hash(ind.sql), ind.dimensions)] = frame
-            cells = protect(frame)
+        except FileNotFoundError:  # pruned while it was read: count from the SQL
+            cells = protect(self._recount(ind))
         if cells is not None:
             for p, frame in kept.to_frames(cells).items():
                 store.write(names[p], parts, frame)

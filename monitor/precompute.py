@@ -58,15 +58,18 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
     return out
 
 
-def protect_all(settings: Settings | None = None) -> list[tuple[str, float, int | None, str | None]]:
+def protect_all(settings: Settings | None = None, *, release: bool = False
+                ) -> list[tuple[str, float, int | None, str | None]]:
     """Compute and store every series indicator's protected pattern (`monitor build` does this after
     a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator. The frames
     are let go after each indicator (read again from the store when a later one needs them).
 
-    The protection reads stored frames, not the catalog: its connection is closed first, so the
-    blocks DuckDB kept from computing the frames (up to its memory limit) are let go before the
-    distinct counts' own DuckDB takes its share (`rollup.keys`)."""
-    get_engine(settings).catalog.close()
+    `release` (`monitor build`, a process of its own): the protection reads stored frames, not the
+    catalog, so its connection is closed first and the blocks DuckDB kept from computing the frames
+    (up to its memory limit) go before the distinct counts' own DuckDB takes its share
+    (`rollup.keys`). Never in the app: its sessions share that connection."""
+    if release:
+        get_engine(settings).catalog.close()
     engine = get_engine(settings)
     out: list[tuple[str, float, int | None, str | None]] = []
     for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):

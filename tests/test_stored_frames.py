@@ -321,3 +321,15 @@ def test_a_key_file_pruned_under_its_reader_is_counted_from_the_sql_instead(smal
     got = engine.cells(ind.id)
     assert_frame_equal(got.cells, want.cells)
     assert _indicator_sql_run(engine.catalog, engine.registry) == [ind.id]
+
+
+def test_the_app_keeps_its_connection_when_it_protects_and_monitor_build_lets_it_go(small) -> None:
+    """The app protects on its first start with the engine its sessions share: its connection stays
+    open. `monitor build` (a process of its own) closes it first, and the next engine opens a new one."""
+    catalog.build(small, after_load=compute_frames)
+    engine = get_engine(small)
+    protect_all(small)
+    assert get_engine(small) is engine and not engine.catalog.closed
+    assert engine.catalog.query("SELECT count(*) AS n FROM areas")["n"][0] > 0
+    protect_all(small, release=True)
+    assert engine.catalog.closed and not get_engine(small).catalog.closed

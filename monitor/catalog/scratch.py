@@ -8,7 +8,9 @@ itself, in row groups, so memory no longer grows with the delivery. The SQL is w
 caller (`monitor.rollup.keys`), as the contract's rules are (`monitor.extracts.rules`); only this
 package opens DuckDB. Frames are handed over as Arrow (no copy), a stored file by its path (the one
 file `allowed_paths` lets through, as a view under the name given), and nothing else is reachable:
-no other file, no extensions.
+no other file, no extensions, no setting changed. DuckDB's `allowed_paths` does not tell reading
+from writing, so that one file could be written by the SQL run here: only the roll-up's own SQL
+runs here (`rollup.keys`), never an analyst's (the workbench has its own worker, `catalog.worker`).
 """
 
 from __future__ import annotations
@@ -67,9 +69,10 @@ def scratch(sources: Mapping[str, Source], *, memory: int | None = None,
             # read-ahead did not, about a gigabyte more at scale 100), and only that file is reachable
             con.execute("SET allowed_paths = ?", [list(files.values())])
             con.execute("SET enable_external_access = false")
-            for name, path in files.items():
-                con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(path)})")
+            con.execute("SET lock_configuration = true")
             try:
+                for name, path in files.items():
+                    con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(path)})")
                 yield Scratch(con)
             except duckdb.IOException:
                 _still_there(files.values())  # a file removed while read: say so, as before reading
