@@ -163,7 +163,7 @@ class Engine:
         parts = frame_parts(ind)
         if ind.is_distinct:
             path = store.source(ind.id, parts, frame_columns(ind))
-            if path is None and self.store_keys(ind) is not None:
+            if path is None and self._store_keys(ind) is not None:
                 path = store.source(ind.id, parts, frame_columns(ind))
             if path is not None:
                 return KeyRows(path)
@@ -173,7 +173,7 @@ class Engine:
             store.write(ind.id, parts, frame)
         return frame
 
-    def store_keys(self, ind: Indicator) -> int | None:
+    def _store_keys(self, ind: Indicator) -> int | None:
         """A distinct measure's key rows streamed from its SQL to the store, never held whole (tens of
         millions of rows at scale); the rows, or None when the store cannot take them."""
         return self.catalog.store.write_batches(ind.id, frame_parts(ind),

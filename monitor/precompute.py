@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from monitor import catalog, scorecard
 from monitor.engine import Engine, frame_parts, get_engine
 from monitor.indicators import IndicatorError
+from monitor.rollup.keys import KeyRows
 from monitor.settings import Settings
 
 
@@ -42,9 +43,9 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
         stored = engine.catalog.store.has(ind.id, frame_parts(ind))
         started = time.perf_counter()
         try:  # a distinct measure's keys go to the store and are never read back here (millions of rows)
-            rows = None if not ind.is_distinct else (
-                engine.catalog.store.rows(ind.id, frame_parts(ind)) if stored else engine.store_keys(ind))
-            rows = engine.frame(ind.id).height if rows is None else rows
+            frame = engine.frame(ind.id)
+            rows = engine.catalog.store.rows(ind.id, frame_parts(ind)) if isinstance(frame, KeyRows) else None
+            rows = frame.height if rows is None else rows
         except IndicatorError as exc:
             out.append(FrameTiming(ind.id, "failed", time.perf_counter() - started, None, str(exc)))
             continue

@@ -255,11 +255,8 @@ class Catalog:
 
     def table_names(self) -> list[str]:
         """Tables and views (a staging file with `materialized: view`), by name."""
-        return self.query(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() UNION "
-            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
-            "ORDER BY table_name"
-        )["table_name"].to_list()
+        tables = self.query("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()")
+        return sorted({*tables["table_name"].to_list(), *self.view_names()})
 
     def view_names(self) -> set[str]:
         """The views: computed when read, so a schema browser does not count their rows."""

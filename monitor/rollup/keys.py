@@ -74,9 +74,6 @@ class KeyRows:
     def height(self) -> int:
         return int(self._one("SELECT count(*) AS n FROM raw {where}")["n"][0])
 
-    def is_empty(self) -> bool:
-        return self.height == 0
-
     def month_range(self) -> tuple[dt.date, dt.date] | None:
         """The first and last month with a row (None without rows)."""
         got = self._one("SELECT min(month)::DATE AS lo, max(month)::DATE AS hi FROM raw {where}").row(0)
