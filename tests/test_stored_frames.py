@@ -333,3 +333,20 @@ def test_the_app_keeps_its_connection_when_it_protects_and_monitor_build_lets_it
     assert engine.catalog.query("SELECT count(*) AS n FROM areas")["n"][0] > 0
     protect_all(small, release=True)
     assert engine.catalog.closed and not get_engine(small).catalog.closed
+
+
+def test_a_store_that_cannot_be_written_leaves_a_distinct_measure_computed_in_memory(small) -> None:
+    """A read-only data folder (here: the version's frame folder cannot be made) stores no key rows:
+    the engine counts them from the SQL in memory, to the same cells, instead of failing."""
+    catalog.build(small)
+    ind = _distinct(small)
+    engine = _fresh_engine(small)
+    engine.catalog.store.folder.parent.mkdir(parents=True, exist_ok=True)
+    engine.catalog.store.folder.write_text("not a folder")  # mkdir of the version folder fails
+    frame = engine.frame(ind.id)
+    assert isinstance(frame, pl.DataFrame)
+    assert frame.height == indicators.compute(engine.catalog, ind).filter(
+        pl.col("month") >= engine.coverage_start(ind)).height
+    engine.catalog.store.folder.unlink()
+    want = _fresh_engine(small).cells(ind.id)
+    assert_frame_equal(engine.cells(ind.id).cells, want.cells)

@@ -102,16 +102,17 @@ class FrameStore:
     def write_batches(self, name: str, parts: Sequence[object], batches: Iterable[pl.DataFrame]
                       ) -> int | None:
         """Store a frame that arrives in batches (a distinct measure's key rows), a row group each, never
-        holding it whole; the rows written, or None when the version is gone (nothing read then).
+        holding it whole; the rows written, or None when the version is gone or the folder cannot be
+        written (a read-only data folder, a full disk: the caller computes, as after `write`).
         An error from the batches (the query's, the result contract's) is raised, and nothing stored."""
         if not self.catalog_file.is_file():
             return None
         path = self.path(name, parts)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        path.parent.mkdir(parents=True, exist_ok=True)
         writer: pq.ParquetWriter | None = None
         rows = 0
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             for batch in batches:
                 table = batch.to_arrow()
                 writer = writer or pq.ParquetWriter(tmp, table.schema)
@@ -121,10 +122,13 @@ class FrameStore:
                 writer.close()
                 writer = None
                 os.replace(tmp, path)
+        except OSError:  # the folder, not the query: nothing stored
+            return None
         finally:
-            if writer is not None:
-                writer.close()
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                if writer is not None:
+                    writer.close()
+                tmp.unlink(missing_ok=True)
         with self._lock:
             self.writes += 1
         return rows
