@@ -38,11 +38,12 @@ with editor:
     st.caption(wb.limits(ctx))
 with schema_col:
     st.markdown(f"**{t('wb_schema')}**")
-    tables = wb.tables(ctx)
-    st.dataframe(tables, hide_index=True, key="wb_tables")
-    table = st.selectbox(t("wb_table"), tables["table"].to_list(), key="wb_schema_table",
-                         help=t("wb_schema_help"))
-    st.dataframe(wb.columns_of(ctx, table), hide_index=True, key="wb_columns")
+    st.dataframe(wb.tables(ctx), hide_index=True, key="wb_tables", column_config=wb.table_columns(ctx))
+    if note := wb.views_note(ctx):
+        st.caption(note)
+    table = st.selectbox(t("wb_table"), wb.table_names(ctx), key="wb_schema_table", help=t("wb_schema_help"))
+    st.dataframe(wb.columns_of(ctx, table), hide_index=True, key="wb_columns",
+                 column_config=wb.column_columns(ctx))
 
 # ---- data
 if run_clicked:

@@ -283,6 +283,26 @@ def test_editor_completes_the_tables_and_columns_the_workbench_can_query(limits_
     assert any("Ctrl+Enter" in c.value for c in at.caption)
 
 
+@pytest.mark.parametrize("lang, note", [("nl", "Views, berekend pas"), ("en", "Views, computed only")])
+def test_schema_table_counts_rows_as_numbers_and_names_the_view_apart(lang: str, note: str, limits_env,
+                                                                      demo_settings) -> None:
+    """The row counts are numbers (a text column sorts 9 after 10,000); the view, not counted (that
+    would compute it), is named under the table, and the picker still offers it."""
+    import pyarrow.parquet as pq
+
+    at = _open_page(lang=lang)
+    summary = next(d.value for d in at.dataframe if set(d.value.columns) == SCHEMA_COLUMNS[0])
+    summary = summary.set_index("table")
+    assert summary["rows"].dtype.kind in "iu"  # integers without gaps: the column sorts by size
+    assert "stg_activity_wijk" not in summary.index and "stg_trechter_werk" in summary.index
+    for name in ("areas", "work_activities"):  # counted independently, from the Parquet footer
+        path = demo_settings.data_dir / f"{name}.parquet"
+        assert summary.loc[name, "rows"] == pq.ParquetFile(path).metadata.num_rows
+    notes = [c.value for c in at.caption if c.value.startswith(note)]
+    assert len(notes) == 1 and notes[0].endswith(": stg_activity_wijk.")
+    assert "stg_activity_wijk" in at.selectbox(key="wb_schema_table").options
+
+
 def test_limits_are_visible(werkbank) -> None:
     captions = " ".join(c.value for c in werkbank.caption)
     assert f"{TIMEOUT_S} s" in captions and str(ROW_CAP) in captions

@@ -58,16 +58,42 @@ def schema(ctx: Ctx) -> pl.DataFrame:
 
 
 def tables(ctx: Ctx) -> pl.DataFrame:
-    """One row per table of the schema (table, rows, columns); a view's rows are not counted (that
-    would compute it), so it says it is a view instead of showing an empty count."""
+    """One row per table of the schema (table, rows, columns). The rows stay numbers, so the column
+    sorts by size; views are listed apart (`views_note`), as counting their rows would compute them."""
+    return workbench.table_summary(schema(ctx)).filter(pl.col("rows").is_not_null())
+
+
+def table_names(ctx: Ctx) -> list[str]:
+    """Every table and view the workbench can query, for the schema's picker."""
+    return sorted(workbench.table_summary(schema(ctx))["table"].to_list())
+
+
+def views_note(ctx: Ctx) -> str | None:
+    """The views under the schema table, with why their rows are not counted; None without views."""
     summary = workbench.table_summary(schema(ctx))
-    rows = [ctx.t("wb_view_rows") if n is None else ctx.t.number(n) for n in summary["rows"].to_list()]
-    return summary.with_columns(pl.Series("rows", rows, dtype=pl.String))
+    views = summary.filter(pl.col("rows").is_null())["table"].to_list()
+    return ctx.t("wb_views_note", views=", ".join(views)) if views else None
+
+
+def table_columns(ctx: Ctx) -> dict:
+    """The schema table's headers in the page's language. Its counts are number columns (so they
+    sort as numbers), shown in the reader's browser locale: Streamlit formats them there."""
+    return {
+        "table": st.column_config.TextColumn(ctx.t("wb_table")),
+        "rows": st.column_config.NumberColumn(ctx.t("wb_col_rows"), format="localized"),
+        "columns": st.column_config.NumberColumn(ctx.t("wb_col_columns"), format="localized"),
+    }
 
 
 def columns_of(ctx: Ctx, table: str | None) -> pl.DataFrame:
     frame = schema(ctx)
     return frame.filter(frame["table"] == table).drop("table", "rows")
+
+
+def column_columns(ctx: Ctx) -> dict:
+    """The column list's headers in the page's language."""
+    names = ("column", "type", "examples")
+    return {name: st.column_config.TextColumn(ctx.t(f"wb_col_{name}")) for name in names}
 
 
 def limits(ctx: Ctx) -> str:
