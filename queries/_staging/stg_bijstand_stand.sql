@@ -47,6 +47,28 @@ units AS (
     FROM benefit_spells
 ),
 
+-- Most units have one spell, which is its own stretch on benefit: counted per unit (a hash
+-- aggregate), so that only units with more spells are put in order below.
+per_unit AS (
+    SELECT
+        counted,
+        unit_id,
+        count(*) AS spells,
+        any_value(wijk_code) AS wijk_code,
+        min(started_on) AS started_on,
+        CASE WHEN bool_or(ended_on IS NULL) THEN NULL ELSE max(ended_on) END AS ended_on
+    FROM units
+    GROUP BY counted, unit_id
+),
+
+-- The spells of the units with more than one, to be merged below.
+several AS (
+    SELECT u.*
+    FROM units AS u
+    SEMI JOIN (SELECT counted, unit_id FROM per_unit WHERE spells > 1) AS m
+        ON m.counted = u.counted AND m.unit_id = u.unit_id
+),
+
 -- Overlapping spells of one unit are merged into one stretch on benefit (gaps and islands),
 -- so that the running sum below counts each person or benefit once however many spells overlap.
 -- A new stretch starts when a spell starts after every earlier spell has ended.
@@ -56,7 +78,7 @@ ordered AS (
         max(coalesce(ended_on, DATE '9999-12-31')) OVER (
             PARTITION BY counted, unit_id ORDER BY started_on, spell_id
             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end
-    FROM units
+    FROM several
 ),
 
 numbered AS (
@@ -70,6 +92,10 @@ numbered AS (
 
 -- One row per stretch, in the wijk of its latest spell (where the unit was last known).
 stretches AS (
+    SELECT counted, unit_id, wijk_code, started_on, ended_on
+    FROM per_unit
+    WHERE spells = 1
+    UNION ALL
     SELECT
         counted,
         unit_id,

@@ -58,7 +58,8 @@ observable AS (
     WHERE c.cohort_month + to_months(s.window_months) <= v.last_full_month
 ),
 
--- Which platform steps the person had in the window.
+-- Which platform steps the person had in the window. Only the three steps are joined: the
+-- interviews, half of all activities, would add rows that answer no question here.
 activities AS (
     SELECT
         o.person_id,
@@ -71,6 +72,7 @@ activities AS (
         ON a.person_id = o.person_id
        AND a.activity_on >= o.interview_on
        AND a.activity_on <= o.window_end
+    WHERE a.activity IN ('profiel', 'match', 'proefplaatsing')
     GROUP BY o.person_id, o.cohort_month
 ),
 
