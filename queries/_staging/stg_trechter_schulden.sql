@@ -40,7 +40,9 @@ coverage AS (
 
 -- One row per household and signal month: a household signalled twice in a month counts once,
 -- in the wijk of its first signal that month. Reached: any of those signals was answered
--- ('bereikt') or refused ('geweigerd': the household was reached and said no).
+-- ('bereikt') or refused ('geweigerd': the household was reached and said no). Only signals
+-- before the first month whose window has not passed are grouped (`observable` leaves the later
+-- months out; grouping them first only cost time).
 cohort AS (
     SELECT
         household_id,
@@ -49,6 +51,7 @@ cohort AS (
         arg_min(wijk_code, received_on) AS wijk_code,
         min(contacted_on) FILTER (WHERE contact_result IN ('bereikt', 'geweigerd')) AS reached_on
     FROM early_signals
+    WHERE received_on < (SELECT last_full_month - to_months(window_months - 1) FROM coverage, settings)
     GROUP BY household_id, date_trunc('month', received_on)
 ),
 
@@ -63,16 +66,24 @@ observable AS (
 ),
 
 -- Households already in debt help on the signal date are not the early-warning target group:
--- left out of the cohort (the early-warning indicators report them separately).
+-- left out of the cohort (the early-warning indicators report them separately). The few cohort
+-- rows with an open case are found by a join first, then left out by their (household, month).
+in_help AS (
+    SELECT DISTINCT o.household_id, o.cohort_month
+    FROM observable AS o
+    JOIN debt_cases AS d
+        ON d.household_id = o.household_id
+       AND d.registered_on < o.signal_on
+       AND (d.ended_on IS NULL OR d.ended_on >= o.signal_on)
+),
+
 not_in_help AS (
     SELECT o.*
     FROM observable AS o
     WHERE NOT EXISTS (
         SELECT 1
-        FROM debt_cases AS d
-        WHERE d.household_id = o.household_id
-          AND d.registered_on < o.signal_on
-          AND (d.ended_on IS NULL OR d.ended_on >= o.signal_on)
+        FROM in_help AS h
+        WHERE h.household_id = o.household_id AND h.cohort_month = o.cohort_month
     )
 ),
 
