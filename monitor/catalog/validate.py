@@ -67,7 +67,8 @@ def check_source(con: duckdb.DuckDBPyConnection, spec: Extract, source: str, ord
         period = (lo, hi) if dates else (dt.date(int(lo), 1, 1), dt.date(int(hi), 12, 31))
     for r in every:
         if r.kind == sql.DUPLICATE:
-            found[id(r)] = _fetch(con, sql.duplicate_query(source, order, r))
+            repeated = _fetch(con, sql.duplicate_count_query(source, r))[0]
+            found[id(r)] = _fetch(con, sql.duplicate_query(source, order, r)) if repeated else (0, None)
         elif r.kind == sql.WIJK_REF:
             found[id(r)] = _fetch(con, sql.wijk_query(source, order, KNOWN_WIJK))
     problems = []
