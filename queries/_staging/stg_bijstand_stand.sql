@@ -61,12 +61,13 @@ per_unit AS (
     GROUP BY counted, unit_id
 ),
 
--- The spells of the units with more than one, to be merged below.
+-- The spells of the units with more than one, to be merged below (a unit id matched as GROUP BY
+-- and PARTITION BY match it, a null as a null).
 several AS (
     SELECT u.*
     FROM units AS u
     SEMI JOIN (SELECT counted, unit_id FROM per_unit WHERE spells > 1) AS m
-        ON m.counted = u.counted AND m.unit_id = u.unit_id
+        ON m.counted = u.counted AND m.unit_id IS NOT DISTINCT FROM u.unit_id
 ),
 
 -- Overlapping spells of one unit are merged into one stretch on benefit (gaps and islands),
