@@ -112,6 +112,16 @@ def signed(v: float | None, unit: str, lang: str = "nl") -> str:
     return f"{sign}{number(abs(v), lang, 1 if abs(v) < 100 and v != int(v) else 0)}"
 
 
+def difference(v: float | None, unit: str, lang: str = "nl") -> str:
+    """A distance without a sign (how far from a line): between two percentages it is in
+    percentage points, `2,0 %-punt`, not `2,0%` (which reads as a share)."""
+    if v is None:
+        return "–"
+    if unit == "%":
+        return f"{number(abs(v), lang, 1)} {t('pct_points', lang)}"
+    return value(abs(v), unit, lang)
+
+
 LABELS: dict[str, dict[str, str]] = yaml.safe_load(
     (Path(__file__).with_name("labels.yaml")).read_text(encoding="utf-8")
 )
@@ -180,6 +190,9 @@ class Translator:
 
     def signed(self, v: float | None, unit: str) -> str:
         return signed(v, unit, self.lang)
+
+    def difference(self, v: float | None, unit: str) -> str:
+        return difference(v, unit, self.lang)
 
     def date(self, d: dt.date | None) -> str:
         return date(d, self.lang)

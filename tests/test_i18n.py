@@ -145,3 +145,20 @@ def test_no_fixed_threshold_where_k_is_meant() -> None:
     assert found == {}
     assert not fixed.search((ROOT / "monitor" / "report.py").read_text(encoding="utf-8"))
     assert "{k}" in i18n.LABELS["suppression_note"]["nl"] and "{k}" in i18n.LABELS["suppression_note"]["en"]
+
+
+@pytest.mark.parametrize("lang, expected", [("nl", ("2,0 %-punt", "391", "1.234")),
+                                             ("en", ("2.0 pp", "391", "1,234"))])
+def test_a_distance_from_the_trajectory_is_unsigned_and_in_points_between_percentages(lang, expected) -> None:
+    """2.0 above a 50% path reads as 2.0 percentage points; `2,0%` would read as a share."""
+    assert (i18n.difference(2.0, "%", lang), i18n.difference(-391.0, "personen", lang),
+            i18n.difference(1234.0, "huishoudens", lang)) == expected
+
+
+def test_within_the_margin_names_no_side_of_the_trajectory() -> None:
+    """A shortfall lies below an upward path and above a downward one (fewer people on benefit):
+    the within-margin fact says 'short of it' / 'achter', never above or below, so it cannot
+    contradict the line before it, which says on which side the figure is."""
+    for lang in ("nl", "en"):
+        text = i18n.t("fact_within_margin", lang, gap="391", margin="5%").lower()
+        assert not re.search(r"eronder|erboven|below|above|onder het|boven het", text), text

@@ -105,12 +105,12 @@ def card_projection(ctx: Ctx, card: Card) -> None:
         line = f"{t('expected_now')}: {t.value(card.expected_now, unit)}"
         if card.status.gap is not None and card.current.value is not None:
             side = "gap_above" if card.status.gap >= 0 else "gap_below"
-            line += f" ({t(side, gap=t.value(abs(card.status.gap), unit))})"
+            line += f" ({t(side, gap=t.difference(card.status.gap, unit))})"
         lines.append(line)
     if card.status.on_trajectory is not None:
         s = card.status
         if s.within_margin:
-            lines.append(t("fact_within_margin", gap=t.value(s.shortfall, unit),
+            lines.append(t("fact_within_margin", gap=t.difference(s.shortfall, unit),
                            margin=t.percent(s.tolerance * 100, decimals=0)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
