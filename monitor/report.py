@@ -71,8 +71,13 @@ def _row(card: scorecard.Card, lang: str) -> str:
     target = (f"{i18n.value(card.target.value, unit, lang)} ({card.target.year})"
               if card.target else "–")
     p = card.projection
-    proj = (f"{i18n.value(p.value, unit, lang)} ({i18n.value(p.low, unit, lang)} – "
-            f"{i18n.value(p.high, unit, lang)})" if p else "–")
+    if p is None:
+        proj = "–"
+    elif p.method == "observed":  # the target's date is in the data: the measured value, no band
+        proj = f"{i18n.value(p.value, unit, lang)} ({t('measured', lang)})"
+    else:
+        proj = (f"{i18n.value(p.value, unit, lang)} ({i18n.value(p.low, unit, lang)} – "
+                f"{i18n.value(p.high, unit, lang)})")
     cells = [
         _md(i18n.pick(card.ambition.title, lang)),
         _md(card.indicator.label(lang)),
@@ -87,7 +92,8 @@ def _row(card: scorecard.Card, lang: str) -> str:
 
 def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
     """The card's warning when the backtest showed its projection's band too narrow (as on the page)."""
-    found = calibration.weak(engine, card.indicator.id) if card.projection is not None else None
+    p = card.projection
+    found = calibration.weak(engine, card.indicator.id) if p is not None and p.method != "observed" else None
     if found is None:
         return ""
     words = t("projection_weak", lang, hits=found.hits, trials=len(found.trials),
@@ -97,7 +103,7 @@ def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
 
 def _icon(code: str) -> str:
     return {"on_track": "✓", "behind_reaching": "↗", "on_path_missing": "↘", "off_track": "✗",
-            "no_projection": "?", "no_target": "–"}[code]
+            "target_met": "✔", "target_missed": "✘", "no_projection": "?", "no_target": "–"}[code]
 
 
 def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", period: str | None = None) -> str:

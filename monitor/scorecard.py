@@ -146,6 +146,19 @@ def _as_distinct(ind: Indicator, series: programme.Monthly, current: Figure,
     return proj, path
 
 
+def _measured(ind: Indicator, twelve: Published, proj: programme.Projection | None
+              ) -> programme.Projection | None:
+    """A target date already in the data is read from the published twelve-month value of that month,
+    the figure the council saw (a distinct count's summed months, rescaled, would differ from it);
+    a hidden or missing figure there gives no measured value, so no verdict on it either."""
+    if proj is None or proj.method != "observed":
+        return proj
+    fig = _figure_at(twelve.frame, proj.date.replace(day=1))  # `headline`'s rows: month, current
+    if fig.value is None or fig.suppressed:
+        return None
+    return dataclasses.replace(proj, value=fig.value, low=fig.value, high=fig.value)
+
+
 def _projected(engine: Engine, series: programme.Monthly, end: dt.date, since: dt.date | None
                ) -> tuple[programme.Projection | None, pl.DataFrame | None]:
     """The projection and its path, stored beside the catalog (the fits are most of a cold home
@@ -187,12 +200,16 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     series, end, since = _fit_inputs(engine, ambition, term)
     proj, path = _projected(engine, series, end, since)
     proj, path = _as_distinct(ind, series, current, proj, path)
+    proj = _measured(ind, twelve, proj)
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"
         else None
     )
-    if current.value is not None and as_of is not None:
+    if proj is not None and proj.method == "observed" and reaches is not None:
+        # the target's date lies in the data: met or missed, measured; no trajectory 'now' after it
+        status = programme.settled(reaches, current.value, as_of, ind.direction)
+    elif current.value is not None and as_of is not None:
         status = programme.status(ambition, term, current.value, as_of, ind.direction, reaches_target=reaches)
     else:
         status = programme.Status("no_target", current.value, None, None, as_of)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -144,6 +145,34 @@ def test_home_cards_show_the_two_facts_their_status_is_made_of(engine: Engine) -
         reaches = t("reaches_yes", "nl", year=card.target.year) in facts
         assert reaches != (t("reaches_no", "nl", year=card.target.year) in facts)
         assert card.status.code == table[(on_path, reaches)], card.ambition.id
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_finished_term_says_met_or_missed_as_measured(engine: Engine, lang: str) -> None:
+    """The 2022-2026 term ended before the demo data do: each card reads the measured value at the
+    target's date against the target, in the past tense, with no projection band, no 'if the
+    development continues' and no trajectory 'now' (the sweep found them on a finished term)."""
+    cards = [c for c in scorecard.scorecard(engine, "2022-2026") if c.target is not None]
+    assert cards and all(c.projection is not None and c.projection.method == "observed" for c in cards)
+    at = run_page(ui.HOME, term="2022-2026", lang=lang)
+    blocks = [str(m.value) for m in at.markdown]
+    for card in cards:
+        unit = card.indicator.unit
+        facts = next(b for b in blocks if f"{t('target', lang)} {card.target.year}:" in b
+                     and i18n.value(card.target.value, unit, lang) in b)
+        # the published twelve-month value in the target's month, read from the card's own series
+        month = card.projection.date.replace(day=1)
+        published = card.twelve.frame.filter(pl.col("month") == month)
+        measured = published["current"][0]
+        assert measured == pytest.approx(card.projection.value)
+        up = card.indicator.direction == "up"
+        met = measured >= card.target.value if up else measured <= card.target.value
+        assert i18n.value(measured, unit, lang) in facts
+        assert t("reached_yes" if met else "reached_no", lang, year=card.target.year) in facts, facts
+        assert t("projection", lang) not in facts and t("expected_now", lang) not in facts
+        assert t("reaches_yes", lang, year=card.target.year) not in facts
+        assert t("reaches_no", lang, year=card.target.year) not in facts
+        assert card.status.code == ("target_met" if met else "target_missed")
 
 
 def test_a_card_whose_backtest_band_proved_too_narrow_says_so(engine: Engine) -> None:

@@ -78,10 +78,19 @@ def test_scorecard_status_never_contradicts_its_own_facts(demo_settings, capsys)
              (True, "false"): "status_on_path_missing", (False, "false"): "status_off_track",
              (True, ""): "status_no_projection", (False, ""): "status_no_projection"}
     directions = {i.id: i.direction for i in get_engine(demo_settings).registry.indicators.values()}
-    seen = 0
+    seen = settled = 0
     for term in pf.terms:
         assert cli.main(["scorecard", "--term", term.id, "--lang", "en"]) == 0
         for r in _rows(capsys.readouterr().out):
+            if r["target_date"] and r["as_of"] and r["target_date"][:7] <= r["as_of"][:7]:
+                # the target's month is in the data: met or missed, read from the measured value
+                value, target = float(r["projection"]), float(r["target"])
+                met = value >= target if directions[r["indicator"]] == "up" else value <= target
+                assert r["projection_low"] == r["projection_high"] == r["projection"]  # measured, no band
+                assert r["status"] == i18n.t("status_target_met" if met else "status_target_missed", "en"), r
+                assert r["trajectory_now"] == ""  # no trajectory 'now' after the target's date
+                settled += 1
+                continue
             if r["trajectory_now"] == "" or r["current"] == "":
                 assert r["status"] == i18n.t("status_no_target", "en")
                 continue
@@ -99,7 +108,7 @@ def test_scorecard_status_never_contradicts_its_own_facts(demo_settings, capsys)
                 assert float(r["projection_low"]) <= value <= float(r["projection_high"])
             assert r["status"] == i18n.t(table[(on_path, r["reaches_target"])], "en"), r
             seen += 1
-    assert seen >= 10
+    assert seen >= 5 and settled >= 5, (seen, settled)  # the demo's 2022-2026 term ended before its data
 
 
 def test_scorecard_leaves_a_hidden_figure_empty(demo_settings, monkeypatch, capsys) -> None:

@@ -37,6 +37,7 @@ from monitor.programme.status import (
     ambitions_for,
     current_term,
     expected_at,
+    settled,
     status,
     trajectory,
     verdict,
@@ -47,6 +48,6 @@ __all__ = [
     "METHODS", "MIN_TREND", "PAGE_UNVERIFIED", "STATUS_CODES", "Ambition", "Baseline", "Event", "Monthly",
     "Programme", "ProgrammeError", "ProgrammeFile", "Projection", "Status", "Target", "Term", "Texts",
     "ambitions_for", "cached", "check_programme", "current_term", "expected_at", "load_programme",
-    "method_for", "projection", "projection_path", "resolve_baselines", "stamp", "status", "trajectory",
-    "twelve_month_value", "unresolved", "verdict", "will_reach",
+    "method_for", "projection", "projection_path", "resolve_baselines", "settled", "stamp", "status",
+    "trajectory", "twelve_month_value", "unresolved", "verdict", "will_reach",
 ]

@@ -19,10 +19,10 @@ from monitor.programme.model import Ambition, ProgrammeError, ProgrammeFile, tar
 from monitor.rollup import Term
 from monitor.rollup.periods import from_index, month_index
 
-StatusCode = Literal["on_track", "behind_reaching", "on_path_missing", "off_track", "no_projection",
-                     "no_target"]
+StatusCode = Literal["on_track", "behind_reaching", "on_path_missing", "off_track", "target_met",
+                     "target_missed", "no_projection", "no_target"]
 STATUS_CODES: tuple[StatusCode, ...] = ("on_track", "behind_reaching", "on_path_missing", "off_track",
-                                       "no_projection", "no_target")
+                                       "target_met", "target_missed", "no_projection", "no_target")
 
 
 # ---------------------------------------------------------------- lookups
@@ -123,6 +123,14 @@ def verdict(on_trajectory: bool | None, reaches_target: bool | None) -> StatusCo
     if on_trajectory:
         return "on_track" if reaches_target else "on_path_missing"
     return "behind_reaching" if reaches_target else "off_track"
+
+
+def settled(reached: bool, current: float | None, as_of: dt.date | None, direction: str) -> Status:
+    """The target's date lies in the data: whether it was met is measured, not projected, and a
+    trajectory 'now' (after that date) is no longer a question. `reached`: the measured value at
+    the target's date meets it."""
+    return Status("target_met" if reached else "target_missed", current, None, None, as_of,
+                  None, reached, None, direction)
 
 
 def on_trajectory(expected: float, current: float, direction: str, tolerance: float) -> bool:

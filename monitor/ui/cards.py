@@ -24,6 +24,7 @@ STATUS_ORDER = STATUS_CODES
 # (contrast); shape and the word beside it carry the meaning, not colour.
 _STATUS_ICON = {"on_track": ":material/check_circle:", "behind_reaching": ":material/trending_up:",
                 "on_path_missing": ":material/trending_down:", "off_track": ":material/cancel:",
+                "target_met": ":material/verified:", "target_missed": ":material/block:",
                 "no_projection": ":material/help:", "no_target": ":material/remove:"}
 
 
@@ -114,16 +115,22 @@ def card_projection(ctx: Ctx, card: Card) -> None:
                            margin=t.percent(s.tolerance * 100, decimals=0)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
-    if card.projection is not None:
+    settled = card.status.code in ("target_met", "target_missed")
+    if card.projection is not None and settled:  # the target's date is in the data: measured, in the past
+        p = card.projection
+        lines.append(f"{t('measured_at', date=t.date(p.date))}: **{t.value(p.value, unit)}**")
+    elif card.projection is not None:
         p = card.projection
         lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit)}** "
                      f"({t.value(p.low, unit)} – {t.value(p.high, unit)})")
-    if card.status.reaches_target is not None and card.target is not None:
+    if settled and card.target is not None:
+        lines.append(t("reached_yes" if card.status.reaches_target else "reached_no", year=card.target.year))
+    elif card.status.reaches_target is not None and card.target is not None:
         lines.append(t("reaches_yes" if card.status.reaches_target else "reaches_no", year=card.target.year))
     elif card.status.code == "no_projection":
         lines.append(t("no_projection_line", months=MIN_TREND))
     st.markdown("  \n".join(lines))
-    if card.projection is not None:
+    if card.projection is not None and not settled:
         st.caption(projection_method(ctx, card.projection))
         caution = projection_caution(ctx, card.indicator.id)
         if caution:
