@@ -287,3 +287,14 @@ def test_the_indicator_page_footnotes_a_peer_of_another_year_and_source(data_cop
     assert any(c.startswith(other) for c in captions)
     bars = [f for f in _figures(at) if "per 10.000" in f["layout"]["title"]["text"]]
     assert bars[0]["data"][0]["y"] == ["Den Haag", "Amsterdam", "Rotterdam¹", "Utrecht²", "Nederland"]
+
+
+def test_the_illustrative_mark_of_a_source_reads_in_the_pages_language() -> None:
+    """The delivery marks an unpublished figure with the Dutch word; an English page said
+    'Source: illustratief (demo)'. A publisher's own name stays as delivered."""
+    pop = next(iter(load_registry(ROOT / "queries").indicators.values()))
+    en, nl = Translator("en"), Translator("nl")
+    assert words.source(pop, "illustratief (demo)", True, en).startswith("Source: illustrative (demo) · ")
+    assert words.source(pop, "Illustratief (demo)", True, nl).startswith("Bron: illustratief (demo) · ")
+    assert words.source(pop, "CBS StatLine, 85496NED", False, Translator("en")).startswith(
+        "Source: CBS StatLine, 85496NED")

@@ -6,7 +6,10 @@ programme page and the report say the same thing in the same words.
 
 from __future__ import annotations
 
+import re
+
 from monitor.i18n import Translator
+from monitor.population.data import ILLUSTRATIVE
 from monitor.population.peers import Footnote
 from monitor.population.registry import PopulationIndicator
 
@@ -29,7 +32,11 @@ def who(ind: PopulationIndicator, city: str, t: Translator) -> str:
 
 
 def source(ind: PopulationIndicator, text: str, illustrative: bool, t: Translator) -> str:
-    """The row's source, and what a reader must know about it (illustrative; table unchecked)."""
+    """The row's source, and what a reader must know about it (illustrative; table unchecked). The
+    delivery marks an unpublished figure with the Dutch word (`population.data.ILLUSTRATIVE`):
+    that word is shown in the reader's language, the rest of the source text as delivered."""
+    if illustrative:
+        text = re.sub(re.escape(ILLUSTRATIVE), t("illustrative"), text, flags=re.IGNORECASE)
     parts = [t("pop_source", source=text)]
     if illustrative:
         parts.append(t("pop_illustrative"))
