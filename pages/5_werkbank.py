@@ -38,7 +38,7 @@ with editor:
     st.caption(wb.limits(ctx))
 with schema_col:
     st.markdown(f"**{t('wb_schema')}**")
-    st.dataframe(wb.tables(ctx), hide_index=True, key="wb_tables", column_config=wb.table_columns(ctx))
+    st.dataframe(wb.tables_view(ctx), hide_index=True, key="wb_tables", column_config=wb.table_columns(ctx))
     if note := wb.views_note(ctx):
         st.caption(note)
     table = st.selectbox(t("wb_table"), wb.table_names(ctx), key="wb_schema_table", help=t("wb_schema_help"))

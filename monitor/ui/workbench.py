@@ -75,13 +75,18 @@ def views_note(ctx: Ctx) -> str | None:
     return ctx.t("wb_views_note", views=", ".join(views)) if views else None
 
 
+def tables_view(ctx: Ctx):
+    """`tables` as the page shows it: the counts stay numbers underneath (the column sorts by size)
+    and read in the page's language (`1.234` on a Dutch page), as every other count does."""
+    return tables(ctx).to_pandas().style.format(ctx.t.number, subset=["rows", "columns"])
+
+
 def table_columns(ctx: Ctx) -> dict:
-    """The schema table's headers in the page's language. Its counts are number columns (so they
-    sort as numbers), shown in the reader's browser locale: Streamlit formats them there."""
+    """The schema table's headers in the page's language."""
     return {
         "table": st.column_config.TextColumn(ctx.t("wb_table")),
-        "rows": st.column_config.NumberColumn(ctx.t("wb_col_rows"), format="localized"),
-        "columns": st.column_config.NumberColumn(ctx.t("wb_col_columns"), format="localized"),
+        "rows": st.column_config.NumberColumn(ctx.t("wb_col_rows")),
+        "columns": st.column_config.NumberColumn(ctx.t("wb_col_columns")),
     }
 
 
