@@ -44,6 +44,8 @@ with tab_chart:
         fig = charts.series_chart(published, title=title, unit=ui.value_unit(ctx, ind, view), t=t,
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
+    if view is None:
+        st.caption(t("cohort_followed_note"))
     ui.peer_comparison(ctx, ind)  # `peer:`: this city beside its peers on the population counterpart
 with tab_table:
     if view is None:

@@ -52,6 +52,7 @@ def rollup_cohort(
         pl.col("value").cast(pl.Float64).fill_null(0),
         pl.col("denominator").cast(pl.Float64).fill_null(0),
     )
+    f = _followed_whole(f, grain)
     if f.is_empty():
         return Published(pl.DataFrame(schema=schema), k, f"{ind.id}: cohorts")
     start = _truncate(pl.col("cohort_month"), grain)
@@ -85,3 +86,24 @@ def rollup_cohort(
         [pl.col(c).cast(t) for c, t in schema.items()]
     )
     return Published(out, k, f"{ind.id}: cohorts by {grain} x {level}")
+
+
+def _months_on(month: pl.Expr, months: pl.Expr | int) -> pl.Expr:
+    n = months if isinstance(months, pl.Expr) else pl.lit(months)
+    return month.dt.offset_by(pl.concat_str(n.cast(pl.String), pl.lit("mo")))
+
+
+def _followed_whole(f: pl.DataFrame, grain: str) -> pl.DataFrame:
+    """Only the (period, months since) cells whose every start month has been followed that long.
+
+    The frame holds a start month at n months only once month start + n is complete, so a year
+    group at 27 months would be its early months alone, and at 33 months fewer still: its share
+    could fall as months drop out, reading as households falling back into debt. The data's last
+    complete month is the latest start month + n in the frame; a period counts at n months when its
+    last month + n is no later than that.
+    """
+    if f.is_empty():
+        return f
+    last = f.select(_months_on(pl.col("cohort_month"), pl.col("months_since")).max()).item()
+    period_end = _months_on(_truncate(pl.col("cohort_month"), grain), _MONTHS[grain] - 1)
+    return f.filter(_months_on(period_end, pl.col("months_since")) <= last)
