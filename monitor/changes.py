@@ -23,7 +23,7 @@ from monitor import commentary, scorecard, state
 from monitor.engine import Engine
 from monitor.settings import Settings
 
-KINDS = ("first", "new_month", "new_period", "status", "move", "broke", "recovered", "extract")
+KINDS = ("first", "rebuild", "new_month", "new_period", "status", "move", "broke", "recovered", "extract")
 MOVES = 5  # the largest moves against the previous year, listed per delivery
 _PROBLEM_CHARS = 300
 
@@ -40,6 +40,9 @@ def summary(engine: Engine) -> dict[str, Any]:
         "ambitions": {}, "indicators": {},
         "extracts": [{"name": e.name, "status": e.status, "problem": (e.problems or [""])[0][:_PROBLEM_CHARS]}
                      for e in report.extracts if e.status != "loaded"],
+        # what was delivered: a catalog built again on the same files is no new delivery
+        "data": [[e.name, e.status, e.rows, list(e.period) if e.period else None, e.modified]
+                 for e in report.extracts],
     }
     try:
         cards = scorecard.scorecard(engine)
@@ -77,9 +80,14 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[s
                       "change": change, "detail": detail})
 
     inds_after = after["indicators"]
+    # built again on the same extracts (a query, staging or programme file changed): said so, and
+    # the moves against a year earlier, the same as at the delivery itself, are not listed again
+    rebuilt = before is not None and before.get("data") is not None and before["data"] == after.get("data")
     if before is None:
         add("first", after_=_month(after["as_of"]))
     else:
+        if rebuilt:
+            add("rebuild")
         inds_before = before["indicators"]
         if after["as_of"] != before["as_of"]:
             add("new_month", before_=_month(before["as_of"]), after_=_month(after["as_of"]))
@@ -104,7 +112,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[s
         cur, prev = now.get("current"), now.get("previous")
         if cur is not None and prev and cur != prev:
             moves.append((abs(cur - prev) / abs(prev), ind, cur, prev))
-    for _, ind, cur, prev in sorted(moves, key=lambda m: (-m[0], m[1]))[:MOVES]:
+    for _, ind, cur, prev in ([] if rebuilt else sorted(moves, key=lambda m: (-m[0], m[1]))[:MOVES]):
         add("move", ind, prev, cur, change=round((cur - prev) / abs(prev), 4))
     for e in after["extracts"]:
         add("extract", e["name"], after_=e["status"], detail=e["problem"])

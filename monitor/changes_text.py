@@ -17,16 +17,19 @@ from monitor.i18n import t
 from monitor.indicators import Indicator
 
 SECTIONS = ("changes_data", "changes_status", "changes_moves", "changes_health")
-_SECTION = {"first": "changes_data", "new_month": "changes_data", "new_period": "changes_data",
+_SECTION = {"first": "changes_data", "rebuild": "changes_data", "new_month": "changes_data",
+            "new_period": "changes_data",
             "status": "changes_status", "move": "changes_moves", "broke": "changes_health",
             "recovered": "changes_health", "extract": "changes_health"}
 
 
 def heading(entry: dict[str, Any], lang: str) -> str:
-    """`Levering van 30 november 2026 · gegevens t/m 31 oktober 2026`."""
+    """`Levering van 30 november 2026 · gegevens t/m 31 oktober 2026`, or for a catalog built again
+    on the same extracts `Opnieuw opgebouwd op ... · dezelfde gegevens t/m ...`."""
     built = dt.date.fromisoformat(entry["built_at"][:10])
     as_of = dt.date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None
-    return t("changes_delivery", lang, built=i18n.date(built, lang), as_of=i18n.date(as_of, lang))
+    key = "changes_rebuild" if any(i["kind"] == "rebuild" for i in entry["items"]) else "changes_delivery"
+    return t(key, lang, built=i18n.date(built, lang), as_of=i18n.date(as_of, lang))
 
 
 def _signed_pct(share: float, lang: str) -> str:
@@ -54,6 +57,8 @@ def lines(entry: dict[str, Any], lang: str, ambitions: Mapping[str, object],
             continue
         if kind == "first":
             text = t("change_first", lang, after=_month(after, lang))
+        elif kind == "rebuild":
+            text = t("change_rebuild", lang)
         elif kind == "new_month":
             text = t("change_new_month", lang, before=_month(before, lang), after=_month(after, lang))
         elif kind == "new_period":

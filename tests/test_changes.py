@@ -15,7 +15,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import changes, i18n, sample, ui
+from monitor import changes, changes_text, i18n, sample, ui
 from monitor.cli import main
 from monitor.programme import load_programme
 from tests.conftest import DEMO_SEED, PROGRAMME_YAML
@@ -132,6 +132,28 @@ def test_compare_broke_recovered_failed_and_moves() -> None:
         ("move", "down", 100.0, 80.0),
         ("extract", "benefits", None, "kept"),
     ]
+
+
+def test_a_catalog_built_again_on_the_same_extracts_is_no_new_delivery() -> None:
+    """A query or programme file changed, the extracts did not: the entry says 'rebuilt, the same
+    data', lists what that changed (a status) and not again the year-on-year moves of the delivery."""
+    data = [["debt_cases", "loaded", 27796, ["2019-01-02", "2026-10-31"], "2026-11-30T10:00:00"]]
+    indicators = {"up": {"last_month": "2026-10-01", "current": 150.0, "previous": 100.0}}
+    before = {**_summary("2026-10-31", {"a": "on_track"}, indicators), "data": data}
+    after = {**_summary("2026-10-31", {"a": "off_track"}, indicators), "data": data}
+    got = [(i["kind"], i["subject"]) for i in changes.compare(before, after)]
+    assert got == [("rebuild", ""), ("status", "a")]
+    entry = {"built_at": "2026-12-01T06:00:00", "as_of": "2026-10-31",
+             "items": changes.compare(before, after)}
+    assert changes_text.heading(entry, "nl").startswith("Opnieuw opgebouwd op ")
+    assert changes_text.heading(entry, "en").startswith("Rebuilt on ")
+    # a new file (another modification time) is a delivery again, with its moves
+    moved = {**after, "data": [[*data[0][:4], "2026-12-01T09:00:00"]]}
+    kinds = [i["kind"] for i in changes.compare(before, moved)]
+    assert "rebuild" not in kinds and "move" in kinds
+    delivered = {"built_at": "2026-12-01T09:30:00", "as_of": "2026-10-31",
+                 "items": changes.compare(before, moved)}
+    assert changes_text.heading(delivered, "nl").startswith("Levering van ")
 
 
 # ---- the page
