@@ -59,7 +59,7 @@ with tab_cohorts:
         st.caption(t.pick(ind.description))
         st.plotly_chart(charts.cohort_chart(cohort, title=ind.label(ctx.lang), t=t), key=f"cohort_{ind.id}")
     if cohorts:
-        st.caption(t("cohort_followed_note"))
+        st.caption(t("followed_whole_note"))
         ui.suppression_legend(ctx)
 
 with tab_areas:

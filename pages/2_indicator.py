@@ -45,7 +45,7 @@ with tab_chart:
                                   compare=view.compare, kind="bar" if ind.measure == "count" else "line")
     st.plotly_chart(fig, key="indicator_chart")
     if view is None:
-        st.caption(t("cohort_followed_note"))
+        st.caption(t("followed_whole_note"))
     ui.peer_comparison(ctx, ind)  # `peer:`: this city beside its peers on the population counterpart
 with tab_table:
     if view is None:

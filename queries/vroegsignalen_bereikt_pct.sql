@@ -9,7 +9,11 @@ description:
     huishouden telt als bereikt als minstens één van zijn signalen in de periode tot contact
     leidde. Niet geteld: huishoudens die op de signaaldatum al een lopend schuldhulptraject
     hadden (die zijn al in beeld; vroegsignalen_al_in_schuldhulp telt ze apart). Signalen van de
-    laatste weken zijn nog niet allemaal opgevolgd: de laatste maand is voorlopig.
+    laatste weken zijn nog niet allemaal opgevolgd: de laatste maand is voorlopig. Omdat een
+    huishouden één keer per periode telt en bereikt is als één signaal tot contact leidde, kan
+    het aandeel over twaalf maanden hoger zijn dan in elk kwartaal daarvan (een huishouden dat in
+    het ene kwartaal niet en in het andere wel bereikt werd, telt over het jaar als bereikt). De
+    trechter meet iets anders: of een huishouden binnen 24 maanden na de signaalmaand bereikt werd.
   en: >-
     Unit: household. Of the households with an early-warning signal (payment arrears reported by
     a partner), the share reached: contact result 'bereikt' or 'geweigerd' (a household that
@@ -18,7 +22,11 @@ description:
     reached when at least one of its signals in the period led to contact. Not counted:
     households that already had a running debt-help case on the signal date (they are already
     known; vroegsignalen_al_in_schuldhulp counts them separately). Signals of the last weeks
-    have not all been followed up: the latest month is provisional.
+    have not all been followed up: the latest month is provisional. As a household counts once
+    per period and is reached when one signal led to contact, the share over twelve months can be
+    higher than in each of its quarters (a household not reached in one quarter and reached in
+    another counts as reached over the year). The funnel measures something else: whether a
+    household was reached within 24 months after the signal month.
 basis:
   nl: "Wgs (vroegsignalering, sinds 2021) en Besluit gemeentelijke schuldhulpverlening (vroegsignalering); bereik per huishouden"
   en: "Wgs (early warning, since 2021) and Besluit gemeentelijke schuldhulpverlening (early warning); reach per household"

@@ -97,8 +97,9 @@ def columns_of(ctx: Ctx, table: str | None) -> pl.DataFrame:
 
 def column_columns(ctx: Ctx) -> dict:
     """The column list's headers in the page's language."""
-    names = ("column", "type", "examples")
-    return {name: st.column_config.TextColumn(ctx.t(f"wb_col_{name}")) for name in names}
+    t = ctx.t
+    words = {"column": t("wb_col_column"), "type": t("wb_col_type"), "examples": t("wb_col_examples")}
+    return {name: st.column_config.TextColumn(word) for name, word in words.items()}
 
 
 def limits(ctx: Ctx) -> str:
