@@ -282,6 +282,10 @@ def test_separators_and_date_ticks_per_language(lang: str, separators: str, tick
     assert figs[f"outcome_{lang}"].layout.xaxis.tickformat == tickformat
     assert figs[f"series_{lang}"].layout.xaxis.tickformat == tickformat
     assert figs[f"programme_{lang}"].layout.xaxis2.tickformat == tickformat
+    # value axes group thousands (d3's `,`, drawn with the separators above: 7.000 in Dutch), as
+    # the bar labels beside them do; the sweep saw `7000` next to a bar labelled `6.886`
+    for name in (f"series_{lang}", f"outcome_{lang}"):
+        assert figs[name].layout.yaxis.tickformat.startswith(","), name
 
 
 def test_chart_text_uses_the_one_formatter_of_i18n() -> None:

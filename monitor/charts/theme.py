@@ -185,6 +185,7 @@ def unit_axis(fig: go.Figure, unit: str, t: Translator, axis: str = "y", **selec
     update(
         title=axis_title(unit_title(unit, t)),
         ticksuffix="%" if unit == "%" else "",
+        tickformat=",~r",  # thousands grouped in the language's separators (7.000), as bar labels are
         tickfont={"size": 12, "color": TEXT},
         **selector,
     )
