@@ -175,6 +175,19 @@ def test_a_finished_term_says_met_or_missed_as_measured(engine: Engine, lang: st
         assert card.status.code == ("target_met" if met else "target_missed")
 
 
+def test_an_output_that_is_a_mean_names_its_unit(engine: Engine) -> None:
+    """A mean (days to the first interview) reads '15,1 dagen', not a bare '15,1' beside counts."""
+    means = [(card, line) for card in _home_cards(engine) for line in card.outputs
+             if line.indicator.measure == "ratio" and line.indicator.unit not in ("%", "")
+             and not line.current.suppressed]
+    assert means, "the demo programme has a mean among the outputs (dagen_tot_eerste_gesprek)"
+    at = run_page(ui.HOME, lang="nl")
+    text = "\n".join(str(m.value) for m in at.markdown)
+    for _, line in means:
+        word = i18n.unit(line.indicator.unit, "nl", line.indicator.unit_label)
+        assert f"**{i18n.value(line.current.value, line.indicator.unit, 'nl')} {word}**" in text
+
+
 def test_a_card_whose_backtest_band_proved_too_narrow_says_so(engine: Engine) -> None:
     """The card warns where the backtest's band held the realised value in under 60% of at least
     10 trials; worked out here from the stored trials (realised within [low, high]), not the code's
