@@ -326,3 +326,11 @@ def test_pages_never_write_to_the_data_folder(demo_settings) -> None:
         assert t(f"page_{ui.page_slug(path)}", "nl") in [x.value for x in at.title]
     assert checksums(demo_settings.data_dir) == before
     assert any(name.endswith(".parquet") for name in before)
+
+
+def test_the_indicator_pickers_first_choice_is_the_same_in_both_languages() -> None:
+    """Opened without ?id=, the areas and indicator pages start on one indicator whatever the
+    language (the list is sorted by its titles, which differ per language)."""
+    for page in ("2_indicator.py", "3_gebieden.py"):
+        firsts = {lang: run_page(ui.PAGES_DIR / page, lang=lang).selectbox[0].value for lang in ("nl", "en")}
+        assert firsts["nl"] == firsts["en"], (page, firsts)

@@ -69,9 +69,11 @@ def indicator_picker(ctx: Ctx, *, key: str = "id", shape: str | None = "series",
         st.warning(ctx.t("no_indicators"))
         return None
     ids = [i.id for i in options]
-    chosen = url_choice(st.selectbox, ctx.t(label_key), ids, key=key, default=ids[0],
+    # the same first indicator in either language (the list itself reads in the page's order)
+    first = min(options, key=lambda i: (i.programme, i.kind != "outcome", i.id)).id
+    chosen = url_choice(st.selectbox, ctx.t(label_key), ids, key=key, default=first,
                         format_func=lambda i: f"{registry.indicators[i].label(ctx.lang)}")
-    return registry.indicators.get(chosen or ids[0])
+    return registry.indicators.get(chosen or first)
 
 
 def month_options(ctx: Ctx, ind: Indicator) -> list[str]:
