@@ -355,8 +355,12 @@ def test_series_chart_compare_adds_dotted_year_earlier() -> None:
 def test_series_chart_bars_and_many_areas() -> None:
     areas = {f"Wijk {i}": [float(i)] * 6 for i in range(1, 45)}
     fig = charts.series_chart(_pub(_rollup(areas)), title="t", unit="n", t=NL, kind="bar")
-    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    bars = [t for t in fig.data if isinstance(t, go.Bar) and t.name != NL("chart_incomplete")]
     assert len(bars) == 44 and [list(b.y) for b in bars] == list(areas.values())
+    # the last month is not over: its bars are hatched, and the legend says what the hatch means
+    assert all(b.marker.pattern.shape[-1] == "/" and set(b.marker.pattern.shape[:-1]) == {""} for b in bars)
+    key = [t for t in fig.data if isinstance(t, go.Bar) and t.name == "onvolledige periode"]
+    assert len(key) == 1 and key[0].marker.pattern.shape == "/" and list(key[0].y) == [None]
     assert fig.layout.legend.orientation == "v"  # a vertical legend scrolls
     # neighbours in the legend never share both colour and marker shape
     line_fig = charts.series_chart(_pub(_rollup(areas)), title="t", unit="n", t=NL)

@@ -116,6 +116,10 @@ def area_traces(
         shown = [v for v in frame["result"].to_list() if v is not None]
         base = 0.0 if kind == "bar" else min(shown, default=0.0)
         traces.append(suppressed_marks(hidden_x, base, hidden_labels, t, showlegend=showlegend))
+    if kind == "bar" and showlegend and "complete" in frame.columns and (frame["complete"] == False).any():  # noqa: E712
+        # the hatch of an unfinished period, named in the legend (a bar without data: a key only)
+        traces.append(go.Bar(x=[None], y=[None], name=t("chart_incomplete"), hoverinfo="skip",
+                             marker={"color": TEXT_MUTED, "pattern": {"shape": "/", "fgcolor": "#ffffff"}}))
     return traces
 
 
