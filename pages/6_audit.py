@@ -15,7 +15,7 @@ t = ctx.t
 # ---- filters
 a, b = st.columns(2)
 since = a.date_input(t("audit_since"), value=ui.audit_default_since(), key="audit_since",
-                     format="DD-MM-YYYY")
+                     format=ui.date_input_format(ctx))
 user = b.text_input(t("audit_user"), key="audit_user")
 
 # ---- data

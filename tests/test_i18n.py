@@ -162,3 +162,16 @@ def test_within_the_margin_names_no_side_of_the_trajectory() -> None:
     for lang in ("nl", "en"):
         text = i18n.t("fact_within_margin", lang, gap="391", margin="5%").lower()
         assert not re.search(r"eronder|erboven|below|above|onder het|boven het", text), text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_date_field_is_written_as_the_page_writes_dates(lang: str) -> None:
+    """The audit page's date field showed 24-11-2026 on an English page that writes 24/11/2026."""
+    from types import SimpleNamespace
+
+    from monitor.ui.gate import date_input_format
+
+    pattern = date_input_format(SimpleNamespace(lang=lang))
+    day = dt.date(2026, 11, 24)
+    shown = pattern.replace("DD", "24").replace("MM", "11").replace("YYYY", "2026")
+    assert shown == i18n.date(day, lang)

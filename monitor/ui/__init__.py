@@ -59,7 +59,7 @@ from monitor.ui.filters import (
     view_filters,
 )
 from monitor.ui.frame import HOME, PAGES_DIR, Ctx, fatal, page, page_access, page_files, page_slug
-from monitor.ui.gate import audit_default_since, audit_table, download_logger
+from monitor.ui.gate import audit_default_since, audit_table, date_input_format, download_logger
 from monitor.ui.population import map_credit, peer_comparison, population_map, population_outcome
 from monitor.ui.present import (
     catalogue_table,
@@ -99,6 +99,7 @@ __all__ = [
     "change_log",
     "cohort_table",
     "cohorts",
+    "date_input_format",
     "definition",
     "definition_note",
     "dimension_text",

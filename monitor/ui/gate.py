@@ -165,6 +165,11 @@ def _who(tr: i18n.Translator, visitor: Visitor) -> None:
         st.button(tr("sign_out"), key="sign_out", icon=":material/logout:", on_click=st.logout)
 
 
+def date_input_format(ctx: Any) -> str:
+    """A date field written as the page writes dates (`24-11-2026` in Dutch, `24/11/2026` in English)."""
+    return "DD-MM-YYYY" if ctx.lang == "nl" else "DD/MM/YYYY"
+
+
 def audit_default_since() -> dt.date:
     """The audit page opens on the last seven days."""
     return dt.date.today() - dt.timedelta(days=7)

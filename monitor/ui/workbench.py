@@ -64,8 +64,10 @@ def tables(ctx: Ctx) -> pl.DataFrame:
 
 
 def table_names(ctx: Ctx) -> list[str]:
-    """Every table and view the workbench can query, for the schema's picker."""
-    return sorted(workbench.table_summary(schema(ctx))["table"].to_list())
+    """Every table and view the workbench can query, for the schema's picker: the extracts and
+    staging tables first, the build's own bookkeeping (`_coverage`, a leading underscore) last."""
+    names = workbench.table_summary(schema(ctx))["table"].to_list()
+    return sorted(names, key=lambda n: (n.startswith("_"), n))
 
 
 def views_note(ctx: Ctx) -> str | None:
