@@ -107,7 +107,10 @@ DUTCH_WORDS = ("Coalitieperiode", "huishoudens", "plaatsingen", "Gegevens", "Bij
 
 
 def _visible_text(app) -> str:
-    """The page's visible text without code blocks, with every tab opened once."""
+    """The page's visible text without code blocks, with every tab opened once.
+
+    A block is cut out whole, and line by line too: the page's text can wrap or space a long
+    block differently from the block's own text (the definition tab's SQL was left in)."""
     texts = []
     tabs = app.page.get_by_role("tab").all() or [None]
     for tab in tabs:
@@ -116,7 +119,11 @@ def _visible_text(app) -> str:
             app.wait()
         texts.append(app.page.evaluate(
             "() => { let s = document.body.innerText;"
-            " for (const el of document.querySelectorAll('pre, code')) s = s.split(el.innerText).join(' ');"
+            " for (const el of document.querySelectorAll('pre, code')) {"
+            "   s = s.split(el.innerText).join(' ');"
+            "   for (const line of el.innerText.split('\\n'))"
+            "     if (line.trim().length >= 20) s = s.split(line).join(' ');"
+            " }"
             " return s; }"))
     return "\n".join(texts)
 
