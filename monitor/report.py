@@ -73,7 +73,7 @@ def _row(card: scorecard.Card, lang: str) -> str:
     p = card.projection
     if p is None:
         proj = "–"
-    elif p.method == "observed":  # the target's date is in the data: the measured value, no band
+    elif card.settled:  # the target's date is in the data: the measured value, no band
         proj = f"{i18n.value(p.value, unit, lang)} ({t('measured', lang)})"
     else:
         proj = (f"{i18n.value(p.value, unit, lang)} ({i18n.value(p.low, unit, lang)} – "
@@ -93,7 +93,7 @@ def _row(card: scorecard.Card, lang: str) -> str:
 def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
     """The card's warning when the backtest showed its projection's band too narrow (as on the page)."""
     p = card.projection
-    found = calibration.weak(engine, card.indicator.id) if p is not None and p.method != "observed" else None
+    found = calibration.weak(engine, card.indicator.id) if p is not None and not card.settled else None
     if found is None:
         return ""
     words = t("projection_weak", lang, hits=found.hits, trials=len(found.trials),

@@ -68,6 +68,12 @@ class Card:
             return None
         return self.current.value - self.previous.value
 
+    @property
+    def settled(self) -> bool:
+        """The target's date lies in the data: its projection is the measured value, its status met
+        or missed (`programme.settled`); every surface words it in the past tense, without a band."""
+        return self.status.code in ("target_met", "target_missed")
+
 
 def _rows(twelve: Published, measure: str) -> pl.DataFrame:
     """Complete rolling windows as (month, current, suppressed): `month` is the window's last month.

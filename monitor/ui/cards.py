@@ -115,7 +115,7 @@ def card_projection(ctx: Ctx, card: Card) -> None:
                            margin=t.percent(s.tolerance * 100, decimals=0)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
-    settled = card.status.code in ("target_met", "target_missed")
+    settled = card.settled
     if card.projection is not None and settled:  # the target's date is in the data: measured, in the past
         p = card.projection
         lines.append(f"{t('measured_at', date=t.date(p.date))}: **{t.value(p.value, unit)}**")
