@@ -48,13 +48,16 @@ def _rows(r: dict[str, Any] | None) -> list[list[str]]:
     for key in ("sample", "bare", "build"):
         p = r.get(key)
         rows.append([_s(p and p.get("seconds")), _mb(p and p.get("peak_rss_mb")), _load(p)])
-    ratio = r.get("ratio")
-    rows.append([f"**{ratio:.2f}x**" if ratio else "-", "", ""])
+    whole, ratio = r.get("command_ratio"), r.get("ratio")
+    b, a = r.get("build"), r.get("after_build")
+    seconds = b["seconds"] + a["seconds"] if b and a else None
+    rows.append([f"{_s(seconds)} (**{whole:.2f}x**)" if whole else "-",
+                 _mb(max(b["peak_rss_mb"], a["peak_rss_mb"])) if b and a and "peak_rss_mb" in a else "", ""])
+    rows.append([f"{ratio:.2f}x" if ratio else "-", "", ""])
     parts = (r.get("build") or {}).get("parts") or {}
     part_ratio = r.get("extracts_ratio")
     rows.append([_s(parts.get("extracts")) + (f" ({part_ratio:.2f}x)" if part_ratio else ""), "", ""])
     rows.append([_s(parts.get("staging")), "", ""])
-    a = r.get("after_build")
     split = (f" ({a.get('frames_s', 0):.0f} + {a['protect_s']:.0f} + {a['calibrate_s']:.0f})"
              if a else "")
     rows.append([_s(a and a.get("seconds")) + split, _mb(a and a.get("peak_rss_mb")), _load(a)])
@@ -69,7 +72,9 @@ def _rows(r: dict[str, Any] | None) -> list[list[str]]:
 
 
 LABELS = ("sample (`monitor sample`)", "bare DuckDB load of the same files", "build (`catalog.build`)",
-          "build / bare load", "of which: the extracts validated, loaded, on disk (/ bare load)",
+          "whole `monitor build` (catalog build + the rest below) / bare load",
+          "`catalog.build` alone / bare load",
+          "of which: the extracts validated, loaded, on disk (/ bare load)",
           "of which: the staging tables", "rest of `monitor build` (frames + protection + backtest)",
           "first scorecard, fresh process after the build", "indicator pages, first visit: frames + roll-ups",
           "slowest first page visit")
@@ -110,11 +115,11 @@ def targets(result: dict[str, Any]) -> list[list[str]]:
         verdict = "not measured" if value is None else "yes" if ok else "no"
         return [name, goal, "-" if value is None else text, verdict]
     b, smp, c = r.get("build"), r.get("sample"), r.get("scorecard")
-    ratio = r.get("ratio")
+    ratio = r.get("command_ratio")
     peaks = [p["peak_rss_mb"] for p in (b, r.get("after_build")) if p]
     build_peak = max(peaks) if b and r.get("after_build") else None  # both processes of the command
     return [
-        row("build / bare DuckDB load, same run", "<= 1.3x", ratio, f"{ratio or 0:.2f}x",
+        row("whole `monitor build` / bare DuckDB load, same run", "<= 1.3x", ratio, f"{ratio or 0:.2f}x",
             ratio is not None and ratio <= 1.3),
         row("peak memory of `monitor build` (the build, then the rest)", "< 2 GB", build_peak,
             _mb(build_peak), build_peak is not None and build_peak < 2 * GB),
@@ -156,7 +161,9 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None) -> str:
         "Each phase runs in a fresh process (`benchmarks/fresh.py`); peak memory is that process's "
         "high-water mark (VmHWM from /proc, imports included). The bare load is `CREATE TABLE t AS "
         "SELECT * FROM read_parquet(...)` per extract into a new DuckDB file, DuckDB's defaults, in the "
-        "same run as the build: their ratio is the build's figure. The build's parts are its own timings "
+        "same run as the build. The figure is the whole `monitor build` against it: the catalog build and "
+        "then the rest (frames, protection, backtest), run here as two fresh processes whose seconds add up; "
+        "`catalog.build` alone is shown below it. The build's parts are its own timings "
         "(the build report's `timings`): the extracts validated, loaded and written to disk (the work a "
         "bare load does, with the checks on top), then the staging tables (work a bare load does not do). "
         "The rest of `monitor build` is every indicator's frame stored, the protected pattern of every "

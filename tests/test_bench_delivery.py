@@ -69,15 +69,31 @@ def test_the_cli_refuses_a_bad_phase_or_scale_before_running(capsys: pytest.Capt
     assert "unknown phase" in capsys.readouterr().err
 
 
+def test_the_figure_is_the_whole_command_against_the_bare_load(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """`monitor build` is the catalog build and then the rest (frames, protection, backtest): the ratio
+    that counts adds both. Hand-worked: (3 s + 5 s) / 2 s = 4x; the catalog build alone 1.5x."""
+    seconds = {"sample": 1.0, "bare_load": 2.0, "build": 3.0, "after_build": 5.0}
+    monkeypatch.setattr(delivery.fresh, "run", lambda target, *a: {
+        "seconds": seconds[target.split(":")[1]], "peak_rss_mb": 100.0, "frames_s": 1.0, "protect_s": 3.0,
+        "calibrate_s": 1.0})
+    out = delivery.bench_scale(1, until="2019-06", seed=1, phases=("bare", "after_build"), workdir=tmp_path)
+    assert out["ratio"] == pytest.approx(1.5) and out["command_ratio"] == pytest.approx(4.0)
+    lines = delivery_report._scale(out, None)
+    row = next(line for line in lines if line.startswith("| whole `monitor build`"))
+    assert "8.00 s (**4.00x**)" in row
+
+
 def test_targets_read_scale_100() -> None:
     """Issue 11's targets: a verdict from the scale-100 figures, 'not measured' without them."""
     mb = {"peak_rss_mb": 900.0, "seconds": 1.0}
     pages = {"indicators": {"a": {"frame_s": 0, "rollup_s": 0.01}}}
     figures = {"scale": 100, "sample": mb, "build": mb, "after_build": {**mb, "peak_rss_mb": 2500.0},
-               "bare": mb, "ratio": 1.2, "scorecard": {"seconds": 3.0}, "pages": pages}
+               "bare": mb, "ratio": 1.2, "command_ratio": 2.0, "scorecard": {"seconds": 3.0}, "pages": pages}
     met = {row[0]: row[3] for row in delivery_report.targets({"scales": [figures]})}
-    # the build's own process stayed under 2 GB, the rest of `monitor build` did not: the command did not
-    assert met == {"build / bare DuckDB load, same run": "yes",
+    # the build's own process stayed under 2 GB, the rest of `monitor build` did not: the command did not;
+    # `catalog.build` alone was within 1.3x of the bare load, the whole command (2.0x) was not
+    assert met == {"whole `monitor build` / bare DuckDB load, same run": "no",
                    "peak memory of `monitor build` (the build, then the rest)": "no",
                    "sample peak memory": "yes", "scorecard, fresh process after the build": "no",
                    "slowest first roll-up of an indicator page": "yes"}
