@@ -17,6 +17,8 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from monitor import exports, rollup
@@ -107,6 +109,43 @@ def test_a_distinct_count_puts_a_household_in_the_group_of_its_latest_row() -> N
                       ("2023-03", "b"): 1, ("2023-05", "b"): 1}
     total = roll(events, ind, "year", None)["value"].to_list()
     assert total == [events["key"].n_unique()] == [4]
+
+
+def _latest_by(frame: pl.DataFrame, column: str) -> dict[tuple[str, str], tuple[float, float]]:
+    """(keys, keys with a numerator row) per year and value of `column`, in plain DuckDB: a key goes to
+    its latest row's value (the greatest on a tie, a null as the unknown group)."""
+    con = duckdb.connect()
+    con.register("frame", frame)
+    sql = f"""
+        WITH e AS (SELECT year(month)::VARCHAR AS p, key, numerator, month,
+                          coalesce({column}, '{UNKNOWN_GROUP}') AS a FROM frame),
+        placed AS (SELECT p, key, max_by(a, (month, a)) AS a, bool_or(numerator) AS num
+                   FROM e GROUP BY p, key)
+        SELECT p, a, count(*)::DOUBLE, count_if(num)::DOUBLE FROM placed GROUP BY ALL"""
+    return {(p, a): (n, m) for p, a, n, m in con.execute(sql).fetchall()}
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 23), st.sampled_from(["WK01", "WK02", "WK03"]), st.integers(0, 5),
+                          st.sampled_from(["a", "b", None]), st.sampled_from(["x", "y", "z"]), st.booleans()),
+                min_size=1, max_size=30))
+def test_the_wijk_and_every_dimension_counted_in_one_pass_match_plain_sql(events) -> None:
+    """A distinct measure's wijken and the groups of two dimensions are counted in one pass over the
+    keys (`groups.distinct_counts`): each must equal its own count, here plain SQL per column."""
+    rows = [(d(2023 + m // 12, m % 12 + 1, 1), w, f"h{h}", g, q, n) for m, w, h, g, q, n in events]
+    frame = pl.DataFrame(rows,
+                         schema={"month": pl.Date, "wijk_code": pl.String, "key": pl.String, "g": pl.String,
+                                 "q": pl.String, "numerator": pl.Boolean}, orient="row")
+    ind = dataclasses.replace(indicator("distinct_ratio", "%"), dimensions=("g", "q"))
+    for split in ("g", "q"):
+        out = roll(frame, ind, "year", split)
+        got = {(p, g): (den, num) for p, g, num, den in
+               out.select("period", "group", "value", "denominator").iter_rows() if den}
+        assert got == _latest_by(frame, split), split
+    wijk = rollup.rollup(frame, ind, AREAS, View(grain="year", level="wijk"), k=0, municipality=CITY).frame
+    got = {(p, a): (den, num) for p, a, num, den in
+           wijk.select("period", "area", "value", "denominator").iter_rows() if den}
+    assert got == _latest_by(frame, "wijk_code")
 
 
 # ---------------------------------------------------------------- disclosure control across the split

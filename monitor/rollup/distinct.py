@@ -36,10 +36,12 @@ back is a few thousand (period, wijk) counts and the rolling windows' steps, run
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from monitor.indicators import Indicator
-from monitor.rollup.keys import KeyRows
+from monitor.rollup.keys import KeyRows, count_areas
 
 
 def wijk_counts(rows: KeyRows | pl.DataFrame, ind: Indicator, wijken: pl.DataFrame, month_map: pl.DataFrame,
@@ -51,6 +53,13 @@ def wijk_counts(rows: KeyRows | pl.DataFrame, ind: Indicator, wijken: pl.DataFra
     greatest code has the greatest `_w`); `month_map` maps each month to the `_pid` of every period
     holding it.
     """
+    return area_counts([(KeyRows.of(rows), wijken)], ind, month_map, periods)[0]
+
+
+def area_counts(areas: Sequence[tuple[KeyRows, pl.DataFrame]], ind: Indicator, month_map: pl.DataFrame,
+                periods: pl.DataFrame) -> list[pl.DataFrame]:
+    """`wijk_counts` for several areas of the same key rows (the wijk, then a split's dimensions, each a
+    `KeyRows.by` view with its table): counted in one pass over the keys (`keys.count_areas`)."""
     ratio = ind.is_ratio
     bounds = periods.select("_pid", "_grain", _index("period_start").alias("_s"),
                             _index("period_end").alias("_e"))
@@ -58,17 +67,19 @@ def wijk_counts(rows: KeyRows | pl.DataFrame, ind: Indicator, wijken: pl.DataFra
         _index("month").cast(pl.Int32).alias("_t"), "_pid", "_s", "_e")
     windows = bounds.filter(pl.col("_grain") == "rolling")
     last = None if windows.is_empty() else int(windows["_e"].max())
-    fixed, steps, first = KeyRows.of(rows).counts(wijken, fixed_map, last, ratio)
-    rolling = _rolling(steps, windows, wijken.height, first)
-    counts = pl.concat([fixed, rolling])
     cols = ["value", "denominator"] if ratio else ["value"]
-    if ratio:
-        counts = counts.rename({"_n": "value", "_d": "denominator"})
-    else:
-        counts = counts.drop("_n").rename({"_d": "value"})
-    grid = periods.select("_pid").join(wijken.select("_w", "_s"), how="cross")
-    return grid.join(counts, on=["_pid", "_w"], how="left").with_columns(
-        [pl.col(c).fill_null(0).cast(pl.Float64) for c in cols])
+    out = []
+    for (_, table), (fixed, steps, first) in zip(areas, count_areas(areas, fixed_map, last, ratio),
+                                                  strict=True):
+        counts = pl.concat([fixed, _rolling(steps, windows, table.height, first)])
+        if ratio:
+            counts = counts.rename({"_n": "value", "_d": "denominator"})
+        else:
+            counts = counts.drop("_n").rename({"_d": "value"})
+        grid = periods.select("_pid").join(table.select("_w", "_s"), how="cross")
+        out.append(grid.join(counts, on=["_pid", "_w"], how="left").with_columns(
+            [pl.col(c).fill_null(0).cast(pl.Float64) for c in cols]))
+    return out
 
 
 def _index(col: str) -> pl.Expr:

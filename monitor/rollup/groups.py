@@ -23,6 +23,8 @@ totals. A null group value is the group `UNKNOWN_GROUP`, so the groups always ad
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import polars as pl
 
@@ -33,7 +35,8 @@ from monitor.rollup.equations import GROUP as GROUP_LEVEL  # a cell's _level: 0 
 from monitor.rollup.keys import KeyRows
 from monitor.rollup.plan import SPLIT_GRAINS
 
-__all__ = ["GROUP_LEVEL", "SPLIT_GRAINS", "UNKNOWN_GROUP", "dimension_of", "group_cells", "group_table"]
+__all__ = ["GROUP_LEVEL", "SPLIT_GRAINS", "UNKNOWN_GROUP", "dimension_of", "distinct_counts", "group_cells",
+           "group_table"]
 
 UNKNOWN_GROUP = "(onbekend)"  # a null group value: its own group, so groups add up to the total
 
@@ -54,20 +57,36 @@ def _as_groups(frame: pl.DataFrame, dimension: str) -> pl.DataFrame:
         pl.col(dimension).cast(pl.String).fill_null(UNKNOWN_GROUP).alias("wijk_code"))
 
 
+def distinct_counts(rows: KeyRows, ind: Indicator, wijken: pl.DataFrame | None, month_map: pl.DataFrame,
+                    periods: pl.DataFrame
+                    ) -> tuple[pl.DataFrame | None, dict[str, tuple[pl.DataFrame, pl.DataFrame]]]:
+    """A distinct measure's counts per wijk (`distinct.wijk_counts`; None without `wijken`) and per group
+    of each dimension (its table and counts, for `group_cells`), in one pass over the keys: grouping and
+    ordering every key's months is the largest step, at scale a quarter of a minute per area."""
+    tables = {dim: group_table(rows.codes(dim), dim) for dim in ind.dimensions}
+    areas = [] if wijken is None else [(rows, wijken)]
+    areas += [(rows.by(dim, UNKNOWN_GROUP), tables[dim]) for dim in ind.dimensions]
+    sums = distinct.area_counts(areas, ind, month_map, periods) if areas else []
+    wijk = sums.pop(0) if wijken is not None else None
+    return wijk, {dim: (tables[dim], s) for dim, s in zip(ind.dimensions, sums, strict=True)}
+
+
 def group_cells(frame: pl.DataFrame | KeyRows, ind: Indicator, month_map: pl.DataFrame, periods: pl.DataFrame,
-                *, first_area: int, city: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+                *, first_area: int, city: int,
+                counted: Mapping[str, tuple[pl.DataFrame, pl.DataFrame]] | None = None,
+                ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every period's cells per group of every dimension, and their places.
 
     Cells: `_level, _pid, _area, value[, denominator]` (areas numbered from `first_area`);
     places: `_area, area` (the group code), `area_name`, `stadsdeel` (null), `_up` (the city),
-    `dimension`.
+    `dimension`. `counted`: a distinct measure's groups already counted (`distinct_counts`).
     """
     cells, places, next_area = [], [], first_area
     for dim in ind.dimensions:
         if ind.is_distinct:  # key rows counted by DuckDB (`keys`), the group as their area
-            rows = KeyRows.of(frame)
-            table = group_table(rows.codes(dim), dim)
-            sums = distinct.wijk_counts(rows.by(dim, UNKNOWN_GROUP), ind, table, month_map, periods)
+            if counted is None:
+                counted = distinct_counts(KeyRows.of(frame), ind, None, month_map, periods)[1]
+            table, sums = counted[dim]
         else:
             table = group_table(frame, dim)
             data = _as_groups(frame, dim)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -58,14 +59,12 @@ class KeyRows:
     def _where(self) -> str:
         return f"WHERE month >= DATE '{self.start.isoformat()}'" if self.start else ""
 
-    def _events(self, ratio: bool) -> str:
-        """The rows as the counting reads them: month, area as `wijk_code`, key[, numerator]."""
+    def _area_sql(self) -> str:
+        """This view's area column as text, a null as `unknown` (a split's group)."""
         area = f"{_quoted(self.area)}::VARCHAR"
         if self.unknown is not None:
             area = f"coalesce({area}, '{self.unknown.replace(chr(39), chr(39) * 2)}')"
-        numerator = ", numerator::BOOLEAN AS numerator" if ratio else ""
-        return (f"SELECT month::DATE AS month, {area} AS wijk_code, key::VARCHAR AS key{numerator} "
-                f"FROM raw {self._where()}")
+        return area
 
     def _one(self, sql: str) -> pl.DataFrame:
         return query_frames(sql.format(where=self._where()), {"raw": self.source})
@@ -89,33 +88,76 @@ class KeyRows:
         """What `distinct.wijk_counts` adds up: (fixed `_pid, _w, _d, _n`; rolling steps `_m, _w, _d, _n`;
         the first month with a row). `fixed_map`: `_t, _pid, _s, _e` per month of each fixed period;
         `last`: the last rolling window's month (None: no rolling windows)."""
-        with scratch({"raw": self.source, "wijken": wijken.select("wijk_code", "_w"),
-                      "fixed_map": fixed_map}) as s:
-            s.run(f"CREATE TEMP VIEW events AS {self._events(ratio)}")
-            s.run(KEY_ROWS_SQL.format(numerator="bool_or(f.numerator)" if ratio else "false"))
-            first = s.frame("SELECT min(_t) AS first FROM key_rows")["first"][0]
-            fixed = s.frame(FIXED_SQL)
-            steps = s.frame(STEPS_SQL.format(last=last)) if last is not None and first is not None else None
-        return fixed, steps if steps is not None else _no_steps(), first
+        return count_areas([(self, wijken)], fixed_map, last, ratio)[0]
+
+
+def count_areas(areas: Sequence[tuple[KeyRows, pl.DataFrame]], fixed_map: pl.DataFrame, last: int | None,
+                ratio: bool) -> list[tuple[pl.DataFrame, pl.DataFrame, int | None]]:
+    """`KeyRows.counts` for several areas of the same rows at once (the wijk and each dimension of a
+    split): one pass groups and orders every key's months, the largest step, for all of them.
+
+    Each area is a `KeyRows` over the same source and months, with its table (`wijk_code, _w`) holding
+    every code of its area column, as `areas._wijk_table` and `groups.group_table` do: a row's key
+    month then exists for every area, so each area's counts equal those of a pass of its own."""
+    first_rows = areas[0][0]
+    if any((r.source is not first_rows.source) or r.start != first_rows.start for r, _ in areas):
+        raise ValueError("count_areas counts one set of key rows: the same source and months for every area")
+    sources: dict[str, Source] = {"raw": first_rows.source, "fixed_map": fixed_map}
+    sources |= {f"wijken{i}": table.select("wijk_code", "_w") for i, (_, table) in enumerate(areas)}
+    areas_sql = ", ".join(f"{rows._area_sql()} AS _a{i}" for i, (rows, _) in enumerate(areas))
+    numerator = ", numerator::BOOLEAN AS numerator" if ratio else ""
+    with scratch(sources) as s:
+        s.run(f"CREATE TEMP VIEW events AS SELECT month::DATE AS month, key::VARCHAR AS key, {areas_sql}"
+              f"{numerator} FROM raw {first_rows._where()}")
+        s.run(KEY_ROWS_SQL.format(
+            numerator="bool_or(f.numerator)" if ratio else "false",
+            areas=", ".join(f"max(w{i}._w)::INTEGER AS _w{i}" for i in range(len(areas))),
+            area_columns=", ".join(f"_w{i}" for i in range(len(areas))),
+            joins=" ".join(f"JOIN wijken{i} AS w{i} ON w{i}.wijk_code = f._a{i}" for i in range(len(areas)))))
+        first = s.frame("SELECT min(_t) AS first FROM key_rows")["first"][0]
+        n = len(areas)
+        fixed = s.frame(FIXED_SQL.format(sets=_sets("m._pid", n), which=_which(n), area=_area(n)))
+        # the rolling windows' steps per area: as grouping sets (like the fixed periods) they took
+        # longer at scale, each step row carrying every area's code
+        rolling = last is not None and first is not None
+        steps = [s.frame(STEPS_SQL.format(last=last, w=f"_w{i}")) if rolling else _no_steps()
+                 for i in range(n)]
+    return [(fixed.filter(pl.col("_i") == i).drop("_i"), steps[i], first) for i in range(n)]
+
+
+def _sets(by: str, n: int) -> str:
+    """One grouping set per area: every area's counts from one scan of the key rows."""
+    return ", ".join(f"({by}, _w{i})" for i in range(n))
+
+
+def _which(n: int) -> str:
+    """The area a grouping set's row counts for (0 the first)."""
+    return "CASE " + " ".join(f"WHEN GROUPING(_w{i}) = 0 THEN {i}" for i in range(n)) + " END"
+
+
+def _area(n: int) -> str:
+    """That area's code number (`_w`): the one grouped by in the row's set."""
+    return "CASE " + " ".join(f"WHEN GROUPING(_w{i}) = 0 THEN _w{i}" for i in range(n)) + " END"
 
 
 def _no_steps() -> pl.DataFrame:
     return pl.DataFrame(schema={"_m": pl.Int64, "_w": pl.Int64, "_d": pl.Int64, "_n": pl.Int64})
 
 
-# One row per key and month (Int32): `_t` the month number (year * 12 + month - 1), `_w` the greatest
-# wijk that month, `_next` the key's next month (null at its last), `_u` its last numerator month up
-# to this one (null when none yet). Grouping and sorting every key's months is the largest step.
+# One row per key and month (Int32): `_t` the month number (year * 12 + month - 1), `_w0, _w1, ...` the
+# greatest code of each area (the wijk, a dimension) that month, `_next` the key's next month (null at
+# its last), `_u` its last numerator month up to this one (null when none yet). Grouping and sorting
+# every key's months is the largest step.
 KEY_ROWS_SQL = """
 CREATE TEMP TABLE key_rows AS
 WITH key_months AS (
     SELECT f.key, (year(f.month) * 12 + month(f.month) - 1)::INTEGER AS _t,
-           max(w._w)::INTEGER AS _w, {numerator} AS _num
+           {areas}, {numerator} AS _num
     FROM events AS f
-    JOIN wijken AS w ON w.wijk_code = f.wijk_code
+    {joins}
     GROUP BY f.key, _t
 )
-SELECT _t, _w,
+SELECT _t, {area_columns},
        lead(_t) OVER (PARTITION BY key ORDER BY _t) AS _next,
        max(CASE WHEN _num THEN _t END) OVER (PARTITION BY key ORDER BY _t
                                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _u
@@ -125,11 +167,11 @@ FROM key_months
 # Months, quarters, years and terms: a row places its key in a period when the key's next row lies
 # after the period's end; in the numerator when its last numerator month is in the period.
 FIXED_SQL = """
-SELECT m._pid::BIGINT AS _pid, r._w::BIGINT AS _w, count(*)::BIGINT AS _d,
-       count(*) FILTER (WHERE r._u >= m._s)::BIGINT AS _n
+SELECT m._pid::BIGINT AS _pid, ({area})::BIGINT AS _w, count(*)::BIGINT AS _d,
+       count(*) FILTER (WHERE r._u >= m._s)::BIGINT AS _n, ({which})::INTEGER AS _i
 FROM key_rows AS r JOIN fixed_map AS m ON m._t = r._t
 WHERE r._next IS NULL OR r._next > m._e
-GROUP BY ALL
+GROUP BY GROUPING SETS ({sets})
 """
 
 # The twelve months ending in each month: a row places its key in the windows ending from its own
@@ -137,7 +179,7 @@ GROUP BY ALL
 # array per (month, wijk), summed here, run up by the caller.
 STEPS_SQL = """
 WITH spans AS (
-    SELECT _t, _w, least(coalesce(_next, {last} + 1) - 1, _t + 11, {last}) AS _end, _u FROM key_rows
+    SELECT _t, {w} AS _w, least(coalesce(_next, {last} + 1) - 1, _t + 11, {last}) AS _end, _u FROM key_rows
 ), numerated AS (
     SELECT _t, _w, least(_end, _u + 11) AS _end_n FROM spans WHERE _u IS NOT NULL
 ), steps AS (

@@ -80,8 +80,10 @@ def linked_cells(
         wijken = _wijk_table(frame.codes("wijk_code"), areas)
         months = pl.date_range(span[0], span[1], "1mo", eager=True).to_list()
         periods, month_map = _periods(months, terms, atoms=False, provisional=ind.provisional_months)
-        wijk = distinct.wijk_counts(frame, ind, wijken, month_map, periods)
+        # the wijk and every dimension of a split counted in one pass over the keys (`groups`)
+        wijk, counted = groups.distinct_counts(frame, ind, wijken, month_map, periods)
     else:
+        counted = None
         wijken = _wijk_table(frame, areas)
         grid = _grid(frame, ind, wijken)
         if grid.is_empty():
@@ -95,7 +97,7 @@ def linked_cells(
     if ind.dimensions:  # the split's cells: a pseudo-area per group, adding up to the city (`groups`)
         city = int(places["_area"].max())
         split, split_places = groups.group_cells(frame, ind, month_map, periods, first_area=city + 1,
-                                                 city=city)
+                                                 city=city, counted=counted)
         cells = pl.concat([cells, split]) if split.height else cells
         places = pl.concat([places, split_places])
     # one row order every run (group_by's is not): the attack's solver path depends on it
