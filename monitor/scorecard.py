@@ -61,6 +61,9 @@ class Card:
     trajectory: pl.DataFrame
     projection_path: pl.DataFrame | None
     outputs: tuple[OutputLine, ...]
+    # the target's date lies in the data but the published figure there is hidden (disclosure
+    # control): no measured value and no verdict, and the card says why (not "too few months")
+    hidden_at: dt.date | None = None
 
     @property
     def change(self) -> float | None:
@@ -206,6 +209,7 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     series, end, since = _fit_inputs(engine, ambition, term)
     proj, path = _projected(engine, series, end, since)
     proj, path = _as_distinct(ind, series, current, proj, path)
+    observed = proj.date if proj is not None and proj.method == "observed" else None
     proj = _measured(ind, twelve, proj)
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
@@ -226,7 +230,8 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
         _, o_cur, o_prev, _ = headline(engine, engine.indicator(out_id))
         outputs.append(OutputLine(engine.indicator(out_id), o_cur, o_prev))
     return Card(ambition, ind, term, as_of, current, previous, target, status.expected, status, proj,
-                reaches, twelve, trajectory, path, tuple(outputs))
+                reaches, twelve, trajectory, path, tuple(outputs),
+                hidden_at=observed if observed is not None and proj is None else None)
 
 
 def scorecard(engine: Engine, term_id: str | None = None, programme_id: str | None = None) -> list[Card]:

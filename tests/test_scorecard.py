@@ -292,3 +292,38 @@ def test_delta_arrow_follows_the_number_and_colour_the_direction(change, directi
     from monitor.ui.cards import delta_style
 
     assert delta_style(change, direction) == expected
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_target_date_whose_figure_is_hidden_says_so_not_too_few_months(engine, monkeypatch, lang) -> None:
+    """The 2022-2026 term ended inside the demo data. Were the published figure at a target's date
+    hidden, there is no measured value and no verdict; the card says the figure is hidden, not that
+    the series is too short for a projection (what it said before)."""
+    import importlib
+
+    from monitor.ui.frame import Ctx
+
+    card_ui = importlib.import_module("monitor.ui.cards")  # the package exports a `cards` function too
+
+    term = next(t for t in engine.programme.terms if t.id == "2022-2026")
+    ambitions = [a for a in programme.ambitions_for(engine.programme, term.id) if a.path_targets]
+    assert ambitions
+    real = scorecard._figure_at
+    dates = {a.id: target_date(max(a.path_targets, key=lambda t: t.year).year, term) for a in ambitions}
+    for ambition in ambitions:
+        month = dates[ambition.id].replace(day=1)
+        monkeypatch.setattr(scorecard, "_figure_at", lambda rows, m, month=month: scorecard.Figure(None, True)
+                            if m == month else real(rows, m))
+        card = scorecard.card(engine, ambition, term)
+        assert card.hidden_at == dates[ambition.id], ambition.id
+        assert card.projection is None and card.reaches_target is None
+        assert card.status.code not in ("target_met", "target_missed")
+        shown: list[str] = []
+        monkeypatch.setattr(card_ui.st, "markdown", lambda text, *a, shown=shown, **k: shown.append(text))
+        monkeypatch.setattr(card_ui.st, "caption", lambda text, *a, shown=shown, **k: shown.append(text))
+        card_ui.card_projection(Ctx(lang, engine, engine.settings), card)
+        text = "\n".join(shown)
+        when = i18n.Translator(lang).date(dates[ambition.id])
+        assert i18n.t("target_figure_hidden", lang, date=when) in text
+        assert i18n.t("no_projection_line", lang, months=programme.MIN_TREND) not in text
+        monkeypatch.undo()

@@ -127,6 +127,8 @@ def card_projection(ctx: Ctx, card: Card) -> None:
         lines.append(t("reached_yes" if card.status.reaches_target else "reached_no", year=card.target.year))
     elif card.status.reaches_target is not None and card.target is not None:
         lines.append(t("reaches_yes" if card.status.reaches_target else "reaches_no", year=card.target.year))
+    elif card.hidden_at is not None:  # the figure at the target's date is hidden: no verdict on it
+        lines.append(t("target_figure_hidden", date=t.date(card.hidden_at)))
     elif card.status.code == "no_projection":
         lines.append(t("no_projection_line", months=MIN_TREND))
     st.markdown("  \n".join(lines))
