@@ -159,7 +159,8 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None) -> str:
         "1-minute load average when each phase started; above the core count a phase got less than the "
         "whole machine, and its time is inflated.", "",
         "Each phase runs in a fresh process (`benchmarks/fresh.py`); peak memory is that process's "
-        "high-water mark (VmHWM from /proc, imports included). The bare load is `CREATE TABLE t AS "
+        "high-water mark (VmHWM from /proc, imports included) plus those of the processes it started (the "
+        "protection's workers; a sum, so an upper bound). The bare load is `CREATE TABLE t AS "
         "SELECT * FROM read_parquet(...)` per extract into a new DuckDB file, DuckDB's defaults, in the "
         "same run as the build. The figure is the whole `monitor build` against it: the catalog build and "
         "then the rest (frames, protection, backtest), run here as two fresh processes whose seconds add up; "

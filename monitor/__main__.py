@@ -4,4 +4,5 @@ import sys
 
 from monitor.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # guarded: the build's protection workers are spawned processes
+    sys.exit(main())

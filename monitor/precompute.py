@@ -11,7 +11,10 @@ are worded here (English, like every CLI message).
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from monitor import catalog, scorecard
@@ -59,35 +62,59 @@ def compute_frames(target: catalog.Catalog | Settings) -> list[FrameTiming]:
     return out
 
 
-def protect_all(settings: Settings | None = None, *, release: bool = False
+def protect_all(settings: Settings | None = None, *, release: bool = False, workers: int | None = None
                 ) -> list[tuple[str, float, int | None, str | None]]:
     """Compute and store every series indicator's protected pattern (`monitor build` does this after
-    a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator. The frames
-    are let go after each indicator (read again from the store when a later one needs them).
+    a build, so no page waits for it): (id, seconds, hidden cells, problem) per indicator, by id. The
+    frames are let go after each indicator (read again from the store when a later one needs them).
 
     `release` (`monitor build`, a process of its own): the protection reads stored frames, not the
     catalog, so its connection is closed first and the blocks DuckDB kept from computing the frames
     (up to its memory limit) go before the distinct counts' own DuckDB takes its share
-    (`rollup.keys`). Never in the app: its sessions share that connection."""
+    (`rollup.keys`), and the indicators are protected in `workers` processes (default: the build's
+    threads), each with an equal share of the build's memory limit: the linear-programming attack
+    is single-threaded Python and does not shrink with the data, most of a small delivery's build.
+    Never in the app: its sessions share that connection."""
     if release:
         get_engine(settings).catalog.close()
     engine = get_engine(settings)
-    out: list[tuple[str, float, int | None, str | None]] = []
-    for ind in sorted(engine.registry.indicators.values(), key=lambda i: i.id):
-        if ind.shape != "series":
-            continue
-        started = time.perf_counter()
-        try:
-            cells = engine.cells(ind.id)
-        except (IndicatorError, ValueError) as exc:
-            out.append((ind.id, time.perf_counter() - started, None, str(exc)))
-            continue
-        finally:
-            engine.forget_frames()
-        hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
-        out.append((ind.id, time.perf_counter() - started, hidden, None))
-    return out
+    ids = [i.id for i in sorted(engine.registry.indicators.values(), key=lambda i: i.id)
+           if i.shape == "series"]
+    n = min(workers if workers is not None else engine.settings.threads if release else 1, len(ids))
+    if n <= 1:
+        return [_protect_one(ind_id, engine) for ind_id in ids]
+    engine.catalog.close()  # the workers open their own; the parent holds no DuckDB cache meanwhile
+    share = max(engine.settings.build_memory // n, 64 << 20)
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_worker,
+                             initargs=(engine.settings, share)) as pool:
+        return list(pool.map(_protect_in_worker, ids))
 
+
+def _protect_one(ind_id: str, engine: Engine) -> tuple[str, float, int | None, str | None]:
+    started = time.perf_counter()
+    try:
+        cells = engine.cells(ind_id)
+    except (IndicatorError, ValueError) as exc:
+        return ind_id, time.perf_counter() - started, None, str(exc)
+    finally:
+        engine.forget_frames()
+    hidden = 0 if cells is None else int(cells.cells["suppressed"].sum())
+    return ind_id, time.perf_counter() - started, hidden, None
+
+
+_WORKER_SETTINGS: Settings | None = None
+
+
+def _worker(settings: Settings, memory: int) -> None:
+    """A protection worker: the build's settings with its share of the memory limit (the distinct
+    counts' DuckDB reads `MONITOR_BUILD_MEMORY`, `catalog.scratch`)."""
+    global _WORKER_SETTINGS
+    os.environ["MONITOR_BUILD_MEMORY"] = str(memory)
+    _WORKER_SETTINGS = dataclasses.replace(settings, build_memory=memory, memory_limit=f"{memory >> 20}MiB")
+
+
+def _protect_in_worker(ind_id: str) -> tuple[str, float, int | None, str | None]:
+    return _protect_one(ind_id, get_engine(_WORKER_SETTINGS))
 
 
 def build_settings(settings: Settings) -> Settings:

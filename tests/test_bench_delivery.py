@@ -100,3 +100,17 @@ def test_targets_read_scale_100() -> None:
     figures["after_build"] = mb
     assert delivery_report.targets({"scales": [figures]})[1][2:] == ["900 MB", "yes"]
     assert {row[3] for row in delivery_report.targets({"scales": []})} == {"not measured"}
+
+
+def test_a_phase_counts_the_memory_of_the_processes_it_starts() -> None:
+    """The build's protection runs in worker processes: a phase's peak adds theirs (`fresh.ChildPeaks`).
+    A child holding 200 MiB for half a second is seen at no less than that."""
+    import subprocess
+    import sys
+
+    from benchmarks import fresh
+
+    peaks = fresh.ChildPeaks(every=0.05)
+    subprocess.run([sys.executable, "-c", "import time; b = bytearray(200 * 2**20); b[::4096] = b'x' * "
+                    "len(b[::4096]); time.sleep(0.5)"], check=True)
+    assert peaks.stop() >= 200

@@ -350,3 +350,22 @@ def test_a_store_that_cannot_be_written_leaves_a_distinct_measure_computed_in_me
     engine.catalog.store.folder.unlink()
     want = _fresh_engine(small).cells(ind.id)
     assert_frame_equal(engine.cells(ind.id).cells, want.cells)
+
+
+def test_protection_in_worker_processes_stores_the_patterns_one_process_stores(small) -> None:
+    """`monitor build` protects the indicators in parallel processes (`protect_all(release=True)`):
+    every stored pattern file and every reported hidden count equal those of one process."""
+    catalog.build(small, after_load=compute_frames)
+    store = small.catalog_dir / "protection"
+
+    def patterns() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(store.rglob("*.npy"))}
+
+    one = [(i, h, p) for i, _, h, p in protect_all(small, release=True, workers=1)]
+    alone = patterns()
+    shutil.rmtree(store)
+    for name in [p for p in get_engine(small).catalog.store.folder.glob("published-*")]:
+        name.unlink()  # the published cells too: each worker computes its indicators afresh
+    two = [(i, h, p) for i, _, h, p in protect_all(small, release=True, workers=2)]
+    assert two == one and [i for i, _, _ in one] == sorted(i for i, _, _ in one)
+    assert patterns() == alone and len(alone) >= 10
