@@ -71,16 +71,18 @@ def protect_all(settings: Settings | None = None, *, release: bool = False, work
     `release` (`monitor build`, a process of its own): the protection reads stored frames, not the
     catalog, so its connection is closed first and the blocks DuckDB kept from computing the frames
     (up to its memory limit) go before the distinct counts' own DuckDB takes its share
-    (`rollup.keys`), and the indicators are protected in `workers` processes (default: the build's
-    threads), each with an equal share of the build's memory limit: the linear-programming attack
-    is single-threaded Python and does not shrink with the data, most of a small delivery's build.
-    Never in the app: its sessions share that connection."""
+    (`rollup.keys`), and the indicators are protected in `workers` processes (default
+    `MONITOR_PROTECT_WORKERS`, 1), each with an equal share of the build's memory limit: the
+    linear-programming attack is single-threaded Python and does not shrink with the data, most of a
+    small delivery's build (two workers: 37 s to 21 s at scale 1). Opt-in, because the processes'
+    memory adds up (docs/benchmarks.md: 3.04 GB at scale 100, summed high-water marks, against 1.33 GB
+    in one process). Never in the app: its sessions share that connection."""
     if release:
         get_engine(settings).catalog.close()
     engine = get_engine(settings)
     ids = [i.id for i in sorted(engine.registry.indicators.values(), key=lambda i: i.id)
            if i.shape == "series"]
-    n = min(workers if workers is not None else engine.settings.threads if release else 1, len(ids))
+    n = min(workers if workers is not None else engine.settings.protect_workers if release else 1, len(ids))
     if n <= 1:
         return [_protect_one(ind_id, engine) for ind_id in ids]
     engine.catalog.close()  # the workers open their own; the parent holds no DuckDB cache meanwhile

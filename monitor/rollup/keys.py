@@ -103,7 +103,7 @@ def count_areas(areas: Sequence[tuple[KeyRows, pl.DataFrame]], fixed_map: pl.Dat
     if any((r.source is not first_rows.source) or r.start != first_rows.start for r, _ in areas):
         raise ValueError("count_areas counts one set of key rows: the same source and months for every area")
     sources: dict[str, Source] = {"raw": first_rows.source, "fixed_map": fixed_map}
-    sources |= {f"wijken{i}": table.select("wijk_code", "_w") for i, (_, table) in enumerate(areas)}
+    sources |= {f"area_codes_{i}": table.select("wijk_code", "_w") for i, (_, table) in enumerate(areas)}
     areas_sql = ", ".join(f"{rows._area_sql()} AS _a{i}" for i, (rows, _) in enumerate(areas))
     numerator = ", numerator::BOOLEAN AS numerator" if ratio else ""
     with scratch(sources) as s:
@@ -113,7 +113,8 @@ def count_areas(areas: Sequence[tuple[KeyRows, pl.DataFrame]], fixed_map: pl.Dat
             numerator="bool_or(f.numerator)" if ratio else "false",
             areas=", ".join(f"max(w{i}._w)::INTEGER AS _w{i}" for i in range(len(areas))),
             area_columns=", ".join(f"_w{i}" for i in range(len(areas))),
-            joins=" ".join(f"JOIN wijken{i} AS w{i} ON w{i}.wijk_code = f._a{i}" for i in range(len(areas)))))
+            joins=" ".join(f"JOIN area_codes_{i} AS w{i} ON w{i}.wijk_code = f._a{i}"
+                           for i in range(len(areas)))))
         first = s.frame("SELECT min(_t) AS first FROM key_rows")["first"][0]
         n = len(areas)
         fixed = s.frame(FIXED_SQL.format(sets=_sets("m._pid", n), which=_which(n), area=_area(n)))
