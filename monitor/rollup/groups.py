@@ -57,18 +57,16 @@ def _as_groups(frame: pl.DataFrame, dimension: str) -> pl.DataFrame:
         pl.col(dimension).cast(pl.String).fill_null(UNKNOWN_GROUP).alias("wijk_code"))
 
 
-def distinct_counts(rows: KeyRows, ind: Indicator, wijken: pl.DataFrame | None, month_map: pl.DataFrame,
+def distinct_counts(rows: KeyRows, ind: Indicator, wijken: pl.DataFrame, month_map: pl.DataFrame,
                     periods: pl.DataFrame
-                    ) -> tuple[pl.DataFrame | None, dict[str, tuple[pl.DataFrame, pl.DataFrame]]]:
-    """A distinct measure's counts per wijk (`distinct.wijk_counts`; None without `wijken`) and per group
-    of each dimension (its table and counts, for `group_cells`), in one pass over the keys: grouping and
-    ordering every key's months is the largest step, at scale a quarter of a minute per area."""
+                    ) -> tuple[pl.DataFrame, dict[str, tuple[pl.DataFrame, pl.DataFrame]]]:
+    """A distinct measure's counts per wijk (`distinct.wijk_counts`) and per group of each dimension
+    (its table and counts, for `group_cells`), in one pass over the keys: grouping and ordering every
+    key's months is the largest step, at scale a quarter of a minute per area."""
     tables = {dim: group_table(rows.codes(dim), dim) for dim in ind.dimensions}
-    areas = [] if wijken is None else [(rows, wijken)]
-    areas += [(rows.by(dim, UNKNOWN_GROUP), tables[dim]) for dim in ind.dimensions]
-    sums = distinct.area_counts(areas, ind, month_map, periods) if areas else []
-    wijk = sums.pop(0) if wijken is not None else None
-    return wijk, {dim: (tables[dim], s) for dim, s in zip(ind.dimensions, sums, strict=True)}
+    areas = [(rows, wijken)] + [(rows.by(dim, UNKNOWN_GROUP), tables[dim]) for dim in ind.dimensions]
+    wijk, *split = distinct.area_counts(areas, ind, month_map, periods)
+    return wijk, {dim: (tables[dim], sums) for dim, sums in zip(ind.dimensions, split, strict=True)}
 
 
 def group_cells(frame: pl.DataFrame | KeyRows, ind: Indicator, month_map: pl.DataFrame, periods: pl.DataFrame,
@@ -85,7 +83,8 @@ def group_cells(frame: pl.DataFrame | KeyRows, ind: Indicator, month_map: pl.Dat
     for dim in ind.dimensions:
         if ind.is_distinct:  # key rows counted by DuckDB (`keys`), the group as their area
             if counted is None:
-                counted = distinct_counts(KeyRows.of(frame), ind, None, month_map, periods)[1]
+                raise ValueError(f"{ind.id}: a distinct measure's groups are counted with its wijken "
+                                 "(`distinct_counts`) and handed in as `counted`")
             table, sums = counted[dim]
         else:
             table = group_table(frame, dim)
