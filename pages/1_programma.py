@@ -56,7 +56,7 @@ with tab_cohorts:
         st.info(t("no_cohorts"))
     for ind, cohort in cohorts:
         st.markdown(f"**[{ind.label(ctx.lang)}]({ui.indicator_url(ctx, ind.id)})**")
-        st.caption(t.pick(ind.description))
+        st.caption(ui.description_text(ctx, ind))
         st.plotly_chart(charts.cohort_chart(cohort, title=ind.label(ctx.lang), t=t), key=f"cohort_{ind.id}")
     if cohorts:
         st.caption(t("followed_whole_note"))

@@ -28,7 +28,7 @@ title = ind.label(ctx.lang)
 
 # ---- render
 st.markdown(f"## {title}")
-st.markdown(t.pick(ind.description))
+st.markdown(ui.description_text(ctx, ind))
 st.caption(ui.indicator_facts(ctx, ind))
 
 tab_chart, tab_table, tab_def = st.tabs([t(f"tab_{n}") for n in ("chart", "table", "definition")])

@@ -7,6 +7,7 @@ Codes from the library (period, unit, kind, status) are worded here, in the page
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -143,6 +144,24 @@ def programme_title(ctx: Ctx, prog_id: str) -> str:
     pf = ctx.engine.programme_or_none
     prog = pf.programmes.get(prog_id) if pf else None
     return ctx.t.pick(prog.title) if prog is not None else prog_id
+
+
+def description_text(ctx: Ctx, ind: Indicator) -> str:
+    """The indicator's description in the reader's language, each other indicator it names by id
+    (``vroegsignalen_al_in_schuldhulp``) shown as that indicator's title, linked to its page: a
+    definition is read by people who know titles, not file names."""
+    text, indicators = ctx.t.pick(ind.description), ctx.engine.registry.indicators
+
+    def title(match: re.Match[str]) -> str:
+        other = indicators.get(match.group(0))
+        if other is None or other.id == ind.id or "_" not in other.id:  # `matches` is also a word
+            return match.group(0)
+        return f"[{other.label(ctx.lang)}]({indicator_url(ctx, other.id)})"
+
+    return _ID_WORD.sub(title, text)
+
+
+_ID_WORD = re.compile(r"(?<![\w./])[a-z][a-z0-9_]*(?![\w/]|\.\w)")  # a word that is not part of a path
 
 
 def definition(ctx: Ctx, ind: Indicator) -> None:
