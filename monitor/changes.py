@@ -126,9 +126,13 @@ def _month(day: str | None) -> str | None:
 
 
 def record(engine: Engine) -> dict[str, Any] | None:
-    """Store this catalog version's summary and its changes against the previous one (None: done before)."""
+    """Store this catalog version's summary and its changes against the previous one (None: done before).
+
+    The previous one is the last recorded for the same data folder: a second folder on the same
+    state database (a test delivery, another municipality's extracts) is another history, and
+    comparing across them would report its numbers as changes."""
     settings = engine.settings
-    version = engine.report.version
+    version, folder = engine.report.version, str(settings.data_dir)
     with state.reading(settings) as con:
         if con.execute("SELECT 1 FROM changes WHERE catalog_version = ?", (version,)).fetchone():
             return None
@@ -138,22 +142,31 @@ def record(engine: Engine) -> dict[str, Any] | None:
         if con.execute("SELECT 1 FROM changes WHERE catalog_version = ?", (version,)).fetchone():
             return None
         row = con.execute("SELECT catalog_version, data FROM summaries WHERE catalog_version != ? "
-                          "ORDER BY recorded_at DESC, rowid DESC LIMIT 1", (version,)).fetchone()
+                          f"AND {_SAME_FOLDER} ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+                          (version, folder)).fetchone()
         before = json.loads(row["data"]) if row else None
         entry = {"catalog_version": version, "previous_version": row["catalog_version"] if row else None,
                  "built_at": engine.report.built_at, "recorded_at": now, "as_of": now_summary["as_of"],
                  "items": compare(before, now_summary)}
-        con.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?)",
-                    (version, engine.report.built_at, now, json.dumps(now_summary)))
-        con.execute("INSERT INTO changes VALUES (?, ?, ?, ?, ?)",
-                    (version, entry["previous_version"], entry["built_at"], now, json.dumps(entry)))
+        con.execute("INSERT OR REPLACE INTO summaries (catalog_version, built_at, recorded_at, data, "
+                    "data_dir) VALUES (?, ?, ?, ?, ?)",
+                    (version, engine.report.built_at, now, json.dumps(now_summary), folder))
+        con.execute("INSERT INTO changes (catalog_version, previous_version, built_at, recorded_at, data, "
+                    "data_dir) VALUES (?, ?, ?, ?, ?, ?)",
+                    (version, entry["previous_version"], entry["built_at"], now, json.dumps(entry), folder))
     return entry
 
 
+# a row of this data folder; a row recorded before the folder was (null) counts for every folder
+_SAME_FOLDER = "(data_dir = ? OR data_dir IS NULL)"
+
+
 def log(settings: Settings, since: dt.date | None = None) -> list[dict[str, Any]]:
-    """Every recorded delivery's changes, newest delivery first; `since`: built on or after that day."""
+    """Every recorded delivery of this data folder with its changes, newest delivery first; `since`:
+    built on or after that day."""
     with state.reading(settings) as con:
-        rows = con.execute("SELECT data FROM changes ORDER BY built_at DESC, recorded_at DESC").fetchall()
+        rows = con.execute(f"SELECT data FROM changes WHERE {_SAME_FOLDER} "
+                           "ORDER BY built_at DESC, recorded_at DESC", (str(settings.data_dir),)).fetchall()
     entries = [json.loads(r["data"]) for r in rows]
     if since is not None:
         entries = [e for e in entries if dt.date.fromisoformat(e["built_at"][:10]) >= since]

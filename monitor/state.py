@@ -32,13 +32,18 @@ BEGIN SELECT RAISE(ABORT, 'commentary history is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS commentary_no_delete BEFORE DELETE ON commentary
 BEGIN SELECT RAISE(ABORT, 'commentary history is append-only'); END;
 CREATE TABLE IF NOT EXISTS summaries (
-    catalog_version TEXT PRIMARY KEY, built_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL
+    catalog_version TEXT PRIMARY KEY, built_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL,
+    data_dir TEXT
 );
 CREATE TABLE IF NOT EXISTS changes (
     catalog_version TEXT PRIMARY KEY, previous_version TEXT, built_at TEXT NOT NULL,
-    recorded_at TEXT NOT NULL, data TEXT NOT NULL
+    recorded_at TEXT NOT NULL, data TEXT NOT NULL, data_dir TEXT
 );
 """
+
+# Columns added after a table was first made: (table, column, type). A database from before gets
+# them on first use; its rows keep a null there (`changes`: belonging to any data folder).
+_ADDED = (("summaries", "data_dir", "TEXT"), ("changes", "data_dir", "TEXT"))
 
 
 class StateError(Exception):
@@ -74,6 +79,7 @@ def connect(settings: Settings) -> sqlite3.Connection:
         if not known:
             con.execute("PRAGMA journal_mode = WAL")
             con.executescript(_SCHEMA)
+            _add_columns(con)
             if (ident := _identity(db)) is not None:
                 _READY.add(ident)
     except (OSError, sqlite3.Error) as exc:
@@ -81,6 +87,16 @@ def connect(settings: Settings) -> sqlite3.Connection:
                          "the servers may write (outside the data folder)") from None
     con.row_factory = sqlite3.Row
     return con
+
+
+def _add_columns(con: sqlite3.Connection) -> None:
+    for table, column, kind in _ADDED:
+        if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
+            try:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            except sqlite3.OperationalError:  # another server added it meanwhile
+                if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
+                    raise
 
 
 @contextmanager

@@ -11,11 +11,12 @@ import contextlib
 import csv
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import changes, changes_text, i18n, sample, ui
+from monitor import changes, changes_text, i18n, sample, state, ui
 from monitor.cli import main
 from monitor.programme import load_programme
 from tests.conftest import DEMO_SEED, PROGRAMME_YAML
@@ -165,3 +166,53 @@ def test_changes_page_lists_the_recorded_delivery(demo_settings) -> None:
     assert not at.exception
     assert at.title[0].value == i18n.t("page_veranderd", "nl")
     assert len(at.expander) >= 1 and at.expander[0].label.startswith("Levering van")
+
+
+# ---- one state database, two data folders
+
+def _delivery(folder, version: str, built_at: str):
+    settings = SimpleNamespace(data_dir=folder, state_dir=folder.parent / "state")
+    report = SimpleNamespace(version=version, built_at=built_at)
+    return SimpleNamespace(settings=settings, report=report)
+
+
+def test_a_second_data_folder_on_the_same_state_is_its_own_history(tmp_path, monkeypatch) -> None:
+    """A test delivery into another folder (sharing MONITOR_STATE_DIR) is neither compared with the
+    live folder's deliveries nor listed among them."""
+    live, trial = tmp_path / "live", tmp_path / "trial"
+    numbers = {"v1": 100.0, "t1": 9_000.0, "v2": 110.0}
+    monkeypatch.setattr(changes, "summary", lambda engine: _summary("2026-10-31", {}, {
+        "x": {"last_month": "2026-10-01", "current": numbers[engine.report.version], "previous": 50.0}}))
+    first = changes.record(_delivery(live, "v1", "2026-11-01T08:00:00"))
+    trial_entry = changes.record(_delivery(trial, "t1", "2026-11-02T08:00:00"))
+    second = changes.record(_delivery(live, "v2", "2026-11-03T08:00:00"))
+    assert first["previous_version"] is None and trial_entry["previous_version"] is None
+    assert second["previous_version"] == "v1"  # not t1, recorded in between
+    assert [e["catalog_version"] for e in changes.log(_delivery(live, "", "").settings)] == ["v2", "v1"]
+    assert [e["catalog_version"] for e in changes.log(_delivery(trial, "", "").settings)] == ["t1"]
+
+
+def test_a_state_database_from_before_data_folders_keeps_its_history(tmp_path, monkeypatch) -> None:
+    """A database made before the data folder was recorded gains the column; its rows stay in the log
+    and the next delivery is compared with its last one."""
+    import sqlite3
+
+    (tmp_path / "state").mkdir()
+    old = sqlite3.connect(tmp_path / "state" / state.FILE)
+    old.executescript("""
+        CREATE TABLE summaries (catalog_version TEXT PRIMARY KEY, built_at TEXT NOT NULL,
+                                recorded_at TEXT NOT NULL, data TEXT NOT NULL);
+        CREATE TABLE changes (catalog_version TEXT PRIMARY KEY, previous_version TEXT, built_at TEXT NOT NULL,
+                              recorded_at TEXT NOT NULL, data TEXT NOT NULL);""")
+    before = _summary("2026-09-30", {}, {})
+    old.execute("INSERT INTO summaries VALUES ('old', '2026-10-01T08:00:00', '2026-10-01T08:00:00', ?)",
+                (json.dumps(before),))
+    old.execute("INSERT INTO changes VALUES ('old', NULL, '2026-10-01T08:00:00', '2026-10-01T08:00:00', ?)",
+                (json.dumps({"catalog_version": "old", "built_at": "2026-10-01T08:00:00", "items": []}),))
+    old.commit()
+    old.close()
+    monkeypatch.setattr(changes, "summary", lambda engine: _summary("2026-10-31", {}, {}))
+    entry = changes.record(_delivery(tmp_path / "data", "new", "2026-11-01T08:00:00"))
+    assert entry["previous_version"] == "old"
+    assert [e["catalog_version"] for e in changes.log(_delivery(tmp_path / "data", "", "").settings)] == \
+        ["new", "old"]
