@@ -87,10 +87,13 @@ def suppression_legend(k: int, lang: str = "nl") -> str:
     return t("suppression_note", lang, mark=hidden(lang), meaning=t("hidden_meaning", lang), k=k)
 
 
-def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = False) -> str:
+def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = False, whole: bool = False
+          ) -> str:
     """A measured value (without its unit word), or the hidden-cell mark for a suppressed cell.
 
-    `unit` only decides the format: `%` gives a percentage, anything else a number.
+    `unit` only decides the format: `%` gives a percentage, anything else a number. `whole`: a
+    count of households or people, so an estimate of one (a trajectory, a projection) is shown
+    without decimals: "31,8 households" is a precision no count has.
     """
     if suppressed:
         return hidden(lang)
@@ -98,7 +101,7 @@ def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = Fa
         return "–"
     if unit == "%":
         return percent(v, lang)
-    decimals = 1 if abs(v) < 100 and v != int(v) else 0
+    decimals = 1 if abs(v) < 100 and v != int(v) and not whole else 0
     return number(v, lang, decimals)
 
 
@@ -112,14 +115,14 @@ def signed(v: float | None, unit: str, lang: str = "nl") -> str:
     return f"{sign}{number(abs(v), lang, 1 if abs(v) < 100 and v != int(v) else 0)}"
 
 
-def difference(v: float | None, unit: str, lang: str = "nl") -> str:
+def difference(v: float | None, unit: str, lang: str = "nl", *, whole: bool = False) -> str:
     """A distance without a sign (how far from a line): between two percentages it is in
     percentage points, `2,0 %-punt`, not `2,0%` (which reads as a share)."""
     if v is None:
         return "–"
     if unit == "%":
         return f"{number(abs(v), lang, 1)} {t('pct_points', lang)}"
-    return value(abs(v), unit, lang)
+    return value(abs(v), unit, lang, whole=whole)
 
 
 LABELS: dict[str, dict[str, str]] = yaml.safe_load(
@@ -185,14 +188,14 @@ class Translator:
     def percent(self, v: float | None, decimals: int = 1) -> str:
         return percent(v, self.lang, decimals)
 
-    def value(self, v: float | None, unit: str, *, suppressed: bool = False) -> str:
-        return value(v, unit, self.lang, suppressed=suppressed)
+    def value(self, v: float | None, unit: str, *, suppressed: bool = False, whole: bool = False) -> str:
+        return value(v, unit, self.lang, suppressed=suppressed, whole=whole)
 
     def signed(self, v: float | None, unit: str) -> str:
         return signed(v, unit, self.lang)
 
-    def difference(self, v: float | None, unit: str) -> str:
-        return difference(v, unit, self.lang)
+    def difference(self, v: float | None, unit: str, *, whole: bool = False) -> str:
+        return difference(v, unit, self.lang, whole=whole)
 
     def date(self, d: dt.date | None) -> str:
         return date(d, self.lang)

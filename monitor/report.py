@@ -67,6 +67,7 @@ def change_html(change: float | None, direction: str, unit: str, lang: str) -> s
 
 def _row(card: scorecard.Card, lang: str) -> str:
     unit = card.indicator.unit
+    whole = card.indicator.behaves_as in ("count", "stock")  # a projected count: no decimals
     cur, prev = _fig(card.current, unit, lang), _fig(card.previous, unit, lang)
     target = (f"{i18n.value(card.target.value, unit, lang)} ({card.target.year})"
               if card.target else "–")
@@ -74,10 +75,10 @@ def _row(card: scorecard.Card, lang: str) -> str:
     if p is None:
         proj = "–"
     elif card.settled:  # the target's date is in the data: the measured value, no band
-        proj = f"{i18n.value(p.value, unit, lang)} ({t('measured', lang)})"
+        proj = f"{i18n.value(p.value, unit, lang, whole=whole)} ({t('measured', lang)})"
     else:
-        proj = (f"{i18n.value(p.value, unit, lang)} ({i18n.value(p.low, unit, lang)} – "
-                f"{i18n.value(p.high, unit, lang)})")
+        low, high = (i18n.value(v, unit, lang, whole=whole) for v in (p.low, p.high))
+        proj = f"{i18n.value(p.value, unit, lang, whole=whole)} ({low} – {high})"
     cells = [
         _md(i18n.pick(card.ambition.title, lang)),
         _md(card.indicator.label(lang)),

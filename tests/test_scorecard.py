@@ -327,3 +327,38 @@ def test_a_target_date_whose_figure_is_hidden_says_so_not_too_few_months(engine,
         assert i18n.t("target_figure_hidden", lang, date=when) in text
         assert i18n.t("no_projection_line", lang, months=programme.MIN_TREND) not in text
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_count_cards_estimates_have_no_decimals(engine, cards, monkeypatch, lang) -> None:
+    """Trajectory, gap and projection of a count of households are estimates of a whole number:
+    "31,8 erboven" and a band from "55,0" claim a precision no count has. A share keeps its decimal."""
+    import dataclasses
+    import importlib
+
+    from monitor.ui.frame import Ctx
+
+    card_ui = importlib.import_module("monitor.ui.cards")
+    counted = [c for c in cards
+               if c.indicator.behaves_as in ("count", "stock") and c.expected_now is not None]
+    assert counted
+    for card in counted:
+        # fractional estimates whatever the demo gives: 31.8 above the path, a band from 55.04
+        proj = programme.Projection(dt.date(2030, 5, 31), 805.4, 55.04, 1666.2, "ets_seasonal", 40)
+        gap = 31.8 if card.indicator.direction == "up" else -31.8  # on the better side: no margin line
+        status = dataclasses.replace(card.status, gap=gap, on_trajectory=True)
+        card = dataclasses.replace(card, expected_now=card.current.value - gap, projection=proj,
+                                   status=status)
+        shown: list[str] = []
+        monkeypatch.setattr(card_ui.st, "markdown", lambda text, *a, shown=shown, **k: shown.append(text))
+        monkeypatch.setattr(card_ui.st, "caption", lambda text, *a, shown=shown, **k: shown.append(text))
+        card_ui.card_projection(Ctx(lang, engine, engine.settings), card)
+        text = "\n".join(shown)
+        tr = i18n.Translator(lang)
+        assert tr.t("gap_above" if gap > 0 else "gap_below", gap="32") in text, text
+        assert f"**805** (55 – {tr.number(1666)})" in text, text
+        assert "31,8" not in text and "31.8" not in text and "55,0" not in text and "55.0" not in text
+        monkeypatch.undo()
+    share = i18n.Translator(lang)
+    assert share.difference(2.8, "%") == f"{share.number(2.8, 1)} {i18n.t('pct_points', lang)}"
+    assert share.value(12.3, "dagen") == share.number(12.3, 1)  # a mean keeps its decimal

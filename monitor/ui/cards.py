@@ -98,31 +98,32 @@ def card_projection(ctx: Ctx, card: Card) -> None:
     word the same two facts, so badge and text cannot disagree.
     """
     t, unit = ctx.t, card.indicator.unit
+    whole = card.indicator.behaves_as in ("count", "stock")  # a trajectory of households: no decimals
     lines = []
     if card.target is not None:
         source = t("illustrative") if card.target.illustrative else card.target.source
         lines.append(f"{t('target')} {card.target.year}: **{t.value(card.target.value, unit)}** ({source})")
     if card.expected_now is not None:
-        line = f"{t('expected_now')}: {t.value(card.expected_now, unit)}"
+        line = f"{t('expected_now')}: {t.value(card.expected_now, unit, whole=whole)}"
         if card.status.gap is not None and card.current.value is not None:
             side = "gap_above" if card.status.gap >= 0 else "gap_below"
-            line += f" ({t(side, gap=t.difference(card.status.gap, unit))})"
+            line += f" ({t(side, gap=t.difference(card.status.gap, unit, whole=whole))})"
         lines.append(line)
     if card.status.on_trajectory is not None:
         s = card.status
         if s.within_margin:
-            lines.append(t("fact_within_margin", gap=t.difference(s.shortfall, unit),
+            lines.append(t("fact_within_margin", gap=t.difference(s.shortfall, unit, whole=whole),
                            margin=t.percent(s.tolerance * 100, decimals=0)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
     settled = card.settled
     if card.projection is not None and settled:  # the target's date is in the data: measured, in the past
         p = card.projection
-        lines.append(f"{t('measured_at', date=t.date(p.date))}: **{t.value(p.value, unit)}**")
+        lines.append(f"{t('measured_at', date=t.date(p.date))}: **{t.value(p.value, unit, whole=whole)}**")
     elif card.projection is not None:
         p = card.projection
-        lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit)}** "
-                     f"({t.value(p.low, unit)} – {t.value(p.high, unit)})")
+        lines.append(f"{t('projection')} {t.date(p.date)}: **{t.value(p.value, unit, whole=whole)}** "
+                     f"({t.value(p.low, unit, whole=whole)} – {t.value(p.high, unit, whole=whole)})")
     if settled and card.target is not None:
         lines.append(t("reached_yes" if card.status.reaches_target else "reached_no", year=card.target.year))
     elif card.status.reaches_target is not None and card.target is not None:
