@@ -362,3 +362,40 @@ def test_a_count_cards_estimates_have_no_decimals(engine, cards, monkeypatch, la
     share = i18n.Translator(lang)
     assert share.difference(2.8, "%") == f"{share.number(2.8, 1)} {i18n.t('pct_points', lang)}"
     assert share.value(12.3, "dagen") == share.number(12.3, 1)  # a mean keeps its decimal
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_target_on_the_worse_side_of_the_baseline_is_flagged_on_the_card(engine, cards, monkeypatch,
+                                                                             lang) -> None:
+    """A share that should rise, aimed below where it started, makes a falling path: 'on schedule'
+    then partly means the bar was lowered. The card says so; the demo's own targets do not."""
+    import dataclasses
+    import importlib
+
+    from monitor.ui.frame import Ctx
+
+    card_ui = importlib.import_module("monitor.ui.cards")
+    tr = i18n.Translator(lang)
+
+    def lines(card) -> str:
+        shown: list[str] = []
+        monkeypatch.setattr(card_ui.st, "markdown", lambda text, *a, **k: shown.append(text))
+        monkeypatch.setattr(card_ui.st, "caption", lambda text, *a, **k: shown.append(text))
+        card_ui.card_projection(Ctx(lang, engine, engine.settings), card)
+        return "\n".join(shown)
+
+    marker = tr("target_behind_baseline", year="", value="", baseline="", side="", better="")[:12]
+    assert all(marker not in lines(c) for c in cards)  # the demo's targets all go the ambition's way
+    for card in cards:
+        base, direction = card.ambition.baseline.value, card.indicator.direction
+        if base is None or not card.ambition.path_targets:
+            continue
+        first = card.ambition.path_targets[0]
+        wrong = base - 2 if direction == "up" else base + 2  # on the worse side of the baseline
+        ambition = dataclasses.replace(card.ambition, targets=(dataclasses.replace(first, value=wrong),
+                                                               *card.ambition.targets[1:]))
+        text = lines(dataclasses.replace(card, ambition=ambition))
+        side = tr("side_below" if direction == "up" else "side_above")
+        better = tr("better_up" if direction == "up" else "better_down")
+        assert tr("target_behind_baseline", year=first.year, value=tr.value(wrong, card.indicator.unit),
+                  baseline=tr.value(base, card.indicator.unit), side=side, better=better) in text

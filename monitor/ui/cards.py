@@ -91,6 +91,21 @@ def card_numbers(ctx: Ctx, card: Card) -> None:
         st.caption(f"{t('as_of')} {t.month(card.as_of)}")
 
 
+def _backwards_targets(ctx: Ctx, card: Card) -> list[str]:
+    """A target on the worse side of the baseline (a share that should rise, aimed below where it
+    started): the trajectory then falls while the ambition says it should rise, and 'on schedule'
+    partly means the bar was lowered. Said on the card, so nobody reads that status unwarned."""
+    t, unit, direction = ctx.t, card.indicator.unit, card.indicator.direction
+    base = card.ambition.baseline.value
+    if base is None or direction not in ("up", "down"):
+        return []
+    worse = [tg for tg in card.ambition.path_targets
+             if (tg.value < base if direction == "up" else tg.value > base)]
+    return [t("target_behind_baseline", year=tg.year, value=t.value(tg.value, unit),
+              baseline=t.value(base, unit), side=t("side_below" if direction == "up" else "side_above"),
+              better=t("better_up" if direction == "up" else "better_down")) for tg in worse[:1]]
+
+
 def card_projection(ctx: Ctx, card: Card) -> None:
     """The target and the two facts the status is made of, each on its own line.
 
@@ -103,6 +118,7 @@ def card_projection(ctx: Ctx, card: Card) -> None:
     if card.target is not None:
         source = t("illustrative") if card.target.illustrative else card.target.source
         lines.append(f"{t('target')} {card.target.year}: **{t.value(card.target.value, unit)}** ({source})")
+    lines += _backwards_targets(ctx, card)
     if card.expected_now is not None:
         line = f"{t('expected_now')}: {t.value(card.expected_now, unit, whole=whole)}"
         if card.status.gap is not None and card.current.value is not None:
