@@ -47,8 +47,8 @@ def test_check_passes_on_demo(demo_settings, capsys) -> None:
 # ---------------------------------------------------------------- scorecard
 
 SCORECARD_COLUMNS = ["ambition", "indicator", "status", "current", "year_earlier", "change", "target",
-                     "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
-                     "reaches_target", "as_of"]
+                     "target_date", "baseline", "trajectory_now", "projection", "projection_low",
+                     "projection_high", "reaches_target", "as_of"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -97,9 +97,13 @@ def test_scorecard_status_never_contradicts_its_own_facts(demo_settings, capsys)
             current, expected = float(r["current"]), float(r["trajectory_now"])
             tolerance = next(a.tolerance for a in pf.ambitions.values()
                              if a.term == term.id and a.indicator == r["indicator"])
-            # fact (a), from the row's own numbers: short of the trajectory by at most the tolerance
-            short = expected - current if directions[r["indicator"]] == "up" else current - expected
-            on_path = short <= abs(expected) * tolerance + 0.01  # the CSV rounds to 2 decimals
+            # fact (a), from the row's own numbers: short of the trajectory by at most the tolerance,
+            # and never worse than the baseline
+            up = directions[r["indicator"]] == "up"
+            short = expected - current if up else current - expected
+            baseline = float(r["baseline"])
+            not_worse = current >= baseline - 0.01 if up else current <= baseline + 0.01
+            on_path = short <= abs(expected) * tolerance + 0.01 and (short <= 0.01 or not_worse)
             # fact (b), from the row's own projection and target
             if r["projection"]:
                 value, target = float(r["projection"]), float(r["target"])

@@ -594,3 +594,31 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_missing_file_is_reported():
     assert P.check_programme(Path("/nonexistent/programme.yaml"), ALL_IDS)[0].startswith("programme.yaml: ")
+
+
+@pytest.mark.parametrize(("current", "on_path"), [
+    (23_708.0, False),  # 483 above the path, within 5% (1,161), but 258 above the baseline: rising
+    (23_500.0, False),  # 275 above the path: still worse than the baseline of 23,450
+    (23_400.0, True),   # 175 above the path, better than the baseline: within the margin
+    (23_100.0, True),   # below the path: on its better side
+])
+def test_the_margin_never_reaches_past_the_baseline(current, on_path):
+    """A stock that should fall from 23,450 to 23,000 in 2026: in June half-way, 23,225 (worked by
+    hand: 450 x 6/12). A 5% margin is 1,161 people, more than twice the fall planned; a value worse
+    than the baseline is not on schedule however wide the margin."""
+    a = ambition(23_450.0, {2026: 23_000.0})
+    result = P.status(a, TERM, current, dt.date(2026, 6, 1), "down")
+    assert result.expected == pytest.approx(23_225.0)
+    assert result.on_trajectory is on_path
+    assert result.within_margin is (on_path and current > 23_225.0)
+    if result.within_margin:  # the card says the margin it used: the 225 planned so far, not 5%
+        assert result.tolerance == pytest.approx(225.0 / 23_225.0)
+
+
+def test_the_margin_is_the_tolerance_where_the_path_has_moved_further():
+    """Baseline 100, 200 at the end of 2026: in June the path is at 150 (hand-worked), 50 planned so
+    far; a 5% margin (7.5) is the smaller, so it holds as set."""
+    a = ambition()
+    assert P.status(a, TERM, 143.0, dt.date(2026, 6, 1), "up").on_trajectory  # 7 short
+    assert not P.status(a, TERM, 142.0, dt.date(2026, 6, 1), "up").on_trajectory  # 8 short
+    assert P.status(a, TERM, 143.0, dt.date(2026, 6, 1), "up").tolerance == pytest.approx(0.05)

@@ -129,7 +129,8 @@ def card_projection(ctx: Ctx, card: Card) -> None:
         s = card.status
         if s.within_margin:
             lines.append(t("fact_within_margin", gap=t.difference(s.shortfall, unit, whole=whole),
-                           margin=t.percent(s.tolerance * 100, decimals=0)))
+                           margin=t.percent(s.tolerance * 100,
+                                            decimals=0 if round(s.tolerance * 100, 1).is_integer() else 1)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
     settled = card.settled
