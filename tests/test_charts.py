@@ -503,11 +503,34 @@ def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
     assert solid.line.dash == "solid" and list(solid.y) == [*out_b["result"].to_list()[:-1], None]
     assert tail.line.dash == "dot" and list(tail.y) == [None, None, None, None, 54.0, 55.0]
     assert tail.marker.symbol[-1].endswith("-open")
-    assert {t.line.dash for t in fig.data if t.yaxis == "y" and t.mode == "lines" and t.fill != "toself"} == {
+    assert {t.line.dash for t in fig.data
+            if isinstance(t, go.Scatter) and t.yaxis == "y" and t.mode == "lines" and t.fill != "toself"} == {
         "solid",
         "dash",
         "dot",
     }
+    # the outputs' marks (hatched unfinished bar, dotted unfinished tail, the hidden mark) are named
+    # once in the legend: the panels draw them without one
+    legend = [t for t in fig.data if t.showlegend is not False and t.name]
+    unfinished = [t for t in legend if t.name == NL("chart_incomplete")]
+    assert sorted(type(t).__name__ for t in unfinished) == ["Bar", "Scatter"]
+    bar_key = next(t for t in unfinished if isinstance(t, go.Bar))
+    assert bar_key.marker.pattern.shape == "/" and list(bar_key.x) == [None]
+    line_key = next(t for t in unfinished if isinstance(t, go.Scatter))
+    assert line_key.line.dash == "dot" and line_key.marker.symbol.endswith("-open")
+    assert [t.marker.symbol for t in legend if t.name == NL.hidden(explained=True)] == ["x-thin-open"]
+
+
+def test_programme_chart_names_no_mark_its_outputs_do_not_show() -> None:
+    whole = [dt.date(2024, m, 1) for m in range(1, 7)]
+    done = _rollup({"Den Haag": [5.0, 6.0, 7.0, 8.0, 9.0, 10.0]}).with_columns(pl.lit(True).alias("complete"))
+    fig = charts.programme_chart(
+        {"title": "S", "unit": "huishoudens", "twelve": _twelve(), "trajectory": _trajectory(),
+         "projection": _projection()},
+        [{"title": "A", "unit": "aanmeldingen", "frame": _pub(done)}], t=NL)
+    names = {t.name for t in fig.data if t.showlegend is not False}
+    assert NL("chart_incomplete") not in names and NL.hidden(explained=True) not in names
+    assert whole == done["period_start"].to_list()
 
 
 # ---------------------------------------------------------------- areas, map, funnel, cohorts
@@ -522,7 +545,7 @@ def test_area_bars_rank_and_label_suppressed_areas() -> None:
     assert list(bar.x) == [45.5, 30.0, 12.0, 0.0]
     assert list(bar.text) == ["45,5%", "30,0%", "12,0%", "x"]
     assert bar.hovertext[3] == "Zuid: " + HIDDEN_NL
-    assert list(bar.marker.pattern.shape) == ["/", "", "", ""]
+    assert list(bar.marker.pattern.shape) == [".", "", "", ""]  # dotted: a hatch means an unfinished period
     assert bar.marker.color[0] != bar.marker.color[1]
     assert fig.layout.yaxis.ticktext[0] == "<b>Oost</b>" and fig.layout.yaxis.autorange == "reversed"
 

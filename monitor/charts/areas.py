@@ -20,6 +20,7 @@ from monitor.charts.theme import (
     HIGHLIGHT,
     LINE_COLOURS,
     NO_DATA_FILL,
+    PATTERN,
     SYMBOLS,
     TEXT,
     TEXT_MUTED,
@@ -79,7 +80,7 @@ def area_traces(
             "showlegend": showlegend,
         }
         if kind == "bar":
-            patterns = ["" if c is not False else "/" for c in complete]
+            patterns = ["" if c is not False else PATTERN["incomplete"] for c in complete]
             traces.append(
                 go.Bar(
                     **common,
@@ -116,11 +117,38 @@ def area_traces(
         shown = [v for v in frame["result"].to_list() if v is not None]
         base = 0.0 if kind == "bar" else min(shown, default=0.0)
         traces.append(suppressed_marks(hidden_x, base, hidden_labels, t, showlegend=showlegend))
-    if kind == "bar" and showlegend and "complete" in frame.columns and (frame["complete"] == False).any():  # noqa: E712
-        # the hatch of an unfinished period, named in the legend (a bar without data: a key only)
-        traces.append(go.Bar(x=[None], y=[None], name=t("chart_incomplete"), hoverinfo="skip",
-                             marker={"color": TEXT_MUTED, "pattern": {"shape": "/", "fgcolor": "#ffffff"}}))
+    if kind == "bar" and showlegend and _has_incomplete(frame):
+        traces.append(_incomplete_key("bar", t))
     return traces
+
+
+def _has_incomplete(frame: pl.DataFrame) -> bool:
+    return "complete" in frame.columns and bool((frame["complete"] == False).any())  # noqa: E712
+
+
+def _incomplete_key(kind: Kind, t: Translator) -> go.BaseTraceType:
+    """The legend key of an unfinished period: a hatched bar, or a dotted line to an open marker (a
+    trace without data: a key only)."""
+    if kind == "bar":
+        return go.Bar(x=[None], y=[None], name=t("chart_incomplete"), hoverinfo="skip",
+                      marker={"color": TEXT_MUTED,
+                              "pattern": {"shape": PATTERN["incomplete"], "fgcolor": "#ffffff"}})
+    return go.Scatter(x=[None], y=[None], name=t("chart_incomplete"), hoverinfo="skip", mode="lines+markers",
+                      line={"color": TEXT_MUTED, "dash": DASH["incomplete"], "width": 2},
+                      marker={"symbol": "circle-open", "size": 7, "color": TEXT_MUTED})
+
+
+def marks_key(panels: list[tuple[pl.DataFrame, Kind]], t: Translator) -> list[go.BaseTraceType]:
+    """One legend key for each mark the panels (traces drawn with `showlegend=False`, as small
+    multiples are) actually show: an unfinished period as a bar, as a line, and a hidden cell. A
+    hatched bar or a dotted tail without a key reads as a fall, or as the projection."""
+    keys: list[go.BaseTraceType] = []
+    for kind in ("bar", "line"):
+        if any(k == kind and _has_incomplete(f) for f, k in panels):
+            keys.append(_incomplete_key(kind, t))
+    if any("suppressed" in f.columns and bool(f["suppressed"].any()) for f, _ in panels):
+        keys.append(suppressed_marks([None], None, [""], t))
+    return keys
 
 
 def _line_traces(
@@ -156,7 +184,7 @@ def area_bars(
 ) -> go.Figure:
     """Areas ranked by result for one period (the latest if several); hidden areas at the bottom, marked.
 
-    `highlight` (an area code or name) gets another colour, a hatch pattern and a bold label.
+    `highlight` (an area code or name) gets another colour, a dotted fill and a bold label.
     """
     frame = require(areas, "area_bars")
     if not frame.is_empty() and "period_start" in frame.columns:
@@ -179,7 +207,8 @@ def area_bars(
             cliponaxis=False,
             marker={
                 "color": [HIGHLIGHT if h else ACTUAL for h in is_hl],
-                "pattern": {"shape": ["/" if h else "" for h in is_hl], "fgcolor": "#ffffff"},
+                "pattern": {"shape": [PATTERN["highlight"] if h else "" for h in is_hl],
+                            "fgcolor": "#ffffff"},
             },
             customdata=codes,
             hovertext=[

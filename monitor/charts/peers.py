@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from monitor.charts.memo import cached_figure
-from monitor.charts.theme import ACTUAL, HIGHLIGHT, TEXT, axis_title, cell, layout, unit_axis
+from monitor.charts.theme import ACTUAL, HIGHLIGHT, PATTERN, TEXT, axis_title, cell, layout, unit_axis
 from monitor.i18n import Translator
 from monitor.rollup.published import Published, require
 
@@ -24,7 +24,7 @@ def mark(number: int | None) -> str:
 
 @cached_figure
 def peer_bars(table: Published, *, title: str, unit: str, t: Translator) -> go.Figure:
-    """One bar per area in the table's order (the home municipality first, highlighted and hatched),
+    """One bar per area in the table's order (the home municipality first, highlighted and dotted),
     each labelled with its value and period; a peer with a footnote carries its mark."""
     frame = require(table, "peer_bars")
     rows = frame.to_dicts()
@@ -39,7 +39,8 @@ def peer_bars(table: Published, *, title: str, unit: str, t: Translator) -> go.F
         textfont={"size": 12, "color": TEXT},
         cliponaxis=False,
         marker={"color": [HIGHLIGHT if r["home"] else ACTUAL for r in rows],
-                "pattern": {"shape": ["/" if r["home"] else "" for r in rows], "fgcolor": "#ffffff"}},
+                "pattern": {"shape": [PATTERN["highlight"] if r["home"] else "" for r in rows],
+                            "fgcolor": "#ffffff"}},
         hovertext=[f"{lab}, {r['period']}: {cell(r['value'], unit, t, suppressed=bool(r['suppressed']))}"
                    for lab, r in zip(labels, rows, strict=True)],
         hovertemplate="%{hovertext}<extra></extra>",

@@ -54,6 +54,9 @@ FUNNEL_FILL = "#56B4E9"  # light enough for dark text inside (7.1:1); outlined f
 NO_DATA_FILL = "#bdbdbd"
 BAND = "rgba(0, 114, 178, 0.15)"
 DASH = {"actual": "solid", "target": "dash", "projection": "dot", "previous": "dot", "incomplete": "dot"}
+# bar fills: one meaning each, on every chart (a hatch that marks an unfinished month on one chart and
+# the home municipality on the next reads as the same thing)
+PATTERN = {"incomplete": "/", "highlight": "."}
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 FONT_SIZE = 13
 DEFAULT_ATTRIBUTION = "Kadaster / Centraal Bureau voor de Statistiek"

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from monitor.charts.areas import area_figure, area_traces
+from monitor.charts.areas import area_figure, area_traces, marks_key
 from monitor.charts.memo import cached_figure
 from monitor.charts.theme import (
     ACTUAL,
@@ -300,6 +300,7 @@ def programme_chart(
         fig.add_trace(trace, row=1, col=1)
     unit_axis(fig, outcome["unit"], t, row=1, col=1)
     dates = [col(twelve, "month"), col(trajectory, "month"), col(projection, "month")]
+    panels: list[tuple[pl.DataFrame, Kind]] = []
     for r, (output, frame) in enumerate(zip(outputs, frames, strict=True), start=2):
         kind: Kind = "line" if output["unit"] == "%" else "bar"
         for trace in area_traces(
@@ -308,6 +309,9 @@ def programme_chart(
             fig.add_trace(trace, row=r, col=1)
         unit_axis(fig, output["unit"], t, row=r, col=1)
         dates.append(col(frame, "period_start"))
+        panels.append((frame, kind))
+    for key in marks_key(panels, t):  # the outputs' marks, named once in the legend
+        fig.add_trace(key, row=1, col=1)
     layout(fig, title=None, t=t, height=360 + 180 * len(outputs))
     month_axis(fig, t)
     fig.update_xaxes(title=axis_title(t("chart_month")), row=rows, col=1)
