@@ -51,7 +51,8 @@ def section(engine: Engine, card: scorecard.Card, lang: str) -> str:
 def _peers(engine: Engine, pop: population.PopulationIndicator, home: str, city: str,
            tr: i18n.Translator) -> str:
     reg = population.registry(engine.settings.queries_dir)
-    comparison = population.compare(population.outcomes(engine), reg, pop.id, home, engine.settings.min_cell)
+    comparison = population.compare(population.outcomes(engine), reg, pop.id, home, engine.settings.min_cell,
+                                    tr.lang)
     if comparison is None or comparison.table.height < 2:
         return ""
     from monitor.charts.peers import mark

@@ -181,6 +181,31 @@ def test_peers_get_a_footnote_where_period_or_source_differs() -> None:
     assert words.figure(reg.indicators["bijstand_per_10000"], 510.0, False, nl) == "510 per 10.000"
 
 
+def test_an_area_is_named_in_the_readers_language() -> None:
+    """The Netherlands is 'Nederland' on a Dutch page and 'Netherlands' on an English one; a city's
+    name, given once, is the same in both."""
+    reg = load_registry(ROOT / "queries")
+    en = population.compare(_peer_rows(), reg, "bijstand_per_10000", "GM0518", 10, "en")
+    assert en is not None
+    names = en.table.frame["area_name"].to_list()
+    assert names == ["Den Haag", "Amsterdam", "Rotterdam", "Utrecht", "Netherlands"]
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    ("Nederland", True), ({"nl": "Nederland", "en": "Netherlands"}, True), ({"nl": "Nederland"}, True),
+    ({"en": "Netherlands"}, False), ({"nl": "Nederland", "de": "Niederlande"}, False), ("", False),
+])
+def test_an_areas_name_is_a_text_or_one_per_language(tmp_path, name, ok) -> None:
+    import yaml
+
+    (tmp_path / "population.yaml").write_text(yaml.safe_dump({"areas": {"NL01": name}, "indicators": {}}))
+    reg = load_registry(tmp_path)
+    problems = [p for p in reg.problems if "NL01" in str(p)]
+    assert (not problems) is ok, problems
+    if ok:
+        assert reg.area_name("NL01", "nl") == "Nederland"
+
+
 def test_no_footnote_when_all_agree() -> None:
     rows = _peer_rows().filter(pl.col("area_code").is_in(["GM0518", "GM0363", "NL01"]))
     c = population.compare(rows, load_registry(ROOT / "queries"), "bijstand_per_10000", "GM0518", 10)

@@ -42,8 +42,11 @@ class Comparison:
     footnotes: tuple[Footnote, ...]
 
 
-def compare(frame: pl.DataFrame, registry: Registry, ind_id: str, home: str, k: int) -> Comparison | None:
+def compare(frame: pl.DataFrame, registry: Registry, ind_id: str, home: str, k: int, lang: str = "nl"
+            ) -> Comparison | None:
     """The latest home figure beside each peer's figure for the same period (else its latest one).
+
+    `lang`: the reader's language, for the areas' names (Nederland, Netherlands).
 
     `frame`: the extract's rows (`data.outcomes`); only gemeenten and the Netherlands take part.
     None when the indicator is unknown or the home municipality has no published figure for it.
@@ -69,7 +72,7 @@ def compare(frame: pl.DataFrame, registry: Registry, ind_id: str, home: str, k: 
     notes: list[Footnote] = []
     for row in picked:
         row["home"] = row["area_code"] == home
-        row["area_name"] = registry.areas.get(row["area_code"], row["area_code"])
+        row["area_name"] = registry.area_name(row["area_code"], lang)
         kinds: list[FootnoteKind] = []
         if row["period"] != here["period"]:
             kinds.append("period")

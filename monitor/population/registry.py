@@ -46,8 +46,14 @@ class PopulationIndicator:
 @dataclass(frozen=True)
 class Registry:
     indicators: dict[str, PopulationIndicator] = field(default_factory=dict)
-    areas: dict[str, str] = field(default_factory=dict)  # region code -> name
+    # region code -> name per language ({"nl": ..., "en": ...}; a plain name in the file stands for both)
+    areas: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+
+    def area_name(self, code: str, lang: str = "nl") -> str:
+        """The region's name in `lang` (the caller's language), else its Dutch name, else its code."""
+        names = self.areas.get(code, {})
+        return names.get(lang) or names.get("nl") or code
 
 
 def load_registry(queries_dir: Path) -> Registry:
@@ -86,7 +92,7 @@ def load_registry(queries_dir: Path) -> Registry:
     return Registry(indicators, areas, tuple(check.problems))
 
 
-def _areas(check: Collector, raw: Any) -> dict[str, str]:
+def _areas(check: Collector, raw: Any) -> dict[str, dict[str, str]]:
     if not isinstance(raw, dict):
         check.add("areas", "expected a mapping of region code to name, e.g. GM0518: Den Haag")
         return {}
@@ -95,10 +101,15 @@ def _areas(check: Collector, raw: Any) -> dict[str, str]:
         if not AREA.fullmatch(str(code)):
             check.add(join("areas", code), f"'{code}' is not a CBS region code of a gemeente (GM + 4 digits) "
                                            "or the Netherlands (NL01)")
-        elif not isinstance(name, str) or not name.strip():
-            check.add(join("areas", code), "give the area's name as a text")
+        elif isinstance(name, str) and name.strip():
+            out[str(code)] = {"nl": name, "en": name}
+        elif isinstance(name, dict) and set(name) <= {"nl", "en"} and all(
+                isinstance(v, str) and v.strip() for v in name.values()) and name.get("nl"):
+            out[str(code)] = {"nl": name["nl"], "en": name.get("en") or name["nl"]}
         else:
-            out[str(code)] = name
+            check.add(join("areas", code), "give the area's name as a text, or as {nl: ..., en: ...} "
+                                           "where the name differs by language (NL01: {nl: Nederland, "
+                                           "en: Netherlands})")
     return out
 
 

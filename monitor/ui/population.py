@@ -33,9 +33,10 @@ def _comparison(ctx: Ctx, ind_id: str) -> population.Comparison | None:
     if home is None:
         return None
     k = ctx.settings.min_cell
-    key = ("population_compare", ind_id, home, k, population.registry_stamp(ctx.settings.queries_dir))
+    stamp = population.registry_stamp(ctx.settings.queries_dir)
+    key = ("population_compare", ind_id, home, k, ctx.lang, stamp)
     return ctx.engine.memo(key, lambda: population.compare(  # type: ignore[return-value]
-        population.outcomes(ctx.engine), _registry(ctx), ind_id, home, k))
+        population.outcomes(ctx.engine), _registry(ctx), ind_id, home, k, ctx.lang))
 
 
 def population_outcome(ctx: Ctx, card: Card) -> None:
