@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -171,7 +172,7 @@ def _latest_markers(months: list, values: list, t_months: list, t_values: list) 
     return out
 
 
-EVENT_LABEL_CHARS = 22  # a label longer than this is cut (the full text is in its hover)
+EVENT_LABEL_CHARS = 34  # a label longer than this is cut (the full text is in its hover)
 EVENT_ROW_PX = 18  # one row of 12 px event labels
 EVENT_MARK = "◆"  # a crowded event's short mark: no room for its label, its text is in the hover
 
@@ -193,7 +194,7 @@ def event_rows(
     for when, label in sorted(((as_date(d), str(e)) for d, e in events), key=lambda e: e[0]):
         if not lo <= when <= hi:
             continue
-        text = short(label, EVENT_LABEL_CHARS)
+        text = short(event_head(label), EVENT_LABEL_CHARS)
         free = [n for n, end in enumerate(ends[:levels]) if end is None or end < when]
         level = free[0] if free else levels
         if not free:
@@ -201,6 +202,13 @@ def event_rows(
         ends[level] = when + per_char * (len(text) + 2)
         placed.append((when, label, text, level))
     return placed
+
+
+def event_head(title: str) -> str:
+    """An event's title up to its explanation (after ': ' or in brackets): 'Start coalitieperiode
+    2022-2026', not 'Start coalitieperiode…' twice, for two terms (the whole title is in the hover)."""
+    head = re.split(r": | \(", title, maxsplit=1)[0].strip()
+    return head or title
 
 
 def _event_layer(
