@@ -412,10 +412,10 @@ def test_events_are_lines_with_staggered_short_labels() -> None:
     assert [s.x0 for s in lines] == [dt.date(2024, 2, 1), dt.date(2024, 2, 15), dt.date(2024, 7, 1)]
     labels = [a for a in fig.layout.annotations if a.hovertext]
     assert len(labels) == 3
-    assert labels[0].text.endswith("…") and len(labels[0].text) <= 34
+    assert labels[0].text.endswith("…") and len(labels[0].text) <= 40
     assert labels[0].hovertext.startswith("Energietoeslag uitgebreid")  # full text on hover
     assert labels[0].yshift != labels[1].yshift  # close together: staggered
-    assert labels[2].yshift == 0  # far enough (past the first label's 36 characters): back on the top row
+    assert labels[2].yshift == 0  # far enough (past the first label's 42 characters): back on the top row
 
 
 def test_close_events_get_a_row_each_and_crowded_ones_a_mark() -> None:
@@ -436,11 +436,12 @@ def test_close_events_get_a_row_each_and_crowded_ones_a_mark() -> None:
     assert list(labels) == [label for _, label in events]  # all six, full text on hover
     close = [labels[label] for _, label in events[1:5]]
     assert len({a.yshift for a in close}) == 4  # four rows: none drawn over another
-    assert all(not a.text.startswith("◆") and len(a.text) <= 34 for a in labels.values())
+    assert all(not a.text.startswith("◆") and len(a.text) <= 40 for a in labels.values())
     # each label its title up to the explanation, so the two terms' starts differ (worked by hand)
     assert [labels[label].text for _, label in events] == [
         "Eerste coronalockdown", "Energiecrisis", "Start coalitieperiode 2022-2026",
-        "Schuldregelingen van 36 naar 18 m…", "Haags Akkoord 2023-2026", "Start coalitieperiode 2026-2030"]
+        "Schuldregelingen van 36 naar 18 maanden", "Haags Akkoord 2023-2026",
+        "Start coalitieperiode 2026-2030"]
     # six events in one month: four labels fill the rows, the rest get the short mark on the row below
     crowded = [(dt.date(2024, 3, d), f"Gebeurtenis nummer {d} met een lange titel") for d in range(1, 7)]
     fig = charts.outcome_chart(_twelve(), None, None, crowded, title="T", unit="n", t=NL)

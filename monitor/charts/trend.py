@@ -172,7 +172,7 @@ def _latest_markers(months: list, values: list, t_months: list, t_values: list) 
     return out
 
 
-EVENT_LABEL_CHARS = 34  # a label longer than this is cut (the full text is in its hover)
+EVENT_LABEL_CHARS = 40  # a label longer than this is cut (the full text is in its hover)
 EVENT_ROW_PX = 18  # one row of 12 px event labels
 EVENT_MARK = "◆"  # a crowded event's short mark: no room for its label, its text is in the hover
 
@@ -324,8 +324,10 @@ def programme_chart(
     month_axis(fig, t)
     fig.update_xaxes(title=axis_title(t("chart_month")), row=rows, col=1)
     fig.update_layout(
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        margin={"t": 70},
+        # the legend at the top of the figure, above the first panel's title (two rows of keys fit)
+        legend={"orientation": "h", "yref": "container", "y": 0.995, "yanchor": "top", "x": 1,
+                "xanchor": "right"},
+        margin={"t": 100},
         bargap=0.15,
     )
     _event_layer(fig, events, *_date_range(*dates))
