@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 EXAMPLE_SQL = workbench.EXAMPLE_SQL
 # Inside the editor's frame: a visible border (WCAG 1.4.11, as Streamlit's own text area) and token
 # colours of Ace's "chrome" theme darkened where they fall under 4.5:1 on white (WCAG 1.4.3); line
-# heights that do not cut off the underscore of column names in the fallback monospace font; no
-# "meta" text beside a suggestion (its accessible name is the name alone, WCAG 2.5.3): what a name
-# is shows in the tooltip beside the list (docText).
+# heights that do not cut off the underscore of column names in the fallback monospace font; the
+# example in the empty editor on line 1 and wrapped, not shrunk above it and cut off; no "meta" text
+# beside a suggestion (its accessible name is the name alone, WCAG 2.5.3): what a name is shows in
+# the tooltip beside the list (docText).
 EDITOR_CSS = """
 .ace_editor { border: 1px solid #6b6f7a; border-radius: 0.5rem; line-height: 1.5; }
 .ace-chrome .ace_gutter { background: #f0f2f6; color: #31333f; }
@@ -36,6 +37,7 @@ EDITOR_CSS = """
 .ace-chrome .ace_variable { color: #1f5f6e; }
 .ace-chrome .ace_constant.ace_language, .ace-chrome .ace_constant.ace_buildin { color: #3b2fc9; }
 .ace-chrome .ace_placeholder { color: #5f6470; }
+.ace_placeholder { transform: none; white-space: pre-wrap; font-family: monospace; margin: 0 4px; top: 12px; }
 .ace_autocomplete .ace_line { align-items: flex-start; }
 .ace_autocomplete .ace_completion-meta { display: none; }
 .ace_autocomplete .ace_line > * { line-height: 17px; }
