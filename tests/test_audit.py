@@ -99,6 +99,36 @@ def test_the_repair_leaves_every_small_cell_at_least_k_wide(b2023, terms) -> Non
     assert again.exact == again.narrow == 0
 
 
+def test_a_stuck_repair_hides_the_citys_own_cells_last(monkeypatch) -> None:
+    """When picking one partner a round gets nowhere, every published cell of the pinning equations
+    goes, but the city's own totals only where nothing else is left: a stuck repair once hid the
+    city's monthly placements (110 a month) for half a year. The pattern still withstands the attack."""
+    monkeypatch.setattr(attack, "MAX_ROUNDS", 0)  # the first repair round already takes everything
+    # docs/disclosure.md's table, and a second stadsdeel beside Noord, so the city is no copy of it
+    areas = make_areas({"Noord": ["WK01", "WK02", "WK03"], "Zuid": ["WK04", "WK05"]})
+    frame = pl.concat([_frame(0), series_frame([(J23, "WK04", 60), (J24, "WK04", 70), (J23, "WK05", 80),
+                                                (J24, "WK05", 90)])])
+    ind = indicator("count")
+    linked = linked_cells(frame, ind, areas, municipality="Stad", terms=())
+    hidden = first_pattern(linked, ind, 10)
+    city = (linked.cells["_level"].to_numpy() == 0) & linked.shown
+    done = attack.protect(linked, ind, hidden, k=10, width=10)
+    assert done.added >= 1 and not (done.hidden & city).any()
+    (result,) = audit_pattern(linked, ind, done.hidden, k=10)
+    assert result.primary >= 1 and result.exact == result.narrow == 0
+    # the rule itself, on one equation "cell 1 (the city's) = cells 0 + 2 + 3", cell 0 exposed
+    rows, members = np.zeros(4, np.int64), np.array([0, 1, 2, 3])
+    known, trues = np.array([False, True, True, True]), {"value": np.array([3.0, 60.0, 20.0, 37.0])}
+
+    def everything(spare):
+        picked = attack._partners({0: [0]}, rows, members, known, trues, 10, everything=True, spare=spare)
+        return picked.tolist()
+
+    assert everything(np.array([False, True, False, False])) == [2, 3]
+    assert everything(None) == [1, 2, 3]
+    assert everything(np.array([False, True, True, True])) == [1, 2, 3]  # nothing else left: the city's go
+
+
 def test_a_partner_with_room_is_safe_without_repair() -> None:
     # Years only, WK02-2023 = 15: WK01 + WK02 = 18, so WK01-2023 lies anywhere in [0, 18] >= k.
     ind, linked, hidden = _first(15)

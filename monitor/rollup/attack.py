@@ -35,7 +35,8 @@ from monitor.rollup.distinct import ONLY, SENSE
 EXACT = 1e-6
 # a solver's floating-point noise: an interval counts as `width` wide when it is within this of it
 TOLERANCE = 1e-6
-MAX_ROUNDS = 60  # then every published cell in the pinning equations goes at once
+MAX_ROUNDS = 60  # then every published cell in the pinning equations goes at once, the city's last:
+SPARE_ROUNDS = 10  # for this many rounds more the city's own cells are spared where others can go
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protect
     primary = primary_cells(linked, ind, k)
     start, targets, rounds = hidden.copy(), np.flatnonzero(primary), 0
     trues = {c: linked.cells[c].to_numpy().astype(float) for c in number_columns(ind)}
+    city = linked.cells["_level"].to_numpy() == 0  # the totals an alderman reads first
     while targets.size:
         known = known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
         exposed: dict[int, list[int]] = {}
@@ -142,7 +144,8 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protect
         if not exposed:
             break
         rounds += 1
-        extra = _partners(exposed, rows, members, known, trues, width, everything=rounds > MAX_ROUNDS)
+        extra = _partners(exposed, rows, members, known, trues, width, everything=rounds > MAX_ROUNDS,
+                          spare=city if rounds <= MAX_ROUNDS + SPARE_ROUNDS else None)
         if not extra.size:  # nothing published pins it any more: cannot happen, but never loop forever
             break
         hidden = complete_pattern(linked, ind, hidden, extra, k)
@@ -152,12 +155,15 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protect
 
 
 def _partners(exposed: dict[int, list[int]], rows: np.ndarray, members: np.ndarray, known: np.ndarray,
-              trues: dict[str, np.ndarray], width: float, *, everything: bool) -> np.ndarray:
+              trues: dict[str, np.ndarray], width: float, *, everything: bool,
+              spare: np.ndarray | None = None) -> np.ndarray:
     """Per exposed cell, a published cell to hide from the equations that pin it.
 
     The smallest one that can absorb `width` (fewest people hidden for the protection),
-    else the largest; `everything`: every published cell of those equations. When the
-    pinning equations hold no published cell, the search widens one equation further.
+    else the largest; `everything`: every published cell of those equations, but those
+    `spare` marks (the city's own) only when no other is left there: a stuck repair
+    hid the city's monthly totals of 110 placements for half a year (`proefplaatsingen`).
+    When the pinning equations hold no published cell, the search widens one equation further.
     """
     order = np.argsort(rows, kind="stable")
     bounds = np.searchsorted(rows[order], np.arange(int(rows.max()) + 2 if rows.size else 1))
@@ -181,7 +187,8 @@ def _partners(exposed: dict[int, list[int]], rows: np.ndarray, members: np.ndarr
         if not cand:
             continue
         if everything:
-            picks.update(cand)
+            others = [c for c in cand if spare is None or not spare[c]]
+            picks.update(others or cand)
             continue
         big = [c for c in cand if size[c] >= width]
         picks.add(min(big, key=lambda c: (size[c], c)) if big else max(cand, key=lambda c: (size[c], -c)))
