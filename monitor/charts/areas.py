@@ -117,8 +117,8 @@ def area_traces(
         shown = [v for v in frame["result"].to_list() if v is not None]
         base = 0.0 if kind == "bar" else min(shown, default=0.0)
         traces.append(suppressed_marks(hidden_x, base, hidden_labels, t, showlegend=showlegend))
-    if kind == "bar" and showlegend and _has_incomplete(frame):
-        traces.append(_incomplete_key("bar", t))
+    if showlegend and _has_incomplete(frame):  # the hatch or the dotted tail, named in the legend
+        traces.append(_incomplete_key(kind, t))
     return traces
 
 
