@@ -141,6 +141,8 @@ def record(engine: Engine) -> dict[str, Any] | None:
     with state.writing(settings) as con:
         if con.execute("SELECT 1 FROM changes WHERE catalog_version = ?", (version,)).fetchone():
             return None
+        for table in ("summaries", "changes"):  # history from before folders were kept: the first to record
+            con.execute(f"UPDATE {table} SET data_dir = ? WHERE data_dir IS NULL", (folder,))
         row = con.execute("SELECT catalog_version, data FROM summaries WHERE catalog_version != ? "
                           f"AND {_SAME_FOLDER} ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
                           (version, folder)).fetchone()
@@ -157,7 +159,8 @@ def record(engine: Engine) -> dict[str, Any] | None:
     return entry
 
 
-# a row of this data folder; a row recorded before the folder was (null) counts for every folder
+# a row of this data folder; a row recorded before folders were kept (null) is listed for every folder
+# until the first delivery after the upgrade claims it (`record`)
 _SAME_FOLDER = "(data_dir = ? OR data_dir IS NULL)"
 
 

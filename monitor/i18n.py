@@ -93,7 +93,8 @@ def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = Fa
 
     `unit` only decides the format: `%` gives a percentage, anything else a number. `whole`: a
     count of households or people, so an estimate of one (a trajectory, a projection) is shown
-    without decimals: "31,8 households" is a precision no count has.
+    without decimals: "31,8 households" is a precision no count has (below 1 it keeps one: a gap
+    of 0,4 is not "0").
     """
     if suppressed:
         return hidden(lang)
@@ -101,7 +102,7 @@ def value(v: float | None, unit: str, lang: str = "nl", *, suppressed: bool = Fa
         return "–"
     if unit == "%":
         return percent(v, lang)
-    decimals = 1 if abs(v) < 100 and v != int(v) and not whole else 0
+    decimals = 1 if abs(v) < 100 and v != int(v) and not (whole and abs(v) >= 1) else 0  # 0,4 is no 0
     return number(v, lang, decimals)
 
 

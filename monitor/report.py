@@ -147,7 +147,8 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
             fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
                                        title=card.indicator.label(lang),
                                        unit=i18n.unit(card.indicator.unit, lang, card.indicator.unit_label),
-                                       t=i18n.Translator(lang))
+                                       t=i18n.Translator(lang),
+                                       whole=card.indicator.behaves_as in ("count", "stock"))
             chart = pio.to_html(fig, full_html=False, include_plotlyjs=first_chart,
                                 config={"displayModeBar": False, "responsive": True})
             first_chart = False

@@ -260,8 +260,8 @@ def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | Non
 
 
 TABLE_COLUMNS = ("ambition", "indicator", "status", "current", "year_earlier", "change", "target",
-                 "target_date", "baseline", "trajectory_now", "projection", "projection_low",
-                 "projection_high", "reaches_target", "as_of")
+                 "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
+                 "reaches_target", "as_of", "baseline")  # baseline last: added later, positions kept
 
 
 def table(cards: list[Card]) -> pl.DataFrame:
@@ -275,12 +275,11 @@ def table(cards: list[Card]) -> pl.DataFrame:
         p = c.projection
         rows.append((c.ambition.id, c.indicator.id, c.status.code, c.current.value, c.previous.value,
                      c.change, c.target.value if c.target else None,
-                     target_date(c.target.year, c.term) if c.target else None, c.ambition.baseline.value,
-                     c.expected_now,
+                     target_date(c.target.year, c.term) if c.target else None, c.expected_now,
                      p.value if p else None, p.low if p else None, p.high if p else None, c.reaches_target,
-                     c.as_of))
+                     c.as_of, c.ambition.baseline.value))
     schema = dict(zip(TABLE_COLUMNS, (pl.String, pl.String, pl.String, *[pl.Float64] * 4, pl.Date,
-                                      *[pl.Float64] * 5, pl.Boolean, pl.Date), strict=True))
+                                      *[pl.Float64] * 4, pl.Boolean, pl.Date, pl.Float64), strict=True))
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

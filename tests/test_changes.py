@@ -216,3 +216,8 @@ def test_a_state_database_from_before_data_folders_keeps_its_history(tmp_path, m
     assert entry["previous_version"] == "old"
     assert [e["catalog_version"] for e in changes.log(_delivery(tmp_path / "data", "", "").settings)] == \
         ["new", "old"]
+    # the first folder to record after the upgrade took that history: another folder starts afresh
+    trial = changes.record(_delivery(tmp_path / "trial", "t1", "2026-11-02T08:00:00"))
+    assert trial["previous_version"] is None
+    listed = changes.log(_delivery(tmp_path / "trial", "", "").settings)
+    assert [e["catalog_version"] for e in listed] == ["t1"]

@@ -530,7 +530,6 @@ def test_programme_chart_has_one_row_per_output_on_a_shared_x_axis() -> None:
 
 
 def test_programme_chart_names_no_mark_its_outputs_do_not_show() -> None:
-    whole = [dt.date(2024, m, 1) for m in range(1, 7)]
     done = _rollup({"Den Haag": [5.0, 6.0, 7.0, 8.0, 9.0, 10.0]}).with_columns(pl.lit(True).alias("complete"))
     fig = charts.programme_chart(
         {"title": "S", "unit": "huishoudens", "twelve": _twelve(), "trajectory": _trajectory(),
@@ -538,7 +537,18 @@ def test_programme_chart_names_no_mark_its_outputs_do_not_show() -> None:
         [{"title": "A", "unit": "aanmeldingen", "frame": _pub(done)}], t=NL)
     names = {t.name for t in fig.data if t.showlegend is not False}
     assert NL("chart_incomplete") not in names and NL.hidden(explained=True) not in names
-    assert whole == done["period_start"].to_list()
+
+
+def test_programme_chart_names_the_hidden_mark_once_when_the_outcome_has_one_too() -> None:
+    twelve = _pub(pl.DataFrame({"month": MONTHS, "current": [100.0, None, 107.5, 111.0, 114.0, 118.0],
+                                "suppressed": [False, True, False, False, False, False]}))
+    out = _rollup({"Den Haag": [5.0, None, 7.0, 8.0, 9.0, 10.0]})
+    fig = charts.programme_chart(
+        {"title": "S", "unit": "huishoudens", "twelve": twelve, "trajectory": _trajectory(),
+         "projection": _projection()},
+        [{"title": "A", "unit": "aanmeldingen", "frame": _pub(out)}], t=NL)
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend.count(NL.hidden(explained=True)) == 1
 
 
 # ---------------------------------------------------------------- areas, map, funnel, cohorts
@@ -787,3 +797,19 @@ def test_every_chart_refuses_a_raw_frame(surface: str) -> None:
 def test_every_chart_takes_the_published_frame(surface: str) -> None:
     wrapped = {name: _pub(frame) for name, frame in _raw_frames().items()}
     SURFACES[surface](wrapped)
+
+
+def test_a_counts_trajectory_and_projection_hover_without_decimals() -> None:
+    """As on the card: an estimate of a count of households has no decimals (hand-made: a path at
+    72.4 and a projection of 55.04 in a band of 40.6 to 70.2)."""
+    months = [dt.date(2024, 1, 1), dt.date(2024, 6, 1)]
+    trajectory = pl.DataFrame({"month": months, "target": [70.0, 72.4]})
+    projection = pl.DataFrame({"month": [dt.date(2024, 6, 1), dt.date(2024, 12, 1)],
+                               "value": [60.0, 55.04], "low": [60.0, 40.6], "high": [60.0, 70.2]})
+    for whole, path, proj in ((True, "72 huishoudens", "55 huishoudens (41 – 70)"),
+                              (False, "72,4 huishoudens", "55,0 huishoudens (40,6 – 70,2)")):
+        fig = charts.outcome_chart(_twelve(), trajectory, projection, title="T", unit="huishoudens", t=NL,
+                                   whole=whole)
+        hovers = [h for tr in fig.data for h in (tr.hovertext or ()) if isinstance(h, str)]
+        assert any(h.endswith(path) for h in hovers), hovers
+        assert any(h.endswith(proj) for h in hovers), hovers

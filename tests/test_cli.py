@@ -47,8 +47,8 @@ def test_check_passes_on_demo(demo_settings, capsys) -> None:
 # ---------------------------------------------------------------- scorecard
 
 SCORECARD_COLUMNS = ["ambition", "indicator", "status", "current", "year_earlier", "change", "target",
-                     "target_date", "baseline", "trajectory_now", "projection", "projection_low",
-                     "projection_high", "reaches_target", "as_of"]
+                     "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
+                     "reaches_target", "as_of", "baseline"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

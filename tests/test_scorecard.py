@@ -399,3 +399,28 @@ def test_a_target_on_the_worse_side_of_the_baseline_is_flagged_on_the_card(engin
         better = tr("better_up" if direction == "up" else "better_down")
         assert tr("target_behind_baseline", year=first.year, value=tr.value(wrong, card.indicator.unit),
                   baseline=tr.value(base, card.indicator.unit), side=side, better=better) in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_margin_the_baseline_capped_is_stated_in_units(engine, cards, monkeypatch, lang) -> None:
+    """Behind the path and within the margin only because the baseline capped it: the card gives the
+    margin it used as an amount, and says it is not the configured share (hand-worked: a path at
+    23,225 that has moved 225 from 23,450, a value 175 behind it)."""
+    import dataclasses
+    import importlib
+
+    from monitor.ui.frame import Ctx
+
+    card_ui = importlib.import_module("monitor.ui.cards")
+    card = next(c for c in cards if c.indicator.behaves_as == "stock" and c.indicator.direction == "down")
+    ambition = dataclasses.replace(card.ambition, tolerance=0.05)
+    status = programme.Status("on_path_missing", 23_400.0, 23_225.0, 175.0, card.status.as_of, True, False,
+                              225.0 / 23_225.0, "down")
+    card = dataclasses.replace(card, ambition=ambition, status=status, expected_now=23_225.0)
+    shown: list[str] = []
+    monkeypatch.setattr(card_ui.st, "markdown", lambda text, *a, **k: shown.append(text))
+    monkeypatch.setattr(card_ui.st, "caption", lambda text, *a, **k: shown.append(text))
+    card_ui.card_projection(Ctx(lang, engine, engine.settings), card)
+    tr = i18n.Translator(lang)
+    assert tr("fact_within_margin_baseline", gap="175", margin="225", tolerance="5%") in "\n".join(shown)
+    assert i18n.value(0.4, "huishoudens", lang, whole=True) == tr.number(0.4, 1)  # a gap of 0,4 is not 0

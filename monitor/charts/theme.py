@@ -100,14 +100,15 @@ def contrast_ratio(hex1: str, hex2: str) -> float:
 # ---------------------------------------------------------------- text
 
 
-def cell(v: float | None, unit: str, t: Translator, *, suppressed: bool = False) -> str:
+def cell(v: float | None, unit: str, t: Translator, *, suppressed: bool = False, whole: bool = False) -> str:
     """A cell as hover text (`1.234 huishoudens`); a percentage or missing cell has no unit word.
 
-    A hidden cell reads as the mark with its meaning (`x: hidden to protect privacy`).
+    A hidden cell reads as the mark with its meaning (`x: hidden to protect privacy`); `whole`: an
+    estimate of a count (trajectory, projection), shown without decimals as on the card.
     """
     if suppressed:
         return t.hidden(explained=True)
-    text = t.value(v, unit)
+    text = t.value(v, unit, whole=whole)
     missing = v is None or v != v  # v != v: NaN
     return text if missing or unit in ("%", "") else f"{text} {unit}"
 

@@ -50,6 +50,7 @@ def _outcome_traces(
     *,
     unit: str,
     t: Translator,
+    whole: bool = False,
 ) -> list[go.Scatter]:
     """Band, target (dashed), projection (dotted), actual (solid) and the latest-point markers."""
     traces: list[go.Scatter] = []
@@ -80,7 +81,7 @@ def _outcome_traces(
                 name=t("chart_target"),
                 line={"color": TARGET, "dash": DASH["target"], "width": 2.5},
                 hovertext=[
-                    f"{t('chart_target')} {t.month(m)}: {cell(v, unit, t)}"
+                    f"{t('chart_target')} {t.month(m)}: {cell(v, unit, t, whole=whole)}"
                     for m, v in zip(t_months, t_values, strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
@@ -97,7 +98,7 @@ def _outcome_traces(
                 legendgroup="projection",
                 line={"color": ACTUAL, "dash": DASH["projection"], "width": 2.5},
                 hovertext=[
-                    _projection_hover(m, v, lo, hi, unit, t)
+                    _projection_hover(m, v, lo, hi, unit, t, whole)
                     for m, v, lo, hi in zip(
                         p_months, col(projection, "value"), p_low or nones, p_high or nones, strict=True
                     )
@@ -133,11 +134,12 @@ def _outcome_traces(
 
 
 def _projection_hover(
-    m: dt.date, v: float | None, lo: float | None, hi: float | None, unit: str, t: Translator
+    m: dt.date, v: float | None, lo: float | None, hi: float | None, unit: str, t: Translator,
+    whole: bool = False,
 ) -> str:
-    text = f"{t('chart_projection')} {t.month(m)}: {cell(v, unit, t)}"
+    text = f"{t('chart_projection')} {t.month(m)}: {cell(v, unit, t, whole=whole)}"
     if lo is not None and hi is not None:
-        text += f" ({t.value(lo, unit)} – {t.value(hi, unit)})"
+        text += f" ({t.value(lo, unit, whole=whole)} – {t.value(hi, unit, whole=whole)})"
     return text
 
 
@@ -264,13 +266,15 @@ def outcome_chart(
     title: str,
     unit: str,
     t: Translator,
+    whole: bool = False,
 ) -> go.Figure:
     """The outcome's twelve-month value (month, current) against its trajectory and projection, with events.
 
-    `unit` is already worded (`t.unit(code)`); `%` formats as a percentage.
+    `unit` is already worded (`t.unit(code)`); `%` formats as a percentage. `whole`: a count, whose
+    trajectory and projection are shown without decimals.
     """
     frame = require(twelve, "outcome_chart")
-    fig = go.Figure(_outcome_traces(frame, trajectory, projection, unit=unit, t=t))
+    fig = go.Figure(_outcome_traces(frame, trajectory, projection, unit=unit, t=t, whole=whole))
     layout(fig, title=title, t=t, height=440)
     month_axis(fig, t)
     fig.update_xaxes(title=axis_title(t("chart_month")))
@@ -288,7 +292,7 @@ def programme_chart(
 ) -> go.Figure:
     """An outcome above the outputs that drive it, on one shared time axis, so cause and effect line up.
 
-    outcome: {title, unit, twelve: Published, trajectory, projection}; outputs: [{title, unit,
+    outcome: {title, unit, twelve: Published, trajectory, projection[, whole]}; outputs: [{title, unit,
     frame: Published}], each a month-grain, city-level roll-up. Units are already worded.
     """
     twelve = require(outcome["twelve"], "programme_chart (outcome)")
@@ -304,7 +308,8 @@ def programme_chart(
     )
     fig.update_annotations(font={"size": 14, "color": TEXT}, xanchor="left", x=0)
     trajectory, projection = outcome.get("trajectory"), outcome.get("projection")
-    for trace in _outcome_traces(twelve, trajectory, projection, unit=outcome["unit"], t=t):
+    for trace in _outcome_traces(twelve, trajectory, projection, unit=outcome["unit"], t=t,
+                                 whole=outcome.get("whole", False)):
         fig.add_trace(trace, row=1, col=1)
     unit_axis(fig, outcome["unit"], t, row=1, col=1)
     dates = [col(twelve, "month"), col(trajectory, "month"), col(projection, "month")]
@@ -318,8 +323,10 @@ def programme_chart(
         unit_axis(fig, output["unit"], t, row=r, col=1)
         dates.append(col(frame, "period_start"))
         panels.append((frame, kind))
+    named = {tr.legendgroup for tr in fig.data if tr.showlegend is not False and tr.legendgroup}
     for key in marks_key(panels, t):  # the outputs' marks, named once in the legend
-        fig.add_trace(key, row=1, col=1)
+        if not (key.legendgroup and key.legendgroup in named):  # the outcome's hidden mark names it already
+            fig.add_trace(key, row=1, col=1)
     layout(fig, title=None, t=t, height=360 + 180 * len(outputs))
     month_axis(fig, t)
     fig.update_xaxes(title=axis_title(t("chart_month")), row=rows, col=1)

@@ -91,6 +91,11 @@ def card_numbers(ctx: Ctx, card: Card) -> None:
         st.caption(f"{t('as_of')} {t.month(card.as_of)}")
 
 
+def _share(t, share: float) -> str:
+    """A margin as a share of the trajectory: `5%`, `2,5%`."""
+    return t.percent(share * 100, decimals=0 if round(share * 100, 1).is_integer() else 1)
+
+
 def _backwards_targets(ctx: Ctx, card: Card) -> list[str]:
     """A target on the worse side of the baseline (a share that should rise, aimed below where it
     started): the trajectory then falls while the ambition says it should rise, and 'on schedule'
@@ -127,10 +132,13 @@ def card_projection(ctx: Ctx, card: Card) -> None:
         lines.append(line)
     if card.status.on_trajectory is not None:
         s = card.status
-        if s.within_margin:
+        if s.within_margin and s.tolerance < card.ambition.tolerance - 1e-12:  # the baseline capped it
+            lines.append(t("fact_within_margin_baseline", gap=t.difference(s.shortfall, unit, whole=whole),
+                           margin=t.difference(s.tolerance * abs(s.expected), unit, whole=whole),
+                           tolerance=_share(t, card.ambition.tolerance)))
+        elif s.within_margin:
             lines.append(t("fact_within_margin", gap=t.difference(s.shortfall, unit, whole=whole),
-                           margin=t.percent(s.tolerance * 100,
-                                            decimals=0 if round(s.tolerance * 100, 1).is_integer() else 1)))
+                           margin=_share(t, s.tolerance)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
     settled = card.settled
