@@ -102,6 +102,18 @@ def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
     return f"<p class='small caution'>⚠ {_md(words)}</p>"
 
 
+def _backwards(card: scorecard.Card, lang: str) -> str:
+    """The card's warning when a target lies on the worse side of the baseline (as on the page)."""
+    if not card.backwards_targets:
+        return ""
+    tg, unit, up = card.backwards_targets[0], card.indicator.unit, card.indicator.direction == "up"
+    words = t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
+              baseline=i18n.value(card.ambition.baseline.value, unit, lang),
+              side=t("side_below" if up else "side_above", lang),
+              better=t("better_up" if up else "better_down", lang))
+    return f"<p class='small caution'>⚠ {_md(words)}</p>"
+
+
 def _icon(code: str) -> str:
     return {"on_track": "✓", "behind_reaching": "↗", "on_path_missing": "↘", "off_track": "✗",
             "target_met": "✔", "target_missed": "✘", "no_projection": "?", "no_target": "–"}[code]
@@ -143,7 +155,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
         parts.append(f"<h2>{html.escape(i18n.pick(prog.title, lang))}</h2>")
         events = [(day, i18n.pick(title, lang)) for day, title in scorecard.events(engine, prog_id)]
         for card in prog_cards:
-            caution = _caution(engine, card, lang)
+            caution = _backwards(card, lang) + _caution(engine, card, lang)
             fig = charts.outcome_chart(card.twelve, card.trajectory, card.projection_path, events,
                                        title=card.indicator.label(lang),
                                        unit=i18n.unit(card.indicator.unit, lang, card.indicator.unit_label),

@@ -72,6 +72,17 @@ class Card:
         return self.current.value - self.previous.value
 
     @property
+    def backwards_targets(self) -> tuple[programme.Target, ...]:
+        """Targets on the worse side of the baseline (a share that should rise, aimed below where it
+        started): the trajectory then goes the wrong way and 'on schedule' partly means a lowered
+        bar, so every surface that shows the status says so beside it."""
+        base, direction = self.ambition.baseline.value, self.indicator.direction
+        if base is None or direction not in ("up", "down"):
+            return ()
+        return tuple(t for t in self.ambition.path_targets
+                     if (t.value < base if direction == "up" else t.value > base))
+
+    @property
     def settled(self) -> bool:
         """The target's date lies in the data: its projection is the measured value, its status met
         or missed (`programme.settled`); every surface words it in the past tense, without a band."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import polars as pl
@@ -397,8 +398,14 @@ def test_a_target_on_the_worse_side_of_the_baseline_is_flagged_on_the_card(engin
         text = lines(dataclasses.replace(card, ambition=ambition))
         side = tr("side_below" if direction == "up" else "side_above")
         better = tr("better_up" if direction == "up" else "better_down")
-        assert tr("target_behind_baseline", year=first.year, value=tr.value(wrong, card.indicator.unit),
-                  baseline=tr.value(base, card.indicator.unit), side=side, better=better) in text
+        said = tr("target_behind_baseline", year=first.year, value=tr.value(wrong, card.indicator.unit),
+                  baseline=tr.value(base, card.indicator.unit), side=side, better=better)
+        assert said in text
+        # the council's report says the same beside the same card
+        shown = dataclasses.replace(card, ambition=ambition)
+        assert html.unescape(re.sub(r"<[^>]+>", "", report._backwards(shown, lang))) == "⚠ " + said.replace(
+            "**", "")
+        assert report._backwards(card, lang) == ""  # the demo's own targets: no warning
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -97,18 +97,13 @@ def _share(t, share: float) -> str:
 
 
 def _backwards_targets(ctx: Ctx, card: Card) -> list[str]:
-    """A target on the worse side of the baseline (a share that should rise, aimed below where it
-    started): the trajectory then falls while the ambition says it should rise, and 'on schedule'
-    partly means the bar was lowered. Said on the card, so nobody reads that status unwarned."""
+    """The first target on the worse side of the baseline (`Card.backwards_targets`), worded."""
     t, unit, direction = ctx.t, card.indicator.unit, card.indicator.direction
-    base = card.ambition.baseline.value
-    if base is None or direction not in ("up", "down"):
-        return []
-    worse = [tg for tg in card.ambition.path_targets
-             if (tg.value < base if direction == "up" else tg.value > base)]
     return [t("target_behind_baseline", year=tg.year, value=t.value(tg.value, unit),
-              baseline=t.value(base, unit), side=t("side_below" if direction == "up" else "side_above"),
-              better=t("better_up" if direction == "up" else "better_down")) for tg in worse[:1]]
+              baseline=t.value(card.ambition.baseline.value, unit),
+              side=t("side_below" if direction == "up" else "side_above"),
+              better=t("better_up" if direction == "up" else "better_down"))
+            for tg in card.backwards_targets[:1]]
 
 
 def card_projection(ctx: Ctx, card: Card) -> None:
