@@ -67,7 +67,7 @@ def change_html(change: float | None, direction: str, unit: str, lang: str) -> s
 
 def _row(card: scorecard.Card, lang: str) -> str:
     unit = card.indicator.unit
-    whole = card.indicator.behaves_as in ("count", "stock")  # a projected count: no decimals
+    whole = card.indicator.is_whole
     cur, prev = _fig(card.current, unit, lang), _fig(card.previous, unit, lang)
     target = (f"{i18n.value(card.target.value, unit, lang)} ({card.target.year})"
               if card.target else "–")
@@ -102,16 +102,22 @@ def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
     return f"<p class='small caution'>⚠ {_md(words)}</p>"
 
 
+def backwards_words(card: scorecard.Card, lang: str) -> str | None:
+    """The warning for the card's first target on the worse side of the baseline, in `lang` (the
+    page and this report word it alike), or None."""
+    if not card.backwards_targets:
+        return None
+    tg, unit, up = card.backwards_targets[0], card.indicator.unit, card.indicator.direction == "up"
+    return t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
+             baseline=i18n.value(card.ambition.baseline.value, unit, lang),
+             side=t("side_below" if up else "side_above", lang),
+             better=t("better_up" if up else "better_down", lang))
+
+
 def _backwards(card: scorecard.Card, lang: str) -> str:
     """The card's warning when a target lies on the worse side of the baseline (as on the page)."""
-    if not card.backwards_targets:
-        return ""
-    tg, unit, up = card.backwards_targets[0], card.indicator.unit, card.indicator.direction == "up"
-    words = t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
-              baseline=i18n.value(card.ambition.baseline.value, unit, lang),
-              side=t("side_below" if up else "side_above", lang),
-              better=t("better_up" if up else "better_down", lang))
-    return f"<p class='small caution'>⚠ {_md(words)}</p>"
+    words = backwards_words(card, lang)
+    return "" if words is None else f"<p class='small caution'>⚠ {_md(words)}</p>"
 
 
 def _icon(code: str) -> str:
@@ -160,7 +166,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
                                        title=card.indicator.label(lang),
                                        unit=i18n.unit(card.indicator.unit, lang, card.indicator.unit_label),
                                        t=i18n.Translator(lang),
-                                       whole=card.indicator.behaves_as in ("count", "stock"))
+                                       whole=card.indicator.is_whole)
             chart = pio.to_html(fig, full_html=False, include_plotlyjs=first_chart,
                                 config={"displayModeBar": False, "responsive": True})
             first_chart = False

@@ -122,6 +122,12 @@ class Indicator:
         return self.behaves_as == "ratio"
 
     @property
+    def is_whole(self) -> bool:
+        """A count or stock of households or people: an estimate of it (a trajectory, a projection)
+        is shown as a whole number, not "31,8 households"."""
+        return self.behaves_as in ("count", "stock")
+
+    @property
     def is_distinct(self) -> bool:
         """The query returns events with a key; periods are counted from keys, not summed from months."""
         return self.measure in DISTINCT

@@ -12,6 +12,7 @@ import streamlit as st
 
 from monitor import signs
 from monitor.programme import MIN_TREND, STATUS_CODES
+from monitor.report import backwards_words
 from monitor.scorecard import Card, Figure
 from monitor.ui.data import projection_caution
 from monitor.ui.present import indicator_url, suppression_legend
@@ -96,16 +97,6 @@ def _share(t, share: float) -> str:
     return t.percent(share * 100, decimals=0 if round(share * 100, 1).is_integer() else 1)
 
 
-def _backwards_targets(ctx: Ctx, card: Card) -> list[str]:
-    """The first target on the worse side of the baseline (`Card.backwards_targets`), worded."""
-    t, unit, direction = ctx.t, card.indicator.unit, card.indicator.direction
-    return [t("target_behind_baseline", year=tg.year, value=t.value(tg.value, unit),
-              baseline=t.value(card.ambition.baseline.value, unit),
-              side=t("side_below" if direction == "up" else "side_above"),
-              better=t("better_up" if direction == "up" else "better_down"))
-            for tg in card.backwards_targets[:1]]
-
-
 def card_projection(ctx: Ctx, card: Card) -> None:
     """The target and the two facts the status is made of, each on its own line.
 
@@ -113,12 +104,13 @@ def card_projection(ctx: Ctx, card: Card) -> None:
     word the same two facts, so badge and text cannot disagree.
     """
     t, unit = ctx.t, card.indicator.unit
-    whole = card.indicator.behaves_as in ("count", "stock")  # a trajectory of households: no decimals
+    whole = card.indicator.is_whole
     lines = []
     if card.target is not None:
         source = t("illustrative") if card.target.illustrative else card.target.source
         lines.append(f"{t('target')} {card.target.year}: **{t.value(card.target.value, unit)}** ({source})")
-    lines += _backwards_targets(ctx, card)
+    if (backwards := backwards_words(card, ctx.lang)) is not None:  # worded as in the report
+        lines.append(backwards)
     if card.expected_now is not None:
         line = f"{t('expected_now')}: {t.value(card.expected_now, unit, whole=whole)}"
         if card.status.gap is not None and card.current.value is not None:

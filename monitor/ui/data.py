@@ -88,7 +88,7 @@ def programme_chart_series(ctx: Ctx, card: Card) -> tuple[dict, list[dict]]:
     """The outcome (twelve months, trajectory, projection) and its outputs' monthly series, with titles."""
     outcome = {"title": card.indicator.label(ctx.lang), "unit": unit_text(ctx, card.indicator),
                "twelve": card.twelve, "trajectory": card.trajectory, "projection": card.projection_path,
-               "whole": card.indicator.behaves_as in ("count", "stock")}
+               "whole": card.indicator.is_whole}
     # the same for every reader of this engine (city cells): kept with the catalog version
     key = ("output_frames", card.indicator.id, tuple(line.indicator.id for line in card.outputs))
     frames = ctx.engine.memo(key, lambda: scorecard.output_frames(ctx.engine, card))
