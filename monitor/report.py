@@ -102,21 +102,9 @@ def _caution(engine: Engine, card: scorecard.Card, lang: str) -> str:
     return f"<p class='small caution'>⚠ {_md(words)}</p>"
 
 
-def backwards_words(card: scorecard.Card, lang: str) -> str | None:
-    """The warning for the card's first target on the worse side of the baseline, in `lang` (the
-    page and this report word it alike), or None."""
-    if not card.backwards_targets:
-        return None
-    tg, unit, up = card.backwards_targets[0], card.indicator.unit, card.indicator.direction == "up"
-    return t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
-             baseline=i18n.value(card.ambition.baseline.value, unit, lang),
-             side=t("side_below" if up else "side_above", lang),
-             better=t("better_up" if up else "better_down", lang))
-
-
 def _backwards(card: scorecard.Card, lang: str) -> str:
     """The card's warning when a target lies on the worse side of the baseline (as on the page)."""
-    words = backwards_words(card, lang)
+    words = scorecard.backwards_words(card, lang)
     return "" if words is None else f"<p class='small caution'>⚠ {_md(words)}</p>"
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from monitor import programme
+from monitor import i18n, programme
 from monitor.engine import Engine
 from monitor.indicators import Indicator
 from monitor.programme import backtest
@@ -87,6 +87,18 @@ class Card:
         """The target's date lies in the data: its projection is the measured value, its status met
         or missed (`programme.settled`); every surface words it in the past tense, without a band."""
         return self.status.code in ("target_met", "target_missed")
+
+
+def backwards_words(card: Card, lang: str) -> str | None:
+    """The warning for the card's first target on the worse side of the baseline, in `lang` (the
+    page and the report word it alike), or None."""
+    if not card.backwards_targets:
+        return None
+    tg, unit, up = card.backwards_targets[0], card.indicator.unit, card.indicator.direction == "up"
+    return i18n.t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
+                  baseline=i18n.value(card.ambition.baseline.value, unit, lang),
+                  side=i18n.t("side_below" if up else "side_above", lang),
+                  better=i18n.t("better_up" if up else "better_down", lang))
 
 
 def _rows(twelve: Published, measure: str) -> pl.DataFrame:

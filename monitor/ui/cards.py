@@ -12,8 +12,7 @@ import streamlit as st
 
 from monitor import signs
 from monitor.programme import MIN_TREND, STATUS_CODES
-from monitor.report import backwards_words
-from monitor.scorecard import Card, Figure
+from monitor.scorecard import Card, Figure, backwards_words
 from monitor.ui.data import projection_caution
 from monitor.ui.present import indicator_url, suppression_legend
 
