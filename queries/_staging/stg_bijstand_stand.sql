@@ -38,8 +38,9 @@ wijken AS (
     SELECT DISTINCT wijk_code FROM benefit_spells
 ),
 
--- What is counted: each spell once per unit, under the id that unit goes by.
-units AS (
+-- What is counted: each spell once per unit, under the id that unit goes by. Not materialised:
+-- each use below reads the extract again, which at scale is faster than holding both copies.
+units AS NOT MATERIALIZED (
     SELECT 'personen' AS counted, person_id AS unit_id, spell_id, wijk_code, started_on, ended_on
     FROM benefit_spells
     UNION ALL
@@ -47,27 +48,21 @@ units AS (
     FROM benefit_spells
 ),
 
--- Most units have one spell, which is its own stretch on benefit: counted per unit (a hash
--- aggregate), so that only units with more spells are put in order below.
-per_unit AS (
-    SELECT
-        counted,
-        unit_id,
-        count(*) AS spells,
-        any_value(wijk_code) AS wijk_code,
-        min(started_on) AS started_on,
-        CASE WHEN bool_or(ended_on IS NULL) THEN NULL ELSE max(ended_on) END AS ended_on
+-- Most units have one spell, which is its own stretch on benefit: only the units with more
+-- are put in order below (a unit id matched as GROUP BY and PARTITION BY match it, a null as a
+-- null). Finding them groups ids alone, without carrying each spell's columns along.
+repeated AS (
+    SELECT counted, unit_id
     FROM units
     GROUP BY counted, unit_id
+    HAVING count(*) > 1
 ),
 
--- The spells of the units with more than one, to be merged below (a unit id matched as GROUP BY
--- and PARTITION BY match it, a null as a null).
 several AS (
     SELECT u.*
     FROM units AS u
-    SEMI JOIN (SELECT counted, unit_id FROM per_unit WHERE spells > 1) AS m
-        ON m.counted = u.counted AND m.unit_id IS NOT DISTINCT FROM u.unit_id
+    SEMI JOIN repeated AS r
+        ON r.counted = u.counted AND r.unit_id IS NOT DISTINCT FROM u.unit_id
 ),
 
 -- Overlapping spells of one unit are merged into one stretch on benefit (gaps and islands),
@@ -93,13 +88,13 @@ numbered AS (
 
 -- One row per stretch, in the wijk of its latest spell (where the unit was last known).
 stretches AS (
-    SELECT counted, unit_id, wijk_code, started_on, ended_on
-    FROM per_unit
-    WHERE spells = 1
+    SELECT u.counted, u.wijk_code, u.started_on, u.ended_on
+    FROM units AS u
+    ANTI JOIN repeated AS r
+        ON r.counted = u.counted AND r.unit_id IS NOT DISTINCT FROM u.unit_id
     UNION ALL
     SELECT
         counted,
-        unit_id,
         arg_max(wijk_code, started_on) AS wijk_code,
         min(started_on) AS started_on,
         CASE WHEN bool_or(ended_on IS NULL) THEN NULL ELSE max(ended_on) END AS ended_on
@@ -110,13 +105,17 @@ stretches AS (
 -- The level on the last day of a month is a running sum: +1 in the month a stretch starts, -1 in
 -- the month after its last day (ended_on is the last benefit day, so a stretch ending on a month's
 -- last day still counts in that month). The running sum keeps this fast (no month x spell join).
+-- Both changes of a stretch come from one pass over the stretches (two rows each).
 changes AS (
-    SELECT counted, date_trunc('month', started_on)::DATE AS month, wijk_code, 1 AS change
-    FROM stretches
-    UNION ALL
-    SELECT counted, date_trunc('month', ended_on + INTERVAL 1 DAY)::DATE AS month, wijk_code, -1 AS change
-    FROM stretches
-    WHERE ended_on IS NOT NULL
+    SELECT
+        s.counted,
+        CASE WHEN e.change = 1 THEN date_trunc('month', s.started_on)
+             ELSE date_trunc('month', s.ended_on + INTERVAL 1 DAY) END::DATE AS month,
+        s.wijk_code,
+        e.change
+    FROM stretches AS s
+    CROSS JOIN (VALUES (1), (-1)) AS e(change)
+    WHERE e.change = 1 OR s.ended_on IS NOT NULL
 ),
 
 -- Changes from before the first month are booked in the first month: together they are the

@@ -65,73 +65,52 @@ observable AS (
     WHERE c.cohort_month + to_months(s.window_months) <= v.last_full_month
 ),
 
+-- Every debt case of a cohort row's household that bears on it, found by one join: a case open
+-- on the signal date (registered before it, not ended before it), or one registered from the
+-- signal date to the window's last day.
 -- Households already in debt help on the signal date are not the early-warning target group:
--- left out of the cohort (the early-warning indicators report them separately). The few cohort
--- rows with an open case are found by a join first, then left out by their (household, month).
-in_help AS (
-    SELECT DISTINCT o.household_id, o.cohort_month
+-- left out of the cohort below (the early-warning indicators report them separately).
+-- How far a case registered in the window got in it: a settlement is an amicable settlement
+-- (schuldbemiddeling, saneringskrediet) or the statutory route (wsnp); stabilisation and budget
+-- management are help, not a settlement.
+cases AS (
+    SELECT
+        o.household_id,
+        o.cohort_month,
+        bool_or(d.registered_on < o.signal_on) AS in_help,
+        bool_or(d.registered_on >= o.signal_on) AS registered,
+        bool_or(coalesce(
+            d.registered_on >= o.signal_on
+            AND d.route IN ('schuldbemiddeling', 'saneringskrediet', 'wsnp')
+            AND d.started_on <= o.window_end, false)) AS settled,
+        bool_or(coalesce(
+            d.registered_on >= o.signal_on
+            AND d.route IN ('schuldbemiddeling', 'saneringskrediet', 'wsnp')
+            AND d.started_on <= o.window_end
+            AND d.end_reason = 'schuldenvrij'
+            AND d.ended_on <= o.window_end, false)) AS debt_free
     FROM observable AS o
     JOIN debt_cases AS d
         ON d.household_id = o.household_id
-       AND d.registered_on < o.signal_on
-       AND (d.ended_on IS NULL OR d.ended_on >= o.signal_on)
-),
-
-not_in_help AS (
-    SELECT o.*
-    FROM observable AS o
-    WHERE NOT EXISTS (
-        SELECT 1
-        FROM in_help AS h
-        WHERE h.household_id = o.household_id AND h.cohort_month = o.cohort_month
-    )
-),
-
--- The household's debt cases registered within the window, and how far each got in it. A
--- settlement is an amicable settlement (schuldbemiddeling, saneringskrediet) or the statutory
--- route (wsnp); stabilisation and budget management are help, not a settlement.
-cases AS (
-    SELECT
-        n.household_id,
-        n.cohort_month,
-        d.registered_on,
-        d.route IN ('schuldbemiddeling', 'saneringskrediet', 'wsnp')
-            AND d.started_on <= n.window_end AS settled,
-        d.route IN ('schuldbemiddeling', 'saneringskrediet', 'wsnp')
-            AND d.started_on <= n.window_end
-            AND d.end_reason = 'schuldenvrij'
-            AND d.ended_on <= n.window_end AS debt_free
-    FROM not_in_help AS n
-    JOIN debt_cases AS d
-        ON d.household_id = n.household_id
-       AND d.registered_on >= n.signal_on
-       AND d.registered_on <= n.window_end
-),
-
-progress AS (
-    SELECT
-        household_id,
-        cohort_month,
-        true AS registered,
-        bool_or(coalesce(settled, false)) AS settled,
-        bool_or(coalesce(debt_free, false)) AS debt_free
-    FROM cases
-    GROUP BY household_id, cohort_month
+       AND d.registered_on <= o.window_end
+       AND (d.registered_on >= o.signal_on OR d.ended_on IS NULL OR d.ended_on >= o.signal_on)
+    GROUP BY o.household_id, o.cohort_month
 )
 
 -- Each step requires the one before: the nesting is what makes the funnel a funnel.
 SELECT
-    n.household_id,
-    n.cohort_month,
-    n.wijk_code,
-    n.signal_on,
-    n.window_end,
+    o.household_id,
+    o.cohort_month,
+    o.wijk_code,
+    o.signal_on,
+    o.window_end,
     s.window_months,
-    coalesce(n.reached_on <= n.window_end, false) AS reached,
-    coalesce(n.reached_on <= n.window_end AND p.registered, false) AS registered,
-    coalesce(n.reached_on <= n.window_end AND p.registered AND p.settled, false) AS settled,
-    coalesce(n.reached_on <= n.window_end AND p.registered AND p.settled AND p.debt_free, false) AS debt_free
-FROM not_in_help AS n
+    coalesce(o.reached_on <= o.window_end, false) AS reached,
+    coalesce(o.reached_on <= o.window_end AND c.registered, false) AS registered,
+    coalesce(o.reached_on <= o.window_end AND c.registered AND c.settled, false) AS settled,
+    coalesce(o.reached_on <= o.window_end AND c.registered AND c.settled AND c.debt_free, false) AS debt_free
+FROM observable AS o
 CROSS JOIN settings AS s
-LEFT JOIN progress AS p
-    ON p.household_id = n.household_id AND p.cohort_month = n.cohort_month
+LEFT JOIN cases AS c
+    ON c.household_id = o.household_id AND c.cohort_month = o.cohort_month
+WHERE NOT coalesce(c.in_help, false)

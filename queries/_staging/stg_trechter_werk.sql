@@ -36,7 +36,9 @@ coverage AS (
 ),
 
 -- One row per person and interview month, in the wijk of that month's first interview (extract
--- contract v2: every activity carries the person's wijk, with or without a benefit).
+-- contract v2: every activity carries the person's wijk, with or without a benefit). Only interviews
+-- before the first month whose window has not passed are grouped (`observable` leaves the later
+-- months out; grouping them first only cost time).
 cohort AS (
     SELECT
         person_id,
@@ -46,6 +48,7 @@ cohort AS (
     FROM work_activities
     WHERE activity = 'gesprek'
       AND wijk_code IS NOT NULL
+      AND activity_on < (SELECT last_full_month - to_months(window_months - 1) FROM coverage, settings)
     GROUP BY person_id, date_trunc('month', activity_on)
 ),
 
