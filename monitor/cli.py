@@ -338,7 +338,8 @@ def _parser() -> argparse.ArgumentParser:
     p.description = ("One row per ambition: ambition (title in --lang), indicator (id), status (the card's "
                      "word in --lang), current, year_earlier (empty when hidden), change, target, "
                      "target_date, trajectory_now, projection and its 80% band at target_date, "
-                     "reaches_target, as_of, baseline.")
+                     "reaches_target, as_of, baseline, wrong_way_targets (the years of targets on the "
+                     "worse side of the baseline or of the target before them, space-separated).")
     p.add_argument("--term", help="term id from programme.yaml (default: the current term)")
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of titles and status words")
     p.set_defaults(func=cmd_scorecard)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import polars as pl
@@ -83,6 +84,26 @@ class Card:
                      if (t.value < base if direction == "up" else t.value > base))
 
     @property
+    def receding_targets(self) -> tuple[tuple[programme.Target, programme.Target], ...]:
+        """Pairs (earlier, later) of path targets where the later one is on the worse side of the
+        earlier (a share that should rise, aimed lower in a later year): between them the trajectory
+        goes the wrong way, so 'on schedule' there partly means a lowered bar, as with a target
+        behind the baseline."""
+        direction = self.indicator.direction
+        if direction not in ("up", "down"):
+            return ()
+        path = sorted(self.ambition.path_targets, key=lambda t: t.year)
+        return tuple((a, b) for a, b in itertools.pairwise(path)
+                     if (b.value < a.value if direction == "up" else b.value > a.value))
+
+    @property
+    def wrong_way_years(self) -> tuple[int, ...]:
+        """The years of the targets the path reaches by going the wrong way (behind the baseline or
+        behind the target before it), in order: the scorecard CSV's `wrong_way_targets`."""
+        years = {t.year for t in self.backwards_targets} | {b.year for _, b in self.receding_targets}
+        return tuple(sorted(years))
+
+    @property
     def settled(self) -> bool:
         """The target's date lies in the data: its projection is the measured value, its status met
         or missed (`programme.settled`); every surface words it in the past tense, without a band."""
@@ -90,15 +111,22 @@ class Card:
 
 
 def backwards_words(card: Card, lang: str) -> str | None:
-    """The warning for the card's first target on the worse side of the baseline, in `lang` (the
-    page and the report word it alike), or None."""
-    if not card.backwards_targets:
-        return None
-    tg, unit, up = card.backwards_targets[0], card.indicator.unit, card.indicator.direction == "up"
-    return i18n.t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
-                  baseline=i18n.value(card.ambition.baseline.value, unit, lang),
-                  side=i18n.t("side_below" if up else "side_above", lang),
-                  better=i18n.t("better_up" if up else "better_down", lang))
+    """The warning for the card's first target on the worse side of the baseline, else for its first
+    target on the worse side of the target before it, in `lang` (the page and the report word it
+    alike), or None."""
+    unit, up = card.indicator.unit, card.indicator.direction == "up"
+    sides = {"side": i18n.t("side_below" if up else "side_above", lang),
+             "better": i18n.t("better_up" if up else "better_down", lang)}
+    if card.backwards_targets:
+        tg = card.backwards_targets[0]
+        return i18n.t("target_behind_baseline", lang, year=tg.year, value=i18n.value(tg.value, unit, lang),
+                      baseline=i18n.value(card.ambition.baseline.value, unit, lang), **sides)
+    if card.receding_targets:
+        earlier, later = card.receding_targets[0]
+        return i18n.t("target_behind_earlier", lang, year=later.year,
+                      value=i18n.value(later.value, unit, lang), earlier_year=earlier.year,
+                      earlier=i18n.value(earlier.value, unit, lang), **sides)
+    return None
 
 
 def _rows(twelve: Published, measure: str) -> pl.DataFrame:
@@ -284,7 +312,8 @@ def _term(pf: programme.ProgrammeFile, term_id: str | None, as_of: dt.date | Non
 
 TABLE_COLUMNS = ("ambition", "indicator", "status", "current", "year_earlier", "change", "target",
                  "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
-                 "reaches_target", "as_of", "baseline")  # baseline last: added later, positions kept
+                 "reaches_target", "as_of", "baseline",  # added later, last: positions kept
+                 "wrong_way_targets")
 
 
 def table(cards: list[Card]) -> pl.DataFrame:
@@ -300,9 +329,10 @@ def table(cards: list[Card]) -> pl.DataFrame:
                      c.change, c.target.value if c.target else None,
                      target_date(c.target.year, c.term) if c.target else None, c.expected_now,
                      p.value if p else None, p.low if p else None, p.high if p else None, c.reaches_target,
-                     c.as_of, c.ambition.baseline.value))
+                     c.as_of, c.ambition.baseline.value, " ".join(map(str, c.wrong_way_years))))
     schema = dict(zip(TABLE_COLUMNS, (pl.String, pl.String, pl.String, *[pl.Float64] * 4, pl.Date,
-                                      *[pl.Float64] * 4, pl.Boolean, pl.Date, pl.Float64), strict=True))
+                                      *[pl.Float64] * 4, pl.Boolean, pl.Date, pl.Float64, pl.String),
+                      strict=True))
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -48,7 +48,7 @@ def test_check_passes_on_demo(demo_settings, capsys) -> None:
 
 SCORECARD_COLUMNS = ["ambition", "indicator", "status", "current", "year_earlier", "change", "target",
                      "target_date", "trajectory_now", "projection", "projection_low", "projection_high",
-                     "reaches_target", "as_of", "baseline"]
+                     "reaches_target", "as_of", "baseline", "wrong_way_targets"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -113,6 +113,28 @@ def test_scorecard_status_never_contradicts_its_own_facts(demo_settings, capsys)
             assert r["status"] == i18n.t(table[(on_path, r["reaches_target"])], "en"), r
             seen += 1
     assert seen >= 5 and settled >= 5, (seen, settled)  # the demo's 2022-2026 term ended before its data
+
+
+def test_scorecard_csv_names_the_targets_that_go_the_wrong_way(demo_settings, tmp_path, monkeypatch,
+                                                              capsys) -> None:
+    """`wrong_way_targets`: empty for the demo's rising paths; a later target set below an earlier
+    one (a share that should rise) is named by its year, and only that ambition's row names it."""
+    import shutil
+
+    copy = tmp_path / "programme.yaml"
+    shutil.copy(demo_settings.programme_file, copy)
+    assert cli.main(["scorecard", "--term", "2022-2026", "--lang", "en"]) == 0
+    assert {r["wrong_way_targets"] for r in _rows(capsys.readouterr().out)} == {""}
+    # plaatsingen_2022 aims at 1460 in 2025 (programme.yaml); 2026 set to 1450 recedes from it
+    text = copy.read_text()
+    old = "{year: 2026, value: 1500,"
+    assert text.count(old) == 1
+    copy.write_text(text.replace(old, "{year: 2026, value: 1450,"))
+    monkeypatch.setenv("MONITOR_PROGRAMME", str(copy))
+    assert cli.main(["scorecard", "--term", "2022-2026", "--lang", "en"]) == 0
+    named = {r["indicator"]: r["wrong_way_targets"] for r in _rows(capsys.readouterr().out)}
+    assert named.pop("plaatsingen_vanuit_bijstand") == "2026"
+    assert set(named.values()) == {""}
 
 
 def test_scorecard_leaves_a_hidden_figure_empty(demo_settings, monkeypatch, capsys) -> None:

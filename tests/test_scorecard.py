@@ -406,6 +406,26 @@ def test_a_target_on_the_worse_side_of_the_baseline_is_flagged_on_the_card(engin
         assert html.unescape(re.sub(r"<[^>]+>", "", report._backwards(shown, lang))) == "⚠ " + said.replace(
             "**", "")
         assert report._backwards(card, lang) == ""  # the demo's own targets: no warning
+        # a later target aimed behind the one before it (both on the right side of the baseline)
+        path = sorted(card.ambition.path_targets, key=lambda t: t.year)
+        if len(path) < 2:
+            continue
+        a, b = path[-2], path[-1]
+        step = abs(a.value - base) + 1  # beyond the earlier target, away from the baseline...
+        high = a.value + step if direction == "up" else a.value - step
+        low = a.value + step / 2 if direction == "up" else a.value - step / 2  # ...then back towards it
+        moved = {id(a): high, id(b): low}
+        receding = dataclasses.replace(card.ambition, targets=tuple(
+            dataclasses.replace(t, value=moved[id(t)]) if id(t) in moved else t
+            for t in card.ambition.targets))
+        shown = dataclasses.replace(card, ambition=receding)
+        assert shown.backwards_targets == ()  # every target is still on the better side of the baseline
+        assert shown.wrong_way_years == (b.year,)
+        said = tr("target_behind_earlier", year=b.year, value=tr.value(low, card.indicator.unit),
+                  earlier_year=a.year, earlier=tr.value(high, card.indicator.unit), side=side, better=better)
+        assert said in lines(shown)
+        assert html.unescape(re.sub(r"<[^>]+>", "", report._backwards(shown, lang))) == "⚠ " + said.replace(
+            "**", "")
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
