@@ -15,17 +15,45 @@ a hidden cell is stored as None and never compared.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from monitor import commentary, scorecard, state
 from monitor.engine import Engine
 from monitor.settings import Settings
 
-KINDS = ("first", "rebuild", "new_month", "new_period", "status", "move", "broke", "recovered", "extract")
+KINDS = ("first", "rebuild", "new_month", "new_period", "rules", "status", "move", "broke", "recovered",
+         "extract")
 MOVES = 5  # the largest moves against the previous year, listed per delivery
 _PROBLEM_CHARS = 300
+
+
+# The code whose rules turn published cells into figures and statuses: the roll-up and disclosure
+# control, the programme's status, trajectory and projection, the scorecard.
+_RULES = ("rollup/*.py", "programme/*.py", "disclosure.py", "scorecard.py")
+
+
+@functools.cache
+def rules_digest(base: Path = Path(__file__).parent) -> str:
+    """A digest of the rules in `_RULES` (files under `base`), read as Python syntax trees without
+    docstrings: a new version of the monitor that changes how a figure or status is computed gets
+    another digest, one that only rewords a comment or docstring keeps it (so the change log does
+    not cry wolf)."""
+    digest = hashlib.sha256()
+    for path in sorted(f for pattern in _RULES for f in base.glob(pattern)):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                    and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+                node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + ast.dump(tree).encode() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def summary(engine: Engine) -> dict[str, Any]:
@@ -34,7 +62,7 @@ def summary(engine: Engine) -> dict[str, Any]:
     as_of = engine.as_of
     cycle = engine.settings.reporting_cycle
     out: dict[str, Any] = {
-        "catalog_version": report.version, "built_at": report.built_at,
+        "catalog_version": report.version, "built_at": report.built_at, "rules": rules_digest(),
         "as_of": as_of.isoformat() if as_of else None,
         "reporting_period": commentary.last_complete(as_of, cycle) if as_of else None,
         "ambitions": {}, "indicators": {},
@@ -93,6 +121,10 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[s
             add("new_month", before_=_month(before["as_of"]), after_=_month(after["as_of"]))
         if after["reporting_period"] != before["reporting_period"] and after["reporting_period"]:
             add("new_period", before_=before["reporting_period"], after_=after["reporting_period"])
+        # the monitor itself was updated in between: a status may have changed by its rules, not by
+        # the data (unknown for a summary from before the digest was kept: nothing said)
+        if before.get("rules") and after.get("rules") and before["rules"] != after["rules"]:
+            add("rules", before_=before["rules"], after_=after["rules"])
         for amb, now in after["ambitions"].items():
             was = before["ambitions"].get(amb)
             if was is not None and was["status"] != now["status"]:

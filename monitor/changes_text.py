@@ -18,9 +18,9 @@ from monitor.indicators import Indicator
 
 SECTIONS = ("changes_data", "changes_status", "changes_moves", "changes_health")
 _SECTION = {"first": "changes_data", "rebuild": "changes_data", "new_month": "changes_data",
-            "new_period": "changes_data",
-            "status": "changes_status", "move": "changes_moves", "broke": "changes_health",
-            "recovered": "changes_health", "extract": "changes_health"}
+            "new_period": "changes_data", "rules": "changes_status", "status": "changes_status",
+            "move": "changes_moves", "broke": "changes_health", "recovered": "changes_health",
+            "extract": "changes_health"}
 
 
 def heading(entry: dict[str, Any], lang: str) -> str:
@@ -63,6 +63,8 @@ def lines(entry: dict[str, Any], lang: str, ambitions: Mapping[str, object],
             text = t("change_new_month", lang, before=_month(before, lang), after=_month(after, lang))
         elif kind == "new_period":
             text = t("change_new_period", lang, after=after)
+        elif kind == "rules":
+            text = t("change_rules", lang)
         elif kind == "status":
             text = t("change_status", lang, subject=i18n.pick(ambitions.get(subject, subject), lang),
                      before=t(f"status_{before}", lang), after=t(f"status_{after}", lang))

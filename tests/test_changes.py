@@ -157,6 +157,50 @@ def test_a_catalog_built_again_on_the_same_extracts_is_no_new_delivery() -> None
     assert changes_text.heading(delivered, "nl").startswith("Levering van ")
 
 
+def test_an_update_of_the_monitor_is_said_above_the_status_changes() -> None:
+    """A status that changed because the monitor computes it differently now is not the data's doing:
+    the entry says so first in its status section; the same rules, or a summary without a digest
+    (recorded before it was kept), say nothing."""
+    indicators = {"x": {"last_month": "2026-10-01", "current": 1.0, "previous": 1.0}}
+    before = {**_summary("2026-09-30", {"a": "on_track"}, indicators), "rules": "0123456789abcdef"}
+    after = {**_summary("2026-10-31", {"a": "off_track"}, indicators), "rules": "fedcba9876543210"}
+    got = [(i["kind"], i["subject"], i["before"], i["after"]) for i in changes.compare(before, after)]
+    assert got[2:4] == [("rules", "", "0123456789abcdef", "fedcba9876543210"),
+                        ("status", "a", "on_track", "off_track")]
+    for same in ({**before, "rules": after["rules"]}, {k: v for k, v in before.items() if k != "rules"}):
+        assert "rules" not in [i["kind"] for i in changes.compare(same, after)]
+    entry = {"built_at": "2026-11-01T06:00:00", "as_of": "2026-10-31",
+             "items": changes.compare(before, after)}
+    for lang, word in (("nl", "bijgewerkt"), ("en", "updated")):
+        section = [line for key, line in changes_text.lines(entry, lang, {"a": {"nl": "A", "en": "A"}}, {})
+                   if key == "changes_status"]
+        assert len(section) == 2 and word in section[0] and section[1].startswith("A: ")
+
+
+def test_the_rules_digest_moves_with_the_logic_not_with_its_wording(tmp_path) -> None:
+    (tmp_path / "rollup").mkdir()
+    (tmp_path / "programme").mkdir()
+    rule = tmp_path / "programme" / "status.py"
+    (tmp_path / "rollup" / "cells.py").write_text("K = 10\n")
+    (tmp_path / "disclosure.py").write_text("def hide(n):\n    return n < 10\n")
+    (tmp_path / "scorecard.py").write_text("")
+    rule.write_text('"""Status."""\n\ndef margin(x):\n    """Why."""\n    return 0.05 * x  # five percent\n')
+    first = changes.rules_digest(tmp_path)
+    # reworded docstrings and comments, other blank lines: the same rules
+    rule.write_text('"""The status rule."""\n\n\ndef margin(x):\n    """Why, longer."""\n\n'
+                    '    return 0.05 * x  # 5%\n')
+    changes.rules_digest.cache_clear()
+    assert changes.rules_digest(tmp_path) == first
+    rule.write_text('"""Status."""\n\ndef margin(x):\n    """Why."""\n    return 0.10 * x\n')
+    changes.rules_digest.cache_clear()
+    assert changes.rules_digest(tmp_path) != first
+    changes.rules_digest.cache_clear()
+    (tmp_path / "unrelated.py").write_text("X = 1\n")  # outside the rules: no change
+    rule.write_text('"""Status."""\n\ndef margin(x):\n    """Why."""\n    return 0.05 * x\n')
+    assert changes.rules_digest(tmp_path) == first
+    changes.rules_digest.cache_clear()
+
+
 # ---- the page
 
 def test_changes_page_lists_the_recorded_delivery(demo_settings) -> None:
