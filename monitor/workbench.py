@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,13 +346,43 @@ def indicator_text(form: IndicatorForm, sql: str) -> str:
     )
 
 
-def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
+# rows a draft from the form may return for its preview (a distinct measure's key rows run to
+# hundreds of thousands at Den Haag's volume); MONITOR_RESULT_BYTES bounds them in bytes as well
+FORM_ROW_CAP = 2_000_000
+
+
+def _guarded_draft(engine, user: str | None) -> Callable[[str, float], pl.DataFrame]:
+    """How the form runs a draft: as the workbench runs a query (one SELECT, in a worker process with
+    its memory, CPU, byte and per-user limits), never on the serving process's own connection, where
+    a draft of tens of millions of rows would take the server's memory from every user."""
+    settings = engine.settings
+    cap = max(settings.row_cap, FORM_ROW_CAP)
+
+    def run(sql: str, timeout: float) -> pl.DataFrame:
+        with _slot(user, settings.queries_per_user):
+            result = worker.run(engine.catalog, sql, timeout=timeout, row_cap=cap,
+                                byte_cap=settings.result_bytes, settings=settings)
+        if result.truncated:
+            limit = (f"{result.byte_cap / 2**20:g} MB (MONITOR_RESULT_BYTES)" if result.byte_cap
+                     else f"{cap:,} rows")
+            raise catalog.QueryRefused(
+                f"Refused: the draft returned more than {limit}, more than a preview may hold. An "
+                "indicator returns one row per month and wijk (a distinct measure one per key and "
+                "month): group the rows, or save the file and check it with `python -m monitor check`.",
+                "query_draft_too_large", limit=limit)
+        return result.frame
+    return run
+
+
+def indicator_from_form(engine, form: IndicatorForm, sql: str, user: str | None = None) -> FormOutcome:
     """Check the query against the indicator contract on the current data, as `monitor check` would.
 
     Builds the file text, parses it with the registry's own parser (so what
     passes here passes there), runs it through `indicators.compute` and, when
     it holds, rolls it up to the city per month for a preview. `engine` is a
-    `monitor.engine.Engine`: it brings the catalog, registry, areas and terms.
+    `monitor.engine.Engine`: it brings the catalog, registry, areas and terms. The draft runs
+    guarded, as a workbench query does (`_guarded_draft`); `user` counts against
+    MONITOR_QUERIES_PER_USER.
     """
 
     registry = engine.registry
@@ -370,7 +400,8 @@ def indicator_from_form(engine, form: IndicatorForm, sql: str) -> FormOutcome:
                  for name in indicators.undeclared_sources(ind)]
     try:
         # a draft from the form: the workbench's own time limit, not the indicator files'
-        frame = indicators.compute(engine.catalog, ind, timeout=engine.settings.query_timeout_s)
+        frame = indicators.compute(engine.catalog, ind, timeout=engine.settings.query_timeout_s,
+                                   run=_guarded_draft(engine, user))
     except indicators.IndicatorError as exc:
         return FormOutcome(text, [*problems, *_messages(exc)], None, ind)
     problems += _data_problems(frame, engine.areas)

@@ -484,3 +484,30 @@ def test_the_make_an_indicator_form_keeps_the_workbench_time_limit(demo_settings
             "WHERE hash(x + y) % 7 = 0")
     outcome = workbench.indicator_from_form(quick, form, slow)
     assert not outcome.ok and any("time limit of 0.05 s" in p for p in outcome.problems), outcome.problems
+
+
+def test_the_make_an_indicator_form_runs_its_draft_guarded(demo_settings, monkeypatch) -> None:
+    """The form's draft goes through the workbench's guard, not the serving process's connection:
+    one SELECT only (a second statement never runs), and a draft of more rows than a preview may
+    hold is refused (it once pulled 30 million rows, 7 GB, into the server)."""
+    import dataclasses
+
+    from monitor import workbench
+    from monitor.engine import get_engine
+
+    engine = get_engine(demo_settings)
+    form = workbench.IndicatorForm(id="schets_guard", title_nl="Schets", title_en="Draft", unit="keer",
+                                   programme=next(iter(engine.programme_ids)), sources=["areas"])
+    two = "CREATE TEMP TABLE schets_t AS SELECT 1 AS x; SELECT DATE '2024-01-01' AS month, 'WK051801' AS " \
+          "wijk_code, 1::DOUBLE AS value FROM areas LIMIT 1"
+    outcome = workbench.indicator_from_form(engine, form, two)
+    assert not outcome.ok
+    made = engine.catalog.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'schets_t'")
+    assert made["n"][0] == 0  # refused before anything ran
+    monkeypatch.setattr(workbench, "FORM_ROW_CAP", 1000)
+    engine = dataclasses.replace(engine, settings=dataclasses.replace(demo_settings, row_cap=100))
+    many = ("SELECT DATE '2024-01-01' AS month, 'WK' || lpad(x::VARCHAR, 6, '0') AS wijk_code, "
+            "1::DOUBLE AS value FROM range(5000) r(x), (SELECT 1 FROM areas LIMIT 1) a")
+    outcome = workbench.indicator_from_form(engine, form, many)
+    assert not outcome.ok and any("more than 1,000 rows" in p for p in outcome.problems), outcome.problems
+    assert outcome.preview is None

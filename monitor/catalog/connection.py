@@ -44,7 +44,7 @@ class QueryError(Exception):
 # every QueryError code, worded by the label err_<code>
 ERROR_CODES = ("query_empty", "query_parse", "query_statements", "query_not_select", "query_no_rows",
                "query_timeout", "query_memory", "query_read_only", "query_failed", "query_worker_memory",
-               "query_worker_cpu", "query_busy")
+               "query_worker_cpu", "query_busy", "query_draft_too_large")
 
 
 class QueryRefused(QueryError):

@@ -8,7 +8,7 @@ instead of deep in a roll-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import polars as pl
@@ -82,17 +82,20 @@ def _query_error(ind: Indicator, exc: catalog.QueryError) -> IndicatorError:
                              f"the query failed: {message}")
 
 
-def compute(cat: catalog.Catalog, ind: Indicator, *, timeout: float | None = None) -> pl.DataFrame:
+def compute(cat: catalog.Catalog, ind: Indicator, *, timeout: float | None = None,
+            run: Callable[[str, float], pl.DataFrame] | None = None) -> pl.DataFrame:
     """Run the indicator's query and check the result contract; the frame has only contract columns.
 
     Numbers come back as Float64 (months_since as Int64), sorted. Raises IndicatorError naming
-    the file and the fix for a failing query or a result of the wrong shape.
+    the file and the fix for a failing query or a result of the wrong shape. `run(sql, timeout)`:
+    how the SQL is run (default the catalog's own query; the workbench's form passes its guarded
+    worker, since an analyst's draft must not run unguarded in the serving process).
     """
     # the indicator files' own limit (MONITOR_INDICATOR_TIMEOUT) unless the caller sets one: the
     # workbench's form runs an analyst's draft, which keeps the workbench's limit
     limit = timeout if timeout is not None else cat.settings.indicator_timeout_s
     try:
-        frame = cat.query(run_sql(ind), timeout=limit)
+        frame = run(run_sql(ind), limit) if run is not None else cat.query(run_sql(ind), timeout=limit)
     except catalog.QueryError as exc:
         raise _query_error(ind, exc) from None
     return check_result(ind, frame)

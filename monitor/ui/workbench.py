@@ -270,7 +270,8 @@ def form_choices(ctx: Ctx, sql: str) -> FormChoices:
 def check_form(ctx: Ctx, form: workbench.IndicatorForm, sql: str) -> None:
     """Check the form against the indicator contract; the outcome is kept for the next reruns."""
     with st.spinner(ctx.t("computing")):
-        _state()["wb_form_outcome"] = workbench.indicator_from_form(ctx.engine, form, sql)
+        _state()["wb_form_outcome"] = workbench.indicator_from_form(ctx.engine, form, sql,
+                                                                    user=ctx.visitor.user)
 
 
 def error_text(ctx: Ctx, outcome: workbench.RunOutcome) -> str:
