@@ -6,15 +6,13 @@ description:
     persoon na 0, 6 en 12 maanden betaald werk had, bij welke werkgever ook (employed_6m,
     employed_12m uit de polisadministratie; na 0 maanden werkt iedereen). Noemer: de plaatsingen
     waarvan de uitkomst bekend is. Een cel verschijnt pas als de hele maandgroep zo lang gevolgd
-    kon worden. Niet geteld: plaatsingen die niet te volgen waren (uitkomst leeg; na 12 maanden
-    telt plaatsingen_niet_traceerbaar ze).
+    kon worden. Niet geteld: plaatsingen die niet te volgen waren (uitkomst leeg).
   en: >-
     Unit: placement. Of the placements in a month (the month's group), the share whose person had
     paid work after 0, 6 and 12 months, with any employer (employed_6m, employed_12m from the
     wage administration; at 0 months everyone works). Denominator: the placements whose outcome
     is known. A cell only appears once the whole month's group could be followed that long. Not
-    counted: placements that could not be traced (outcome empty; at 12 months
-    plaatsingen_niet_traceerbaar counts them).
+    counted: placements that could not be traced (outcome empty).
 basis:
   nl: "Participatiewet (arbeidsinschakeling); werk volgens de polisadministratie (UWV), bij elke werkgever"
   en: "Participatiewet (getting people into work); work according to the wage administration (UWV polisadministratie), any employer"

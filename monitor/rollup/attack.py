@@ -123,12 +123,17 @@ def number_columns(ind) -> list[str]:
     return ["value", "denominator"] if ind.is_ratio else ["value"]
 
 
-def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float) -> Protection:
-    """Add suppressions to `hidden` until no primary cell is pinned narrower than `width`."""
+def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float,
+            also: np.ndarray | None = None) -> Protection:
+    """Add suppressions to `hidden` until no primary cell is pinned narrower than `width`. `also`:
+    cells to treat as primary besides this indicator's own (a complement's small cells,
+    `shared.protect_together`)."""
     t0 = time.perf_counter()
     rows, members, coef, sense, only = system(linked)
     keep = {c: rows_for(c, only) for c in number_columns(ind)}
     primary = primary_cells(linked, ind, k)
+    if also is not None:
+        primary = primary | (also & linked.shown)
     start, targets, rounds = hidden.copy(), np.flatnonzero(primary), 0
     trues = {c: linked.cells[c].to_numpy().astype(float) for c in number_columns(ind)}
     city = linked.cells["_level"].to_numpy() == 0  # the totals an alderman reads first

@@ -12,6 +12,18 @@ in the same cells in both, and each one's own attack covers it.
 Twins are found from the data (equal per month and wijk, not all zero), among
 indicators reading the same extract, so no hand-kept list can fall out of date.
 
+*Complements* are protected the same way: two indicators whose numbers add up, per
+month and wijk, to numbers published elsewhere (the placements that cannot be traced
+after twelve months plus the traced ones, the denominator of the lasting-work ratio,
+are all placements of twelve months earlier, from and without social assistance; that
+count is no longer published for this reason, docs/disclosure.md). Each is then the
+published total minus the other, so a cell one hides and the other shows is read by a
+subtraction. Found from the data too: a number
+column of each whose sum equals one or two published number columns of other
+indicators reading the same extracts, in the same month or twelve months earlier (a
+follow-up), in every month both cover. Each is also repaired as if the other's small
+cells were its own, so that neither the hidden cell nor its complement is pinned.
+
 A distinct measure has no month x wijk numbers to compare (its frame is keys, and
 its periods are no sums of months), so it is never a twin and is protected on its
 own (docs/disclosure.md, limits).
@@ -19,6 +31,7 @@ own (docs/disclosure.md, limits).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -34,6 +47,7 @@ def twins(ind: Indicator, frames: Mapping[str, pl.DataFrame], inds: Mapping[str,
     another twin."""
     if ind.is_distinct:
         return []
+    grid: _Grid | None = None
     group, todo = {ind.id}, [ind.id]
     while todo:
         one = inds[todo.pop()]
@@ -41,10 +55,74 @@ def twins(ind: Indicator, frames: Mapping[str, pl.DataFrame], inds: Mapping[str,
             if other.id in group or other.shape != "series" or other.is_distinct or \
                     not set(one.sources) & set(other.sources):
                 continue
-            if _share(frames[one.id], frames[other.id]):
-                group.add(other.id)
-                todo.append(other.id)
+            if not _share(frames[one.id], frames[other.id]):
+                grid = grid or _Grid(frames, inds)
+                if not grid.complements(one.id, other.id):
+                    continue
+            group.add(other.id)
+            todo.append(other.id)
     return sorted(group - {ind.id})
+
+
+SHIFTS = (0, 12)  # months: a total published in the same month, or a year before (a 12-month follow-up)
+
+
+class _Grid:
+    """Every number column of the series indicators given, summed per month and wijk on one dense
+    grid (months x wijken), to find complements: `a + b` equal to a sum of one or two other columns,
+    shifted by `SHIFTS`, in every month both `a` and `b` cover."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame], inds: Mapping[str, Indicator]) -> None:
+        usable = {i: f for i, f in frames.items() if i in inds and not inds[i].is_distinct
+                  and inds[i].shape == "series" and isinstance(f, pl.DataFrame) and f.height
+                  and {"month", "wijk_code", "value"} <= set(f.columns)}
+        months = [_month_no(f["month"]) for f in usable.values()]
+        self.first = min((int(m.min()) for m in months), default=0)
+        last = max((int(m.max()) for m in months), default=0)
+        wijken = sorted({w for f in usable.values() for w in f["wijk_code"].drop_nulls().unique()})
+        index = {w: n for n, w in enumerate(wijken)}
+        shape = (last - self.first + 1 + max(SHIFTS), max(len(wijken), 1))
+        self.columns: dict[tuple[str, str], np.ndarray] = {}
+        self.span: dict[str, tuple[int, int]] = {}
+        for ind_id, f in usable.items():
+            f = f.filter(pl.col("wijk_code").is_not_null())
+            if f.is_empty():
+                continue
+            m = _month_no(f["month"]) - self.first
+            w = np.array([index[x] for x in f["wijk_code"].to_list()], dtype=np.int64)
+            self.span[ind_id] = (int(m.min()), int(m.max()))
+            for col in ("value", "denominator"):
+                if col in f.columns:
+                    grid = np.zeros(shape)
+                    np.add.at(grid, (m, w), f[col].fill_null(0).to_numpy().astype(float))
+                    self.columns[(ind_id, col)] = grid
+
+    def complements(self, a: str, b: str) -> bool:
+        """Some number column of `a` plus some of `b` is a published total (see the class)."""
+        if a not in self.span or b not in self.span:
+            return False
+        lo = max(self.span[a][0], self.span[b][0])
+        hi = min(self.span[a][1], self.span[b][1])
+        if lo > hi:
+            return False
+        others = [(key, grid) for key, grid in self.columns.items() if key[0] not in (a, b)]
+        totals = [[g for _, g in combo] for n in (1, 2) for combo in itertools.combinations(others, n)]
+        for ga, gb in itertools.product([g for k, g in self.columns.items() if k[0] == a],
+                                        [g for k, g in self.columns.items() if k[0] == b]):
+            both = (ga + gb)[lo:hi + 1]
+            if not both.any():
+                continue
+            for shift in SHIFTS:
+                if lo - shift < 0:
+                    continue
+                for parts in totals:
+                    if np.array_equal(sum(g[lo - shift:hi + 1 - shift] for g in parts), both):
+                        return True
+        return False
+
+
+def _month_no(months: pl.Series) -> np.ndarray:
+    return (months.dt.year().cast(pl.Int64) * 12 + months.dt.month().cast(pl.Int64) - 1).to_numpy()
 
 
 def _share(a: pl.DataFrame, b: pl.DataFrame) -> bool:
@@ -63,12 +141,26 @@ def _share(a: pl.DataFrame, b: pl.DataFrame) -> bool:
 
 def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator], *, k: int,
                      width: float) -> dict[str, np.ndarray]:
-    """Each twin's pattern: protected on its own, and hiding every cell any twin hides."""
+    """Each twin's pattern: protected on its own, and hiding every cell any twin hides; a cell small
+    in any twin is repaired as a primary cell in each (for a twin with the same number that changes
+    nothing; for a complement it keeps the hidden cell's partner from being pinned)."""
     ids = sorted(linked)
     keys = {i: cell_keys(linked[i]) for i in ids}
     rows = {i: {key: n for n, key in enumerate(keys[i])} for i in ids}
-    hidden = {i: attack.protect(linked[i], inds[i], first_pattern(linked[i], inds[i], k), k=k,
-                                width=width).hidden for i in ids}
+    small = {i: attack.primary_cells(linked[i], inds[i], k) for i in ids}
+    also = {i: np.zeros(linked[i].cells.height, dtype=bool) for i in ids}
+    for i in ids:
+        for j in ids:
+            if j != i:
+                for n in np.flatnonzero(small[j]):
+                    m = rows[i].get(keys[j][n])
+                    if m is not None:
+                        also[i][m] = True
+    hidden = {}
+    for i in ids:
+        first = attack.complete_pattern(linked[i], inds[i], first_pattern(linked[i], inds[i], k),
+                                        np.flatnonzero(also[i] & linked[i].shown), k)
+        hidden[i] = attack.protect(linked[i], inds[i], first, k=k, width=width, also=also[i]).hidden
     changed = len(ids) > 1
     while changed:
         changed = False
@@ -83,6 +175,6 @@ def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator]
                         start[m] = True
             if (start != hidden[i]).any():
                 closed = attack.complete_pattern(linked[i], inds[i], start, np.zeros(0, np.int64), k)
-                hidden[i] = attack.protect(linked[i], inds[i], closed, k=k, width=width).hidden
+                hidden[i] = attack.protect(linked[i], inds[i], closed, k=k, width=width, also=also[i]).hidden
                 changed = True
     return hidden
