@@ -1,5 +1,5 @@
 /*---
-title: {nl: "Trechter werk 5: aan het werk", en: "Work funnel 5: placed in a job"}
+title: {nl: "Trechter werk 5: aan het werk na een proefplaatsing", en: "Work funnel 5: placed in a job after a trial placement"}
 description:
   nl: >-
     Eenheid: persoon. Van de personen met een gesprek in de maand: het aantal met een profiel, een match, een
@@ -7,14 +7,18 @@ description:
     uitkering ervoor). Eén persoon telt één keer per gespreksmaand, in de wijk van het eerste
     gesprek (de wijk van de werkactiviteit). Een maand verschijnt pas als de 12 maanden erna voorbij zijn (eerder is hij nog
     niet waarneembaar). Eén stap van de trechter (queries/_staging/stg_trechter_werk.sql); elke
-    stap is een deel van de stap ervoor.
+    stap is een deel van de stap ervoor, dus hier telt alleen wie via profiel, match en
+    proefplaatsing aan het werk kwam. De meeste plaatsingen gaan zonder proefplaatsing: alle
+    plaatsingen staan in plaatsingen_vanuit_bijstand en plaatsingen_zonder_uitkering.
   en: >-
     Unit: person. Of the people with an interview in the month: the number with a profile, a match, a trial
     placement and a placement in a job within 12 months after the interview month (with or
     without a benefit before). A person counts once per interview month, in the wijk of their
     first interview (the wijk of the work activity). A month appears only once the 12 months after it have passed (before that it is
     not observable yet). One step of the funnel (queries/_staging/stg_trechter_werk.sql); each
-    step is a subset of the step before.
+    step is a subset of the step before, so this counts only those placed by way of a profile, a
+    match and a trial placement. Most placements come without a trial placement: all placements
+    are in plaatsingen_vanuit_bijstand and plaatsingen_zonder_uitkering.
 basis:
   nl: Participatiewet (ondersteuning bij arbeidsinschakeling); het werkprogramma van de gemeente; de trechter als cohort is een eigen maat van deze monitor
   en: Participatiewet (support in getting into work); the municipal work programme; the funnel as a cohort is this monitor's own measure
