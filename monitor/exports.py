@@ -25,7 +25,7 @@ from monitor.rollup.published import Published, require
 _NUMERIC = ("value", "denominator", "result", "result_prev", "change")
 _HIDDEN = ("value", "denominator", "result")  # the cells disclosure control hides
 _COLUMNS = ("period", "months_since", "area", "area_name", "group", *_NUMERIC, "prev_suppressed",
-            "suppressed")
+            "complete", "suppressed")  # complete: the period is over (an unfinished one has no change)
 
 
 def table(published: Published) -> pl.DataFrame:
@@ -63,9 +63,9 @@ def csv_plain(published: Published, *, columns: list[str] | None = None) -> str:
 
 
 def _worded_flag(out: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """`suppressed` as the reader's word: `ja`/`nee` (`yes`/`no`)."""
+    """`suppressed` (and `complete`) as the reader's word: `ja`/`nee` (`yes`/`no`)."""
     yes, no = i18n.t("yes", lang), i18n.t("no", lang)
-    flags = [c for c in ("prev_suppressed", "suppressed") if c in out.columns]
+    flags = [c for c in ("prev_suppressed", "complete", "suppressed") if c in out.columns]
     return out.with_columns(
         [pl.when(pl.col(c)).then(pl.lit(yes)).otherwise(pl.lit(no)).alias(c) for c in flags])
 

@@ -84,6 +84,17 @@ def test_english_headers_and_the_worded_flag() -> None:
     assert lines[2].endswith(";;;yes") and lines[1].endswith(";no")
 
 
+def test_an_unfinished_period_is_marked_in_every_download() -> None:
+    """2024 over, 2025 unfinished: the column `complete` says which (its change is empty, `views`)."""
+    raw = _raw().with_columns(period=pl.Series(["2024", "2025", "2025"]),
+                              complete=pl.Series([True, False, False]))
+    published = Published(raw, k=10, view="test")
+    plain = exports.csv_plain(published, columns=["period", "complete"]).splitlines()
+    assert plain == ["period,complete,suppressed", "2024,true,false", "2025,false,true", "2025,false,false"]
+    excel = exports.csv_dutch_excel(published, lang="nl").decode("utf-8-sig").splitlines()
+    assert excel[0].endswith(";volledig;afgeschermd") and excel[2].endswith(";nee;ja")
+
+
 EXPORTS = {
     "table": exports.table,
     "csv_plain": exports.csv_plain,

@@ -476,9 +476,31 @@ def test_compare_hides_a_suppressed_earlier_cell() -> None:
     assert row["result"] == 30.0 and row["result_prev"] is None and row["change"] is None
     assert row["prev_suppressed"] is True  # a surface shows the mark there, not a dash
     row = out.filter((pl.col("period") == "2021") & (pl.col("area") == "WK0001")).row(0, named=True)
-    assert row["result_prev"] == 50.0 and row["change"] == 10.0 and row["prev_suppressed"] is False
+    # 2021 holds January only: an unfinished year of a count shows last year beside it, no change
+    assert row["result_prev"] == 50.0 and row["change"] is None and row["prev_suppressed"] is False
     hidden = out.filter(pl.col("suppressed")).select("period", "area").rows()
     assert sorted(hidden) == [("2020", "WK0002"), ("2020", "WK0003")]
+
+
+@pytest.mark.parametrize("measure", ["count", "stock", "ratio"])
+def test_an_unfinished_year_of_a_count_has_no_change_against_a_whole_year(measure: str) -> None:
+    """January to March 2021 against the whole of 2020 is no fall of three quarters: a count or a
+    stock gets no change there (a share compares as it is); the whole years compare as before."""
+    areas = make_areas(LAYOUT)
+    months = [add_months(month(2019, 1), n) for n in range(27)]  # January 2019 to March 2021
+    ratio = measure == "ratio"
+    frame = series_frame([(m, w, 20.0, 40.0) if ratio else (m, w, 20.0)
+                          for m in months for w in ("WK0001", "WK0002", "WK0003")], ratio=ratio)
+    out = roll(frame, indicator(measure), areas, View(grain="year", level="city", compare=True), k=10)
+    by_year = {r["period"]: r for r in out.iter_rows(named=True)}
+    assert by_year["2020"]["complete"] and not by_year["2021"]["complete"]
+    # whole years: 12 months x 3 wijken x 20 = 720 both years (a stock: the December level, 60)
+    assert by_year["2020"]["change"] == 0.0
+    if ratio:  # 20 of 40 in both: the ratio of a part year compares with that of a whole one
+        assert by_year["2021"]["result"] == 0.5 and by_year["2021"]["change"] == 0.0
+    else:
+        assert by_year["2021"]["result_prev"] == (720.0 if measure == "count" else 60.0)
+        assert by_year["2021"]["change"] is None
 
 
 def test_term_grain_sums_the_months_whose_first_day_is_in_the_term() -> None:

@@ -113,7 +113,7 @@ def select(
         return Published(pl.DataFrame(schema=schema), k, name)
     cells = _with_result(cells, ind, view.per, areas, view.level, municipality)
     if view.compare:
-        cells = _with_comparison(cells)
+        cells = _with_comparison(cells, ind)
     if view.split:
         cells = cells.with_columns(pl.col("area").alias("group"), pl.lit(municipality).alias("area"),
                                    pl.lit(municipality).alias("area_name"))
@@ -148,16 +148,24 @@ def _with_result(
     per_1000 = pl.when(pl.col("_pop") > 0).then(pl.col("value") / pl.col("_pop") * 1000)
     return cells.with_columns(per_1000.alias("result")).drop("_pop")
 
-def _with_comparison(cells: pl.DataFrame) -> pl.DataFrame:
+def _with_comparison(cells: pl.DataFrame, ind: Indicator) -> pl.DataFrame:
     """result_prev: the same area's cell a year earlier, and change; null when either is hidden or missing.
-    prev_suppressed: the earlier cell is hidden (a surface shows the mark there, not a dash)."""
+    prev_suppressed: the earlier cell is hidden (a surface shows the mark there, not a dash).
+
+    An unfinished period of a count or stock has no change: January to November against a whole
+    year is no fall (nor November's level against December's a year), and the same months a year
+    earlier are no published cell (at a wijk they would give away a month by subtraction). A share
+    compares as it is."""
     prev = cells.select(pl.col("_pid").alias("_prev_pid"), "_area", pl.col("result").alias("result_prev"),
                         pl.col("suppressed").alias("prev_suppressed"))
     out = cells.join(prev, on=["_prev_pid", "_area"], how="left")
     out = out.with_columns(pl.col("prev_suppressed").fill_null(False))  # no earlier cell: nothing hidden
     hidden = pl.col("suppressed") | pl.col("result").is_null()
     out = out.with_columns(pl.when(hidden).then(None).otherwise(pl.col("result_prev")).alias("result_prev"))
-    return out.with_columns((pl.col("result") - pl.col("result_prev")).alias("change"))
+    change = pl.col("result") - pl.col("result_prev")
+    if not ind.is_ratio:
+        change = pl.when(pl.col("complete")).then(change)
+    return out.with_columns(change.alias("change"))
 
 def _filter(cells: pl.DataFrame, view: View) -> pl.DataFrame:
     """Drop comparison-only cells, then keep the view's areas and period range (after suppression)."""

@@ -74,7 +74,11 @@ def display_table(ctx: Ctx, published: Published, ind: Indicator) -> pl.DataFram
 
     cols: list[pl.Series] = []
     if "period" in frame.columns:
-        cols.append(column("col_period", [period_label(ctx, p) for p in frame["period"]]))
+        # an unfinished period says so beside its label (its change stays empty for a count, `views`)
+        done = frame["complete"].to_list() if "complete" in frame.columns else [True] * frame.height
+        cols.append(column("col_period", [period_label(ctx, p) + ("" if d is not False else
+                                                                   f" ({t('chart_incomplete')})")
+                                          for p, d in zip(frame["period"], done, strict=True)]))
     if "area_name" in frame.columns:
         cols.append(frame["area_name"].alias(t("col_area")))
     values = zip(frame["result"].to_list(), hidden, strict=True)
