@@ -450,4 +450,13 @@ def test_a_margin_the_baseline_capped_is_stated_in_units(engine, cards, monkeypa
     card_ui.card_projection(Ctx(lang, engine, engine.settings), card)
     tr = i18n.Translator(lang)
     assert tr("fact_within_margin_baseline", gap="175", margin="225", tolerance="5%") in "\n".join(shown)
+    # 300 behind the same path: 5% (1,161) would allow it, the baseline's 225 does not (23,525 is
+    # worse than where the term started, 23,450): the card says why it is behind
+    behind = programme.Status("off_track", 23_525.0, 23_225.0, 300.0, card.status.as_of, False, False,
+                              225.0 / 23_225.0, "down")
+    shown.clear()
+    card_ui.card_projection(Ctx(lang, engine, engine.settings), dataclasses.replace(card, status=behind))
+    assert tr("fact_behind_margin_baseline", gap="300", margin="225", tolerance="5%") in "\n".join(shown)
+    lines = [line.strip() for text in shown for line in text.splitlines()]
+    assert tr("fact_behind_trajectory") not in lines  # not the bare line beside the reason
     assert i18n.value(0.4, "huishoudens", lang, whole=True) == tr.number(0.4, 1)  # a gap of 0,4 is not 0

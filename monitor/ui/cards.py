@@ -125,6 +125,14 @@ def card_projection(ctx: Ctx, card: Card) -> None:
         elif s.within_margin:
             lines.append(t("fact_within_margin", gap=t.difference(s.shortfall, unit, whole=whole),
                            margin=_share(t, s.tolerance)))
+        elif (not s.on_trajectory and s.shortfall is not None and s.expected is not None
+              and s.tolerance < card.ambition.tolerance - 1e-12
+              and s.shortfall <= card.ambition.tolerance * abs(s.expected)):
+            # behind only because the baseline capped the margin: say so, or '11 short with a 5%
+            # margin' reads as a contradiction
+            lines.append(t("fact_behind_margin_baseline", gap=t.difference(s.shortfall, unit, whole=whole),
+                           margin=t.difference(s.tolerance * abs(s.expected), unit, whole=whole),
+                           tolerance=_share(t, card.ambition.tolerance)))
         else:
             lines.append(t("fact_on_trajectory" if s.on_trajectory else "fact_behind_trajectory"))
     settled = card.settled
