@@ -193,6 +193,13 @@ def test_report_is_self_contained_and_shows_every_ambition(engine, cards) -> Non
         shown = i18n.value(card.current.value, card.indicator.unit, "nl", suppressed=card.current.suppressed)
         assert shown in html
     assert i18n.t("demo_banner", "nl").split("**")[0] in html
+    # an output that is a mean carries its unit, as on the card ("14,7 dagen", not a bare 14,7)
+    means = [(c, o) for c in cards for o in c.outputs if o.indicator.measure == "ratio"
+             and o.indicator.unit not in ("%", "") and not o.current.suppressed]
+    assert means, "the demo programme lists a mean among its outputs"
+    for _, o in means:
+        value = i18n.value(o.current.value, o.indicator.unit, "nl")
+        assert f"{o.indicator.label('nl')} {value} {i18n.unit(o.indicator.unit, 'nl')}" in html
 
 
 def test_report_marks_a_hidden_figure_with_x_an_accessible_name_and_the_legend(demo_settings,
