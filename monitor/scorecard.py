@@ -262,6 +262,13 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     proj, path = _as_distinct(ind, series, current, proj, path)
     observed = proj.date if proj is not None and proj.method == "observed" else None
     proj = _measured(ind, twelve, proj)
+    # a target date in the data with a measured figure: the card reads at that month (its headline,
+    # the year before it, the outputs), not at the latest month, which may lie in the next term
+    settled_at = observed.replace(day=1) if observed is not None and proj is not None else None
+    if settled_at is not None:
+        as_of = settled_at
+        current = _figure_at(twelve.frame, settled_at)
+        previous = _figure_at(twelve.frame, year_earlier(settled_at))
     reaches = (
         programme.will_reach(proj, target.value, ind.direction)
         if proj is not None and target is not None and ind.direction != "none"
@@ -278,7 +285,10 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     for out_id in ambition.outputs:
         if out_id not in engine.registry.indicators:
             continue
-        _, o_cur, o_prev, _ = headline(engine, engine.indicator(out_id))
+        _, o_cur, o_prev, o_twelve = headline(engine, engine.indicator(out_id))
+        if settled_at is not None:
+            o_cur = _figure_at(o_twelve.frame, settled_at)
+            o_prev = _figure_at(o_twelve.frame, year_earlier(settled_at))
         outputs.append(OutputLine(engine.indicator(out_id), o_cur, o_prev))
     return Card(ambition, ind, term, as_of, current, previous, target, status.expected, status, proj,
                 reaches, twelve, trajectory, path, tuple(outputs),

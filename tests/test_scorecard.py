@@ -467,3 +467,26 @@ def test_a_margin_the_baseline_capped_is_stated_in_units(engine, cards, monkeypa
     lines = [line.strip() for text in shown for line in text.splitlines()]
     assert tr("fact_behind_trajectory") not in lines  # not the bare line beside the reason
     assert i18n.value(0.4, "huishoudens", lang, whole=True) == tr.number(0.4, 1)  # a gap of 0,4 is not 0
+
+
+def test_a_closed_terms_card_reads_at_its_target_month(engine) -> None:
+    """The 2022-2026 term ended inside the data: its cards show the figure measured at the target's
+    month, the same twelve months a year before, and the outputs of that month, not the latest month
+    (which lies in the next term and once stood beside the verdict as the headline)."""
+    from monitor.rollup import View
+    from monitor.rollup.periods import year_earlier
+
+    settled = [c for c in scorecard.scorecard(engine, term_id="2022-2026") if c.settled]
+    assert settled, "the demo's first term ended before its data"
+    for card in settled:
+        month = card.projection.date.replace(day=1)
+        rolling = engine.series(card.indicator.id, View(grain="rolling", level="city")).frame
+        at = {r["period_end"].replace(day=1): r["result"] for r in rolling.iter_rows(named=True)}
+        assert card.as_of == month < engine.as_of
+        assert card.current.value == pytest.approx(at[month]) == pytest.approx(card.projection.value)
+        assert card.previous.value == pytest.approx(at[year_earlier(month)])
+        for line in card.outputs:
+            out = engine.series(line.indicator.id, View(grain="rolling", level="city")).frame
+            values = {r["period_end"].replace(day=1): r["result"] for r in out.iter_rows(named=True)}
+            if not line.current.suppressed and line.current.value is not None:
+                assert line.current.value == pytest.approx(values[month])
