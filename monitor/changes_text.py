@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from monitor import i18n
+from monitor import i18n, signs
 from monitor.i18n import t
 from monitor.indicators import Indicator
 
@@ -70,9 +70,13 @@ def lines(entry: dict[str, Any], lang: str, ambitions: Mapping[str, object],
                      before=t(f"status_{before}", lang), after=t(f"status_{after}", lang))
         elif kind == "move":
             unit = indicators[subject].unit if subject in indicators else ""
+            direction = indicators[subject].direction if subject in indicators else "none"
+            _, colour = signs.change_style(after - before, direction)  # good or bad by the direction
+            judgement = {"green": t("move_better", lang), "red": t("move_worse", lang)}.get(colour, "")
             text = t("change_move", lang, subject=ind_name(subject), before=i18n.value(before, unit, lang),
-                     after=i18n.value(after, unit, lang), change=i18n.signed(after - before, unit, lang),
-                     relative=_signed_pct(item["change"], lang))
+                     after=i18n.value(after, unit, lang),
+                     change=signs.arrow_text(after - before, i18n.signed(after - before, unit, lang)),
+                     relative=_signed_pct(item["change"], lang), judgement=judgement)
         elif kind == "broke":
             text = t("change_broke", lang, subject=ind_name(subject), detail=item["detail"])
         elif kind == "recovered":

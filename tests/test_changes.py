@@ -265,3 +265,20 @@ def test_a_state_database_from_before_data_folders_keeps_its_history(tmp_path, m
     assert trial["previous_version"] is None
     listed = changes.log(_delivery(tmp_path / "trial", "", "").settings)
     assert [e["catalog_version"] for e in listed] == ["t1"]
+
+
+def test_a_move_says_whether_it_is_better_or_worse(demo_settings) -> None:
+    """A fall is good news where lower is better: the line says so in words and shows the arrow of
+    the number (plain text, so the mail reads it too)."""
+    from monitor.engine import get_engine
+
+    inds = get_engine(demo_settings).registry.indicators
+    down, up = inds["bijstand_personen"], inds["huishoudens_schuldenvrij"]
+    assert (down.direction, up.direction) == ("down", "up")
+    move = {"kind": "move", "before": 100.0, "after": 88.0, "change": -0.12, "detail": ""}
+    items = [{**move, "subject": down.id}, {**move, "subject": up.id}]
+    entry = {"built_at": "2026-11-01T06:00:00", "as_of": "2026-10-31", "items": items}
+    for lang in ("nl", "en"):
+        fell, dropped = [line for _, line in changes_text.lines(entry, lang, {}, inds)]
+        assert "▼ " in fell and changes_text.t("move_better", lang) in fell
+        assert "▼ " in dropped and changes_text.t("move_worse", lang) in dropped
