@@ -175,3 +175,12 @@ def test_a_date_field_is_written_as_the_page_writes_dates(lang: str) -> None:
     day = dt.date(2026, 11, 24)
     shown = pattern.replace("DD", "24").replace("MM", "11").replace("YYYY", "2026")
     assert shown == i18n.date(day, lang)
+
+
+def test_an_audit_time_is_written_as_the_reader_writes_dates() -> None:
+    """The audit page's times: the recorded moment in the reader's date format, the clock as recorded."""
+    from monitor.ui.gate import _when
+
+    assert _when("2026-11-30T14:05:09+01:00", "nl") == "30-11-2026 14:05:09"
+    assert _when("2026-11-30T14:05:09+01:00", "en") == "30/11/2026 14:05:09"
+    assert _when("not a time", "nl") == "not a time"

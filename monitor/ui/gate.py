@@ -175,13 +175,23 @@ def audit_default_since() -> dt.date:
     return dt.date.today() - dt.timedelta(days=7)
 
 
+def _when(stamp: str, lang: str) -> str:
+    """An audit time as the reader writes it (30-11-2026 14:05:09), in the zone it was recorded in;
+    a stamp that is no ISO time is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{i18n.date(moment.date(), lang)} {moment:%H:%M:%S}"
+
+
 def audit_table(ctx: Any, since: dt.date | None, user: str | None) -> pl.DataFrame:
     """The audit trail for the admin page, newest first: time, event, user and the event's details."""
     t = ctx.t
     rows = list(trail.read(ctx.settings.audit_dir, since=since, user=user or None))[::-1]
     fixed = ("time", "event", "user")
     return pl.DataFrame({
-        t("audit_time"): [r.get("time", "") for r in rows],
+        t("audit_time"): [_when(r.get("time", ""), ctx.lang) for r in rows],
         t("audit_event"): [t(f"audit_{r.get('event')}") for r in rows],
         t("audit_user"): [r.get("user", "") for r in rows],
         t("audit_details"): ["; ".join(f"{k}={v}" for k, v in r.items() if k not in fixed) for r in rows],
