@@ -249,9 +249,12 @@ class Engine:
         """Indicators publishing a number `ind` publishes too (rollup.shared), with their frames."""
         if ind.is_distinct:  # never a twin (rollup.shared): no frame to read
             return {}
-        # a distinct measure's key frame (millions of rows at scale) is no twin either: not read
+        # a distinct measure's key frame (millions of rows at scale) is no twin either: not read.
+        # Every other series is read, not only those sharing an extract with `ind`: a twin's twin or
+        # a complement's total may read another extract, and the group must be the same whichever
+        # of its members asks (`shared.twins` still pairs only indicators sharing an extract)
         near = {i.id: i for i in self.registry.indicators.values() if i.shape == "series" and
-                (i.id == ind.id or (not i.is_distinct and set(i.sources) & set(ind.sources)))}
+                (i.id == ind.id or not i.is_distinct)}
         frames = {i: self._frame_of(near[i]) for i in near}
         return {i: (near[i], frames[i]) for i in rollup.shared.twins(ind, frames, near)}
 

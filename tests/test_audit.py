@@ -294,7 +294,7 @@ def test_numbers_adding_up_to_a_published_total_hide_the_same_cells(demo_setting
     monitor, kept here as a fixture) plus the traced ones (the lasting-work ratio's denominator) are
     all placements of twelve months earlier, from and without social assistance: each is the
     published total minus the other. They are found as complements and hide the same cells, so the
-    subtraction reads nothing; an attacker once recovered all 83 hidden city months that way."""
+    subtraction reads no cell; an attacker once recovered all 83 hidden city months that way."""
     import dataclasses
     import shutil
 

@@ -22,7 +22,10 @@ subtraction. Found from the data too: a number
 column of each whose sum equals one or two published number columns of other
 indicators reading the same extracts, in the same month or twelve months earlier (a
 follow-up), in every month both cover. Each is also repaired as if the other's small
-cells were its own, so that neither the hidden cell nor its complement is pinned.
+cells were its own, so that neither is pinned in its own equations. The attack does not
+solve the two systems together with the relation between them (nor protect the total's own
+hidden cells through it): where two wide intervals meet, an attacker may narrow a cell
+further (docs/disclosure.md, limits); no cell is read by one subtraction any more.
 
 A distinct measure has no month x wijk numbers to compare (its frame is keys, and
 its periods are no sums of months), so it is never a twin and is protected on its
@@ -65,6 +68,8 @@ def twins(ind: Indicator, frames: Mapping[str, pl.DataFrame], inds: Mapping[str,
 
 
 SHIFTS = (0, 12)  # months: a total published in the same month, or a year before (a 12-month follow-up)
+MIN_MONTHS = 6  # months a complement must hold in: a short overlap proves nothing
+WINDOW = 24  # the latest months it is checked in (a relation of the definitions holds in all of them)
 
 
 class _Grid:
@@ -98,25 +103,37 @@ class _Grid:
                     self.columns[(ind_id, col)] = grid
 
     def complements(self, a: str, b: str) -> bool:
-        """Some number column of `a` plus some of `b` is a published total (see the class)."""
+        """Some number column of `a` plus some of `b` is a published total (see the class), in the
+        last `WINDOW` months both cover (fewer when they cover fewer, at least `MIN_MONTHS`), each
+        of the two not all zero there. A total's parts must cover the same months (a year earlier
+        for a follow-up). A total with a part that equals `a`'s or `b`'s column on its own is no
+        evidence (twins of the two would always add up), so it is not counted."""
         if a not in self.span or b not in self.span:
             return False
         lo = max(self.span[a][0], self.span[b][0])
         hi = min(self.span[a][1], self.span[b][1])
-        if lo > hi:
+        start = max(lo, hi - WINDOW + 1)
+        if hi - start + 1 < MIN_MONTHS:
             return False
-        others = [(key, grid) for key, grid in self.columns.items() if key[0] not in (a, b)]
-        totals = [[g for _, g in combo] for n in (1, 2) for combo in itertools.combinations(others, n)]
-        for ga, gb in itertools.product([g for k, g in self.columns.items() if k[0] == a],
-                                        [g for k, g in self.columns.items() if k[0] == b]):
-            both = (ga + gb)[lo:hi + 1]
-            if not both.any():
+        for ka, kb in itertools.product([k for k in self.columns if k[0] == a],
+                                        [k for k in self.columns if k[0] == b]):
+            x, y = self.columns[ka][start:hi + 1], self.columns[kb][start:hi + 1]
+            if not x.any() or not y.any():
                 continue
             for shift in SHIFTS:
-                if lo - shift < 0:
+                if start - shift < 0:
                     continue
-                for parts in totals:
-                    if np.array_equal(sum(g[lo - shift:hi + 1 - shift] for g in parts), both):
+                slices = {k: g[start - shift:hi + 1 - shift] for k, g in self.columns.items()
+                          if k[0] not in (a, b) and self.span[k[0]][0] <= start - shift}
+                usable = {k: v for k, v in slices.items()
+                          if not np.array_equal(v, x) and not np.array_equal(v, y)}
+                whole = x + y
+                by_bytes = {v.tobytes(): k for k, v in usable.items()}
+                if whole.tobytes() in by_bytes:
+                    return True
+                for k, v in usable.items():  # two parts: the rest of the total is another column
+                    other = by_bytes.get((whole - v).tobytes())
+                    if other is not None and other != k:
                         return True
         return False
 
@@ -143,7 +160,8 @@ def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator]
                      width: float) -> dict[str, np.ndarray]:
     """Each twin's pattern: protected on its own, and hiding every cell any twin hides; a cell small
     in any twin is repaired as a primary cell in each (for a twin with the same number that changes
-    nothing; for a complement it keeps the hidden cell's partner from being pinned)."""
+    little, a ratio's small numerators aside; for a complement it keeps the hidden cell's partner
+    from being pinned in its own equations)."""
     ids = sorted(linked)
     keys = {i: cell_keys(linked[i]) for i in ids}
     rows = {i: {key: n for n, key in enumerate(keys[i])} for i in ids}
