@@ -35,7 +35,8 @@ _PROBLEM_CHARS = 300
 
 # The code whose rules turn published cells into figures and statuses: the roll-up and disclosure
 # control, the programme's status, trajectory and projection, the scorecard.
-_RULES = ("rollup/*.py", "programme/*.py", "disclosure.py", "scorecard.py")
+_RULES = ("rollup/*.py", "programme/*.py", "disclosure.py", "scorecard.py", "engine.py", "workdays.py",
+          "funnel.py", "indicators/contract.py")
 
 
 @functools.cache
@@ -52,7 +53,9 @@ def rules_digest(base: Path = Path(__file__).parent) -> str:
             if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
                     and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
                 node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
-        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + ast.dump(tree).encode() + b"\0")
+        # the code written back without its comments and docstrings (`ast.unparse`: the same text on
+        # every Python version, where `ast.dump` adds fields with 3.12 and drops empty ones with 3.13)
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + ast.unparse(tree).encode() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -62,7 +65,9 @@ def summary(engine: Engine) -> dict[str, Any]:
     as_of = engine.as_of
     cycle = engine.settings.reporting_cycle
     out: dict[str, Any] = {
-        "catalog_version": report.version, "built_at": report.built_at, "rules": rules_digest(),
+        "catalog_version": report.version, "built_at": report.built_at,
+        # the rules and the disclosure settings: a changed k or width changes hidden cells and statuses
+        "rules": f"{rules_digest()}:k{engine.settings.min_cell}:w{engine.settings.protection_width:g}",
         "as_of": as_of.isoformat() if as_of else None,
         "reporting_period": commentary.last_complete(as_of, cycle) if as_of else None,
         "ambitions": {}, "indicators": {},

@@ -170,7 +170,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
                 + "; ".join(
                     f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang)}"
                     + (f" {html.escape(i18n.unit(o.indicator.unit, lang, o.indicator.unit_label))}"
-                       if _is_mean(o.indicator) and not o.current.suppressed else "")
+                       if _is_mean(o.indicator) and o.current.value is not None else "")
                     + (f" ({change_html(o.change, o.indicator.direction, o.indicator.unit, lang)})"
                        if o.change is not None else "")
                     for o in card.outputs

@@ -262,9 +262,10 @@ def card(engine: Engine, ambition: programme.Ambition, term: Term) -> Card:
     proj, path = _as_distinct(ind, series, current, proj, path)
     observed = proj.date if proj is not None and proj.method == "observed" else None
     proj = _measured(ind, twelve, proj)
-    # a target date in the data with a measured figure: the card reads at that month (its headline,
-    # the year before it, the outputs), not at the latest month, which may lie in the next term
-    settled_at = observed.replace(day=1) if observed is not None and proj is not None else None
+    # a target date in the data: the card reads at that month (its headline, the year before it, the
+    # outputs), not at the latest month, which may lie in the next term; hidden there, it has no
+    # figure and no verdict (`hidden_at`), never one from after the term
+    settled_at = observed.replace(day=1) if observed is not None else None
     if settled_at is not None:
         as_of = settled_at
         current = _figure_at(twelve.frame, settled_at)

@@ -178,9 +178,9 @@ def test_a_date_field_is_written_as_the_page_writes_dates(lang: str) -> None:
 
 
 def test_an_audit_time_is_written_as_the_reader_writes_dates() -> None:
-    """The audit page's times: the recorded moment in the reader's date format, the clock as recorded."""
+    """The audit page's times: the recorded moment (UTC) in Dutch time and the reader's date format."""
     from monitor.ui.gate import _when
 
-    assert _when("2026-11-30T14:05:09+01:00", "nl") == "30-11-2026 14:05:09"
-    assert _when("2026-11-30T14:05:09+01:00", "en") == "30/11/2026 14:05:09"
-    assert _when("not a time", "nl") == "not a time"
+    assert _when("2026-11-30T14:05:09+00:00", "nl") == "30-11-2026 15:05:09"  # winter: UTC+1
+    assert _when("2026-07-01T23:30:00+00:00", "en") == "02/07/2026 01:30:00"  # summer: UTC+2, next day
+    assert _when("not a time", "nl") == "not a time" and _when(None, "nl") == ""

@@ -490,3 +490,21 @@ def test_a_closed_terms_card_reads_at_its_target_month(engine) -> None:
             values = {r["period_end"].replace(day=1): r["result"] for r in out.iter_rows(named=True)}
             if not line.current.suppressed and line.current.value is not None:
                 assert line.current.value == pytest.approx(values[month])
+
+
+def test_a_closed_terms_card_hidden_at_its_target_month_gives_no_verdict_from_later(engine,
+                                                                                    monkeypatch) -> None:
+    """Hidden at the target's month: no figure and no verdict, never the next term's latest month."""
+
+    settled = [c for c in scorecard.scorecard(engine, term_id="2022-2026") if c.settled]
+    card = settled[0]
+    month = card.projection.date.replace(day=1)
+    real = scorecard._figure_at
+
+    def hidden_there(rows, at: dt.date):
+        return scorecard.Figure(None, True) if at == month else real(rows, at)
+
+    monkeypatch.setattr(scorecard, "_figure_at", hidden_there)
+    again = scorecard.card(engine, card.ambition, card.term)
+    assert again.hidden_at == card.projection.date and again.projection is None
+    assert again.as_of == month and again.current.suppressed and again.status.code == "no_target"

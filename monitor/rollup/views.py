@@ -152,20 +152,25 @@ def _with_comparison(cells: pl.DataFrame, ind: Indicator) -> pl.DataFrame:
     """result_prev: the same area's cell a year earlier, and change; null when either is hidden or missing.
     prev_suppressed: the earlier cell is hidden (a surface shows the mark there, not a dash).
 
-    An unfinished period of a count or stock has no change: January to November against a whole
-    year is no fall (nor November's level against December's a year), and the same months a year
-    earlier are no published cell (at a wijk they would give away a month by subtraction). A share
-    compares as it is."""
+    An unfinished period of a count or stock, or one whose earlier period is unfinished, has no
+    earlier value and no change: January to November against a whole year is no fall (nor
+    November's level against December's a year before, nor a running term against a whole one),
+    and the same months a year earlier are no published cell (at a wijk they would give away a
+    month by subtraction). A share compares as it is. (Leaving a value out only tells an attacker
+    less than the protection assumed he knows.)"""
     prev = cells.select(pl.col("_pid").alias("_prev_pid"), "_area", pl.col("result").alias("result_prev"),
-                        pl.col("suppressed").alias("prev_suppressed"))
+                        pl.col("suppressed").alias("prev_suppressed"),
+                        pl.col("complete").alias("_prev_complete"))
     out = cells.join(prev, on=["_prev_pid", "_area"], how="left")
     out = out.with_columns(pl.col("prev_suppressed").fill_null(False))  # no earlier cell: nothing hidden
     hidden = pl.col("suppressed") | pl.col("result").is_null()
-    out = out.with_columns(pl.when(hidden).then(None).otherwise(pl.col("result_prev")).alias("result_prev"))
-    change = pl.col("result") - pl.col("result_prev")
     if not ind.is_ratio:
-        change = pl.when(pl.col("complete")).then(change)
-    return out.with_columns(change.alias("change"))
+        unfinished = ~pl.col("complete") | ~pl.col("_prev_complete").fill_null(True)
+        hidden = hidden | unfinished  # no earlier value, and so no mark for a hidden one either
+        out = out.with_columns(pl.when(unfinished).then(False).otherwise(pl.col("prev_suppressed"))
+                               .alias("prev_suppressed"))
+    out = out.with_columns(pl.when(hidden).then(None).otherwise(pl.col("result_prev")).alias("result_prev"))
+    return out.drop("_prev_complete").with_columns((pl.col("result") - pl.col("result_prev")).alias("change"))
 
 def _filter(cells: pl.DataFrame, view: View) -> pl.DataFrame:
     """Drop comparison-only cells, then keep the view's areas and period range (after suppression)."""

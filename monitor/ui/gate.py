@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import streamlit as st
@@ -175,13 +176,18 @@ def audit_default_since() -> dt.date:
     return dt.date.today() - dt.timedelta(days=7)
 
 
-def _when(stamp: str, lang: str) -> str:
-    """An audit time as the reader writes it (30-11-2026 14:05:09), in the zone it was recorded in;
-    a stamp that is no ISO time is shown as it is."""
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # the trail records UTC; the reader reads Dutch time
+
+
+def _when(stamp: str | None, lang: str) -> str:
+    """An audit time as the reader writes it (30-11-2026 15:05:09), in Dutch time (the trail keeps
+    UTC); a stamp that is no ISO time is shown as it is."""
     try:
-        moment = dt.datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
+        moment = dt.datetime.fromisoformat(stamp or "")
+    except (TypeError, ValueError):
+        return stamp or ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LOCAL_TIME)
     return f"{i18n.date(moment.date(), lang)} {moment:%H:%M:%S}"
 
 
