@@ -48,11 +48,6 @@ def _fig(fig: scorecard.Figure, unit: str, lang: str) -> str:
     return html.escape(i18n.value(fig.value, unit, lang))
 
 
-def _is_mean(ind) -> bool:
-    """A mean (a ratio that is no percentage: 14,7 dagen) is written with its unit, as on the card."""
-    return ind.measure == "ratio" and ind.unit != "%"
-
-
 def change_html(change: float | None, direction: str, unit: str, lang: str) -> str:
     """A change with its arrow and colour (`signs.change_style`), worded for screen readers too.
 
@@ -170,7 +165,7 @@ def render(engine: Engine, *, term_id: str | None = None, lang: str = "nl", peri
                 + "; ".join(
                     f"{html.escape(o.indicator.label(lang))} {_fig(o.current, o.indicator.unit, lang)}"
                     + (f" {html.escape(i18n.unit(o.indicator.unit, lang, o.indicator.unit_label))}"
-                       if _is_mean(o.indicator) and o.current.value is not None else "")
+                       if o.indicator.is_mean and o.current.value is not None else "")
                     + (f" ({change_html(o.change, o.indicator.direction, o.indicator.unit, lang)})"
                        if o.change is not None else "")
                     for o in card.outputs

@@ -133,5 +133,10 @@ class Indicator:
         return self.measure in DISTINCT
 
     @property
+    def is_mean(self) -> bool:
+        """A ratio that is no percentage (days per interview): its figure is written with its unit."""
+        return self.measure == "ratio" and self.unit != "%"
+
+    @property
     def is_percentage(self) -> bool:
         return self.is_ratio and self.unit == "%"

@@ -172,7 +172,7 @@ def card_outputs(ctx: Ctx, card: Card) -> None:
     for line in card.outputs:
         unit = line.indicator.unit
         value = figure_text(ctx, line.current, unit)
-        if line.indicator.measure == "ratio" and unit != "%" and line.current.value is not None:
+        if line.indicator.is_mean and line.current.value is not None:
             value += f" {t.unit(unit, line.indicator.unit_label)}"  # a mean: 15,1 dagen, not a bare 15,1
         change = ""
         if line.change is not None:  # arrow from the number, colour from the direction (monitor.signs)
