@@ -253,10 +253,11 @@ class Engine:
         # Every other series is read, not only those sharing an extract with `ind`: a twin's twin or
         # a complement's total may read another extract, and the group must be the same whichever
         # of its members asks (`shared.twins` still pairs only indicators sharing an extract)
-        near = {i.id: i for i in self.registry.indicators.values() if i.shape == "series" and
-                (i.id == ind.id or not i.is_distinct)}
-        frames = {i: self._frame_of(near[i]) for i in near}
-        return {i: (near[i], frames[i]) for i in rollup.shared.twins(ind, frames, near)}
+        near = {i.id: i for i in self.registry.indicators.values()
+                if i.shape == "series" and not i.is_distinct}
+        groups = self.memo(("twin-groups",), lambda: rollup.shared.twin_groups(
+            {i: self._frame_of(near[i]) for i in near}, near))  # once per catalog version and query files
+        return {i: (near[i], self._frame_of(near[i])) for i in groups.get(ind.id, [])}
 
     def forget_frames(self) -> None:
         """Drop the frames held (they stay stored beside the catalog): the build's loops over every

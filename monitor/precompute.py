@@ -71,25 +71,56 @@ def protect_all(settings: Settings | None = None, *, release: bool = False, work
     `release` (`monitor build`, a process of its own): the protection reads stored frames, not the
     catalog, so its connection is closed first and the blocks DuckDB kept from computing the frames
     (up to its memory limit) go before the distinct counts' own DuckDB takes its share
-    (`rollup.keys`), and the indicators are protected in `workers` processes (default
-    `MONITOR_PROTECT_WORKERS`, 1), each with an equal share of the build's memory limit: the
-    linear-programming attack is single-threaded Python and does not shrink with the data, most of a
-    small delivery's build (two workers: 37 s to 21 s at scale 1). Opt-in, because the processes'
-    memory adds up (docs/benchmarks.md: 3.04 GB at scale 100, summed high-water marks, against 1.33 GB
-    in one process). Never in the app: its sessions share that connection."""
+    (`rollup.keys`). The linear-programming attack is single-threaded Python and does not shrink with
+    the data (most of a small delivery's build), so `monitor build` spreads the work over processes
+    (`workers`, default `MONITOR_PROTECT_WORKERS`): `0`, the default, protects the distinct counts here
+    (their key files are what takes memory) while one worker takes the others, and then shares
+    those with it (`_beside_a_worker`), when the machine has two cores or more; `n` > 1 spreads all
+    indicators over `n` workers, each with an equal share of the build's memory limit (their memory
+    adds up: docs/benchmarks.md); `1` protects all here. Never in the app: its sessions share that
+    connection."""
     if release:
         get_engine(settings).catalog.close()
     engine = get_engine(settings)
-    ids = [i.id for i in sorted(engine.registry.indicators.values(), key=lambda i: i.id)
-           if i.shape == "series"]
-    n = min(workers if workers is not None else engine.settings.protect_workers if release else 1, len(ids))
+    series = [i for i in sorted(engine.registry.indicators.values(), key=lambda i: i.id)
+              if i.shape == "series"]
+    ids = [i.id for i in series]
+    n = workers if workers is not None else engine.settings.protect_workers if release else 1
+    if n == 0:
+        light = [i.id for i in series if not i.is_distinct]
+        if (os.cpu_count() or 1) < 2 or not light or len(light) == len(ids):
+            n = 1
+        else:
+            return _beside_a_worker(engine, ids, light)
+    n = min(n, len(ids))
     if n <= 1:
         return [_protect_one(ind_id, engine) for ind_id in ids]
     engine.catalog.close()  # the workers open their own; the parent holds no DuckDB cache meanwhile
     share = max(engine.settings.build_memory // n, 64 << 20)
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_worker,
-                             initargs=(engine.settings, share)) as pool:
+    with _pool(n, engine.settings, share) as pool:
         return list(pool.map(_protect_in_worker, ids))
+
+
+def _beside_a_worker(engine: Engine, ids: list[str], light: list[str]
+                     ) -> list[tuple[str, float, int | None, str | None]]:
+    """Two processes share the work: a worker takes the indicators in `light` from the front, while
+    this process protects the rest (the distinct counts, which read their key files under the build's
+    memory limit) and then takes `light` from the back, each indicator the worker has not started.
+    The worker counts no keys, so a quarter of that limit is its DuckDB's share."""
+    with _pool(1, engine.settings, max(engine.settings.build_memory // 4, 64 << 20)) as pool:
+        queued = {ind_id: pool.submit(_protect_in_worker, ind_id) for ind_id in light}
+        done = {ind_id: _protect_one(ind_id, engine) for ind_id in ids if ind_id not in queued}
+        for ind_id in reversed(light):
+            if not queued[ind_id].cancel():  # started or about to: the worker has reached this one
+                break
+            done[ind_id] = _protect_one(ind_id, engine)
+        done |= {ind_id: f.result() for ind_id, f in queued.items() if ind_id not in done}
+    return [done[i] for i in ids]
+
+
+def _pool(n: int, settings: Settings, share: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_worker,
+                               initargs=(settings, share))
 
 
 def _protect_one(ind_id: str, engine: Engine) -> tuple[str, float, int | None, str | None]:

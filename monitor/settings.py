@@ -45,7 +45,7 @@ class Settings:
     build_memory: int = 1 << 30  # bytes: DuckDB memory_limit of the build's connection (it spills beyond)
     state_dir: Path = ROOT / "state"  # commentary and the change log (SQLite), outside data/
     reporting_cycle: str = "quarter"  # the commentary's period: month, quarter, tertiaal, half or year
-    protect_workers: int = 1  # MONITOR_PROTECT_WORKERS: processes `monitor build` protects in (opt-in)
+    protect_workers: int = 0  # MONITOR_PROTECT_WORKERS: processes `monitor build` protects in (0: auto)
     builds: bool = True  # MONITOR_BUILDS=0: a server behind the proxy only reads what the build swapped in
     # the indicator files' own SQL (trusted, run by the build and stored): a national-scale delivery
     # takes longer than the workbench's interactive limit, and a stopped query would hold back its page
@@ -96,7 +96,7 @@ def _settings(items: tuple[tuple[str, str], ...], _cwd: str) -> Settings:
         state_dir=Path(env.get("MONITOR_STATE_DIR") or ROOT / "state").resolve(),
         reporting_cycle=(env.get("MONITOR_REPORTING_CYCLE") or "quarter").strip().lower(),
         builds=_flag(env.get("MONITOR_BUILDS"), True),
-        protect_workers=max(int(env.get("MONITOR_PROTECT_WORKERS") or "1"), 1),
+        protect_workers=max(int(env.get("MONITOR_PROTECT_WORKERS") or "0"), 0),
     )
 
 

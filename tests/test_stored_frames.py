@@ -352,9 +352,11 @@ def test_a_store_that_cannot_be_written_leaves_a_distinct_measure_computed_in_me
     assert_frame_equal(engine.cells(ind.id).cells, want.cells)
 
 
-def test_protection_in_worker_processes_stores_the_patterns_one_process_stores(small) -> None:
+@pytest.mark.parametrize("workers", [2, 0])
+def test_protection_in_worker_processes_stores_the_patterns_one_process_stores(small, workers) -> None:
     """`monitor build` protects the indicators in parallel processes (`protect_all(release=True)`):
-    every stored pattern file and every reported hidden count equal those of one process."""
+    two workers, or (0, the default) this process and one worker sharing the indicators: every
+    stored pattern file and every reported hidden count equal those of one process."""
     catalog.build(small, after_load=compute_frames)
     store = small.catalog_dir / "protection"
 
@@ -366,6 +368,6 @@ def test_protection_in_worker_processes_stores_the_patterns_one_process_stores(s
     shutil.rmtree(store)
     for name in [p for p in get_engine(small).catalog.store.folder.glob("published-*")]:
         name.unlink()  # the published cells too: each worker computes its indicators afresh
-    two = [(i, h, p) for i, _, h, p in protect_all(small, release=True, workers=2)]
+    two = [(i, h, p) for i, _, h, p in protect_all(small, release=True, workers=workers)]
     assert two == one and [i for i, _, _ in one] == sorted(i for i, _, _ in one)
     assert patterns() == alone and len(alone) >= 10

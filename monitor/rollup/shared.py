@@ -48,23 +48,48 @@ from monitor.rollup.linked import Linked, cell_keys, first_pattern
 def twins(ind: Indicator, frames: Mapping[str, pl.DataFrame], inds: Mapping[str, Indicator]) -> list[str]:
     """The other indicators (ids, sorted) linked to `ind` by a shared number column, directly or through
     another twin."""
-    if ind.is_distinct:
-        return []
-    grid: _Grid | None = None
-    group, todo = {ind.id}, [ind.id]
-    while todo:
-        one = inds[todo.pop()]
-        for other in inds.values():
-            if other.id in group or other.shape != "series" or other.is_distinct or \
-                    not set(one.sources) & set(other.sources):
-                continue
-            if not _share(frames[one.id], frames[other.id]):
-                grid = grid or _Grid(frames, inds)
-                if not grid.complements(one.id, other.id):
+    return _Pairs(frames, inds).twins(ind)
+
+
+def twin_groups(frames: Mapping[str, pl.DataFrame], inds: Mapping[str, Indicator]) -> dict[str, list[str]]:
+    """`twins` of every indicator in `inds` at once, with one grid and each pair compared once: the
+    build protects every indicator, and each asking alone built the grid from every frame again."""
+    pairs = _Pairs(frames, inds)
+    return {i: pairs.twins(ind) for i, ind in inds.items()}
+
+
+class _Pairs:
+    """Which pairs of indicators share a number or complement each other, each pair decided once."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame], inds: Mapping[str, Indicator]) -> None:
+        self.frames, self.inds = frames, inds
+        self.grid: _Grid | None = None
+        self.linked: dict[frozenset[str], bool] = {}
+
+    def twins(self, ind: Indicator) -> list[str]:
+        if ind.is_distinct:
+            return []
+        group, todo = {ind.id}, [ind.id]
+        while todo:
+            one = self.inds[todo.pop()]
+            for other in self.inds.values():
+                if other.id in group or other.shape != "series" or other.is_distinct or \
+                        not set(one.sources) & set(other.sources):
                     continue
-            group.add(other.id)
-            todo.append(other.id)
-    return sorted(group - {ind.id})
+                if self._linked(one.id, other.id):
+                    group.add(other.id)
+                    todo.append(other.id)
+        return sorted(group - {ind.id})
+
+    def _linked(self, a: str, b: str) -> bool:
+        pair = frozenset((a, b))
+        if pair not in self.linked:
+            found = _share(self.frames[a], self.frames[b])
+            if not found:
+                self.grid = self.grid or _Grid(self.frames, self.inds)
+                found = self.grid.complements(a, b)
+            self.linked[pair] = found
+        return self.linked[pair]
 
 
 SHIFTS = (0, 12)  # months: a total published in the same month, or a year before (a 12-month follow-up)
