@@ -18,6 +18,8 @@ def naive_rollup(frame: pd.DataFrame, measure: str, percentage: bool, wijken: pd
                  grain: str, level: str, terms: Sequence[rollup.Term], municipality: str) -> pd.DataFrame:
     """period, area, value[, denominator], result: a pandas groupby per view, no disclosure control."""
     f = _with_periods(frame, grain, terms)
+    if level == "wijk":  # a wijk's running year or term is not published (docs/disclosure.md)
+        f = f[f["last"] <= frame["month"].max()]
     if measure == "stock":  # the level in the period's last month, or the data's last month while it runs
         f = f[f["month"] == f["last"].clip(upper=frame["month"].max())]
     f = f.assign(area=_area_of(f["wijk_code"], wijken, level, municipality))

@@ -27,7 +27,8 @@ from tests.test_rollup import indicator, make_areas
 
 CITY = "Stad"
 AREAS = make_areas({"Noord": ["WK01", "WK02"], "Zuid": ["WK03"]})  # 1000 inhabitants, 500 households each
-TERM = Term("t", "2023-2024", dt.date(2023, 1, 1), dt.date(2024, 12, 31))
+# ends with the data (February 2024): a whole term, so a wijk shows it (a running one it does not)
+TERM = Term("t", "2023-2024", dt.date(2023, 1, 1), dt.date(2024, 2, 29))
 d = dt.date
 
 
@@ -116,11 +117,15 @@ def test_distinct_ratio_counts_a_household_in_the_numerator_when_any_of_its_rows
 def test_per_thousand_and_a_year_earlier_work_as_for_counts() -> None:
     per = values(roll("distinct", "year", "city", per="inhabitants"), "result")
     assert per[("2023", CITY)] == pytest.approx(4 / 3000 * 1000)  # three wijken of 1000
-    cmp = roll("distinct", "year", "wijk", compare=True).filter(pl.col("period") == "2024")
+    cmp = roll("distinct", "year", "city", compare=True).filter(pl.col("period") == "2024")
     # the data end in February 2024: an unfinished year of a count has no earlier value and no
-    # change (`views`); its own value stands (0, 0, 1 households so far)
+    # change (`views`); its own value stands (H1 so far)
     assert not cmp["complete"].any() and cmp["change"].is_null().all() and cmp["result_prev"].is_null().all()
-    assert dict(zip(cmp["area"], cmp["result"], strict=True)) == {"WK01": 0, "WK02": 0, "WK03": 1}
+    assert dict(zip(cmp["area"], cmp["result"], strict=True)) == {CITY: 1}
+    # below the city a distinct count's running year is not published (docs/disclosure.md,
+    # consecutive deliveries); the whole year 2023 is
+    for level in ("stadsdeel", "wijk"):
+        assert set(roll("distinct", "year", level)["period"]) == {"2023"}
 
 
 def test_a_distinct_ratio_refuses_per_thousand() -> None:
@@ -129,8 +134,9 @@ def test_a_distinct_ratio_refuses_per_thousand() -> None:
 
 
 def test_a_small_distinct_count_is_hidden_and_the_attack_pins_nothing() -> None:
-    # 2023: WK01 30 households (each in Jan and Jul), WK02 3 (Mar), WK03 40 (May). Noord = 33.
-    rows = [(d(2023, m, 1), "WK01", f"a{i}") for i in range(30) for m in (1, 7)]
+    # 2023: WK01 30 households (each in Jan, Jul and Dec: the year is whole), WK02 3 (Mar), WK03 40
+    # (May). Noord = 33.
+    rows = [(d(2023, m, 1), "WK01", f"a{i}") for i in range(30) for m in (1, 7, 12)]
     rows += [(d(2023, 3, 1), "WK02", f"b{i}") for i in range(3)]
     rows += [(d(2023, 5, 1), "WK03", f"c{i}") for i in range(40)]
     frame, ind = keys(rows), indicator("distinct", "huishoudens")
@@ -143,7 +149,7 @@ def test_a_small_distinct_count_is_hidden_and_the_attack_pins_nothing() -> None:
     cells = suppressed_cells(frame, ind, AREAS, k=10, municipality=CITY, terms=())
     (report,) = audit(cells, linked, ind)
     assert report.primary > 0 and report.exposed == 0
-    # the months of Noord are 30, 3, 0, 30: the March cell of 3 is primary too, and protected
+    # the months of Noord are 30, 3, 0, 30, 30: the March cell of 3 is primary too, and protected
 
 
 def test_distinct_cells_have_only_area_equations() -> None:
@@ -158,7 +164,8 @@ def test_distinct_cells_have_only_area_equations() -> None:
 
 def test_without_repair_the_attack_reads_a_lone_hidden_wijk() -> None:
     """The audit works on distinct cells: hiding only the small wijk leaves it exact (Noord - WK01)."""
-    rows = [(d(2023, 1, 1), "WK01", f"a{i}") for i in range(30)] + [(d(2023, 1, 1), "WK02", "b0")]
+    rows = [(d(2023, m, 1), "WK01", f"a{i}") for i in range(30) for m in (1, 12)]  # a whole year
+    rows += [(d(2023, 1, 1), "WK02", "b0")]
     ind = indicator("distinct", "huishoudens")
     linked = linked_cells(keys(rows), ind, AREAS, municipality=CITY, terms=())
     names = linked.cells.join(linked.periods, on="_pid").join(linked.places, on="_area")
@@ -227,7 +234,8 @@ def test_every_relation_the_attack_uses_holds_on_the_true_numbers(events) -> Non
 def test_key_rows_in_a_file_count_from_their_start(tmp_path: Path) -> None:
     """The engine hands the roll-up the stored file, not the rows; months before the sources' coverage
     are left out. From June 2023 (by hand from EVENTS): H2 (Jun, WK02), H3 (Jun, WK03, twice) and H4
-    (Sep, WK02 on the tie) in 2023, none of them with a numerator row from June on; H1 alone in 2024."""
+    (Sep, WK02 on the tie) in 2023, none of them with a numerator row from June on; H1 alone in 2024,
+    a running year that a wijk does not show (docs/disclosure.md, consecutive deliveries)."""
     path = tmp_path / "keys.parquet"
     keys(EVENTS, numerator=True).write_parquet(path)
     ind = indicator("distinct_ratio", "%")
@@ -236,7 +244,7 @@ def test_key_rows_in_a_file_count_from_their_start(tmp_path: Path) -> None:
     out = rollup.rollup(rows, ind, AREAS, View(grain="year", level="wijk"), k=0, municipality=CITY).frame
     got = {(p, a): (n, den) for p, a, n, den in out.select("period", "area", "value", "denominator")
            .iter_rows() if den}
-    assert got == {("2023", "WK02"): (0, 2), ("2023", "WK03"): (0, 1), ("2024", "WK03"): (0, 1)}
+    assert got == {("2023", "WK02"): (0, 2), ("2023", "WK03"): (0, 1)}
 
 
 def test_a_split_of_key_rows_in_a_file_is_the_split_of_the_frame(tmp_path: Path) -> None:
@@ -260,23 +268,29 @@ def test_a_split_of_key_rows_in_a_file_is_the_split_of_the_frame(tmp_path: Path)
 
 def _reference(frame: pl.DataFrame, grain: str, level: str) -> dict[tuple[str, str], tuple[float, float]]:
     """(keys, keys with a numerator row) per period and area in DuckDB: the latest row (greatest wijk
-    on a tie) places a key; a rolling window is the twelve months ending in each month of the data."""
+    on a tie) places a key; a rolling window is the twelve months ending in each month of the data.
+    Below the city, a period that runs past the data's last month is not published (its months are
+    not, so two deliveries would give the newest one: docs/disclosure.md)."""
     area = {"city": "'Stad'", "stadsdeel": "a.stadsdeel", "wijk": "e.wijk_code"}[level]
     if grain == "rolling":
-        periods = """SELECT m.m AS p, strftime(m.m - INTERVAL 11 MONTH, '%Y-%m') || '/'
+        periods = """SELECT m.m AS p, m.m AS last, strftime(m.m - INTERVAL 11 MONTH, '%Y-%m') || '/'
                      || strftime(m.m, '%Y-%m') AS label, f.* FROM frame f JOIN (SELECT unnest(generate_series(
                      (SELECT min(month) FROM frame), (SELECT max(month) FROM frame), INTERVAL 1 MONTH))::DATE
                      AS m) m ON f.month BETWEEN m.m - INTERVAL 11 MONTH AND m.m"""
     else:
         label = {"month": "strftime(month, '%Y-%m')", "quarter": "year(month) || '-Q' || quarter(month)",
                  "year": "CAST(year(month) AS VARCHAR)"}[grain]
-        periods = f"SELECT date_trunc('{grain}', month) AS p, {label} AS label, * FROM frame"
+        months = {"month": 1, "quarter": 3, "year": 12}[grain]
+        periods = f"""SELECT date_trunc('{grain}', month) AS p, {label} AS label,
+                      date_trunc('{grain}', month) + INTERVAL ({months - 1}) MONTH AS last, * FROM frame"""
+    whole = "TRUE" if level == "city" else "last <= (SELECT max(month) FROM frame)"
     sql = f"""
         WITH e AS ({periods}),
-        placed AS (SELECT label, key, max_by(wijk_code, (month, wijk_code)) AS wijk_code,
+        placed AS (SELECT label, any_value(last) AS last, key,
+                          max_by(wijk_code, (month, wijk_code)) AS wijk_code,
                           bool_or(numerator) AS num FROM e GROUP BY label, key)
         SELECT label, {area} AS area, count(*)::DOUBLE, count_if(num)::DOUBLE
-        FROM placed e JOIN areas a USING (wijk_code) GROUP BY ALL
+        FROM placed e JOIN areas a USING (wijk_code) WHERE {whole} GROUP BY label, area
     """
     con = duckdb.connect()
     con.register("frame", frame)

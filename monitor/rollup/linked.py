@@ -102,7 +102,7 @@ def linked_cells(
         places = pl.concat([places, split_places])
     # one row order every run (group_by's is not): the attack's solver path depends on it
     cells = cells.sort("_level", "_pid", "_area")
-    shown, link = _in_plan(cells, periods, stock=ind.measure == "stock")
+    shown, link = _in_plan(cells, periods, stock=ind.measure == "stock", distinct=ind.is_distinct)
     cells = cells.filter(pl.Series(shown | link))
     shown = shown[shown | link]
     families = equations(cells, month_map, periods, ind.measure, places.sort("_area")["_up"].to_numpy(),
@@ -111,11 +111,17 @@ def linked_cells(
     return Linked(cells, families, periods, places, shown, bounds)
 
 
-def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool) -> tuple[np.ndarray, np.ndarray]:
+def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool, distinct: bool = False
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Per cell: published (`plan`), and a link cell that ties published cells together.
 
     Links: a wijk's and a stadsdeel's atoms (a count), or a stock's wijk level in the
-    reference month of a published wijk period (a stock's year is that month's level).
+    reference month of a published wijk period (a stock's year is that month's level), and
+    every *running* period (one the next delivery adds a month to) where its months are not
+    published: a wijk's current year and term, and for a distinct count also a stadsdeel's
+    and a group's (its months are no parts that add up to it). Published, it would differ
+    from the same cell in the previous delivery by the newest month, which the plan does not
+    publish there (docs/disclosure.md, consecutive deliveries).
     Every other unpublished cell is a sum nothing published depends on, so it is dropped.
     """
     by_pid = periods.sort("_pid")
@@ -126,7 +132,18 @@ def _in_plan(cells: pl.DataFrame, periods: pl.DataFrame, *, stock: bool) -> tupl
     link = (grain == ATOM) & ((level == 1) | (level == wijk))  # a split's groups publish their months
     refs = by_pid.filter(pl.col("_grain").is_in(PLAN["wijk"]))["_ref_pid"].drop_nulls().unique()
     link |= stock & (level == wijk) & (grain == "month") & np.isin(cells["_pid"].to_numpy(), refs.to_numpy())
+    running = _running(by_pid)[cells["_pid"].to_numpy()] & ((level >= 1) if distinct else (level == wijk))
+    link |= running & shown
+    shown &= ~running
     return shown, link & ~shown
+
+
+def _running(periods: pl.DataFrame) -> np.ndarray:
+    """Per period (by _pid): does it run on past the data's last month (the next delivery adds to it)?"""
+    months = periods.filter(pl.col("_grain") == "month")
+    if months.is_empty():
+        return np.zeros(periods.height, dtype=bool)
+    return (periods["period_end"] > months["period_end"].max()).to_numpy()
 
 
 def suppressed_cells(

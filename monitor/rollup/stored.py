@@ -37,7 +37,7 @@ from monitor.rollup import attack, shared
 from monitor.rollup.linked import Cells, Linked, cells_from, linked_cells
 from monitor.rollup.periods import Term
 
-PATTERN_VERSION = 5  # raise when the plan, the equations or the repair change
+PATTERN_VERSION = 6  # raise when the plan, the equations or the repair change
 CELLS_VERSION = 1  # raise when the Cells' columns or their meaning change
 PARTS = ("cells", "periods", "places")  # the frames a stored Cells is kept as
 

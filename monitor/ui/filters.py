@@ -110,7 +110,7 @@ def view_filters(
         first = default_level if default_level in offered else offered[0]
         level = url_choice(st.segmented_control, t("level"), offered, default=first, key="level",
                            format_func=lambda v: t(f"level_{v}"), required=True) or first
-        if len(offered) < len(levels):
+        if len(offered) < len(levels) or level == "wijk":  # and why a wijk has no running year
             st.caption(t("plan_note"))
         areas = area_filter(ctx, level)
         per_value = None
