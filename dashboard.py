@@ -33,8 +33,8 @@ for prog_id, title, prog_cards in programmes:
                 ui.card_heading(ctx, card)
                 ui.card_numbers(ctx, card)
             with mid:
-                st.markdown(charts.sparkline_svg(card.twelve, card.trajectory, card.projection_path,
-                                                 label=ui.sparkline_label(ctx, card)),
+                st.markdown(charts.sparkline_svg(ui.sparkline_series(card), card.trajectory,
+                                                 card.projection_path, label=ui.sparkline_label(ctx, card)),
                             unsafe_allow_html=True)
                 ui.card_projection(ctx, card)
                 ui.definition_note(ctx, card)

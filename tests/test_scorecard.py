@@ -492,6 +492,23 @@ def test_a_closed_terms_card_reads_at_its_target_month(engine) -> None:
                 assert line.current.value == pytest.approx(values[month])
 
 
+def test_a_closed_terms_sparkline_stops_at_the_month_its_card_reads(engine) -> None:
+    """The home page's sparkline of a closed term ends where the card reads (May 2026: the term ends
+    on 15 May), not in the next term's months that the series also holds; a running term's runs on
+    to the data's last month."""
+    from monitor import ui
+
+    settled = [c for c in scorecard.scorecard(engine, term_id="2022-2026") if c.settled]
+    assert settled
+    for card in settled:
+        assert card.twelve.frame["month"].max() > dt.date(2026, 5, 1)  # the series goes on
+        assert ui.sparkline_series(card).frame["month"].max() == dt.date(2026, 5, 1)
+        assert ui.sparkline_series(card).frame["suppressed"].to_list() == \
+            card.twelve.frame.filter(pl.col("month") <= dt.date(2026, 5, 1))["suppressed"].to_list()
+    for card in scorecard.scorecard(engine):  # the running term
+        assert ui.sparkline_series(card).frame.height == card.twelve.frame.height
+
+
 def test_a_closed_terms_card_hidden_at_its_target_month_gives_no_verdict_from_later(engine,
                                                                                     monkeypatch) -> None:
     """Hidden at the target's month: no figure and no verdict, never the next term's latest month."""

@@ -24,6 +24,7 @@ from monitor.ui.cards import (
     definition_note,
     figure_text,
     sparkline_label,
+    sparkline_series,
     status_badge,
     status_counts,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "programme_title",
     "series",
     "sparkline_label",
+    "sparkline_series",
     "split_filter",
     "split_table",
     "status_badge",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import polars as pl
 import streamlit as st
 
 from monitor import signs
 from monitor.programme import MIN_TREND, STATUS_CODES
+from monitor.rollup.published import Published
 from monitor.scorecard import Card, Figure, backwards_words
 from monitor.ui.data import projection_caution
 from monitor.ui.present import indicator_url, suppression_legend
@@ -58,6 +60,14 @@ def sparkline_label(ctx: Ctx, card: Card) -> str:
     """What the sparkline shows, for screen readers."""
     return ctx.t("sparkline_label", indicator=card.indicator.label(ctx.lang),
                  status=ctx.t(f"status_{card.status.code}"))
+
+
+def sparkline_series(card: Card) -> Published:
+    """The twelve-month series a card's sparkline draws: up to the month the card reads (a closed
+    term's target month), not on into the next term, whose months the card does not judge."""
+    if card.as_of is None:
+        return card.twelve
+    return card.twelve.with_frame(card.twelve.frame.filter(pl.col("month") <= card.as_of))
 
 
 def figure_text(ctx: Ctx, fig: Figure, unit: str) -> str:
