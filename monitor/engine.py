@@ -238,12 +238,8 @@ class Engine:
         s = self.settings
         near = [self._cell_facts(i) for i in sorted(self.registry.indicators.values(), key=lambda i: i.id)
                 if i.shape == "series" and i.id != ind.id and set(i.sources) & set(ind.sources)]
-        # the other deliveries whose published cells the attack knew (`rollup.ledger`): cells kept from
-        # before another delivery published are computed again
-        earlier = rollup.ledger.others(s, ind.id, self.report.version)
         return (kept.PATTERN_VERSION, kept.CELLS_VERSION, kept.code_digest(), self._cell_facts(ind),
-                [(t.id, t.start, t.end) for t in terms], s.min_cell, s.protection_width, s.municipality, near,
-                earlier)
+                [(t.id, t.start, t.end) for t in terms], s.min_cell, s.protection_width, s.municipality, near)
 
     def _cell_facts(self, ind: Indicator) -> tuple[object, ...]:
         return (ind.id, frame_parts(ind), sorted(ind.sources), self.coverage_start(ind),

@@ -4,7 +4,7 @@ Everything a surface shows leaves the library here, as a `Published` frame with
 disclosure control applied (`views.select`, `cohorts.rollup_cohort`).
 """
 
-from monitor.rollup import groups, ledger, plan, shared
+from monitor.rollup import groups, plan, shared
 from monitor.rollup.areas import UNKNOWN_STADSDEEL, wijk_map
 from monitor.rollup.cohorts import rollup_cohort
 from monitor.rollup.equations import GRAINS
@@ -41,7 +41,6 @@ __all__ = [
     "View",
     "check_view",
     "groups",
-    "ledger",
     "plan",
     "protected_cells",
     "require",

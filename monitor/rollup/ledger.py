@@ -42,7 +42,7 @@ def known(settings: Settings, ind_id: str, linked: Linked) -> np.ndarray:
     try:
         with state.reading(settings) as con:
             seen = {(r[0], r[1]) for r in con.execute(
-                "SELECT DISTINCT cell, numbers FROM published WHERE data_dir = ? AND indicator = ?",
+                "SELECT cell, numbers FROM published_cells WHERE data_dir = ? AND indicator = ?",
                 (str(settings.data_dir), ind_id))}
     except (state.StateError, sqlite3.Error):
         return out
@@ -51,29 +51,16 @@ def known(settings: Settings, ind_id: str, linked: Linked) -> np.ndarray:
     return out
 
 
-def others(settings: Settings, ind_id: str, version: str) -> list[str]:
-    """The catalog versions besides `version` that published cells of this indicator: part of the key
-    of a stored pattern and of stored published cells, so that a pattern computed before another
-    delivery's cells were known (a delivery rolled back to an earlier one) is computed again."""
-    try:
-        with state.reading(settings) as con:
-            return [r[0] for r in con.execute(
-                "SELECT DISTINCT version FROM published WHERE data_dir = ? AND indicator = ? "
-                "AND version <> ? ORDER BY 1", (str(settings.data_dir), ind_id, version))]
-    except (state.StateError, sqlite3.Error):
-        return []
-
-
-def record(settings: Settings, ind: Indicator, linked: Linked, hidden: np.ndarray, version: str) -> bool:
+def record(settings: Settings, ind: Indicator, linked: Linked, hidden: np.ndarray) -> bool:
     """Remember the cells this pattern publishes (what a surface shows: `attack.known_cells`, so a
-    term a year earlier only where it stands beside a shown term), for catalog `version`; False when
-    there is no state database to write to."""
+    term a year earlier only where it stands beside a shown term); False when there is no state
+    database to write to."""
     shown = attack.known_cells(linked.cells, linked.periods, ind.behaves_as, hidden) & linked.shown
     rows = [r for r, show in zip(_rows(linked), shown, strict=True) if show]
     try:
         with state.writing(settings) as con:
-            con.executemany("INSERT OR IGNORE INTO published VALUES (?, ?, ?, ?, ?)",
-                            [(str(settings.data_dir), ind.id, version, cell, nums) for cell, nums in rows])
+            con.executemany("INSERT OR IGNORE INTO published_cells VALUES (?, ?, ?, ?)",
+                            [(str(settings.data_dir), ind.id, cell, nums) for cell, nums in rows])
     except (state.StateError, sqlite3.Error):
         return False
     return True

@@ -58,8 +58,7 @@ def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *,
     if linked is None:
         return None
     twins = twins or {}
-    earlier = [ledger.others(remember, i, version) for i in sorted({ind.id, *twins})] if remember else []
-    name = f"{ind.id}-{_digest(ind, linked, k, width, terms, [t for t, _ in twins.values()], earlier)}.npy"
+    name = f"{ind.id}-{_digest(ind, linked, k, width, terms, [t for t, _ in twins.values()])}.npy"
     path = None if store is None else store / version / name
     hidden = _read(path, linked, ind, k)
     if hidden is None:
@@ -72,15 +71,15 @@ def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *,
         if path is not None:
             _write(path, hidden)
         if remember is not None:
-            ledger.record(remember, ind, linked, hidden, version)
+            ledger.record(remember, ind, linked, hidden)
     return cells_from(linked, hidden, k)
 
 
 def _digest(ind: Indicator, linked: Linked, k: int, width: float, terms: Sequence[Term],
-            twins: Sequence[Indicator] = (), earlier: Sequence[object] = ()) -> str:
+            twins: Sequence[Indicator] = ()) -> str:
     parts = [PATTERN_VERSION, ind.sql, ind.measure, ind.numerator_is_people, k, width,
              [(t.id, t.start.isoformat(), t.end.isoformat()) for t in terms], linked.cells.height,
-             sorted((t.id, t.sql) for t in twins), list(earlier)]
+             sorted((t.id, t.sql) for t in twins)]
     if ind.dimensions:  # a split's cells are protected with the series' (rollup.groups)
         parts.append(list(ind.dimensions))
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
