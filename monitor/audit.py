@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from monitor.indicators import Indicator
-from monitor.rollup import attack, ledger
+from monitor.rollup import attack
 from monitor.rollup.attack import EXACT
 from monitor.rollup.linked import CELL_LEVELS, Cells, Linked, cell_keys, linked_cells
 
@@ -57,7 +57,7 @@ class Audit:
 
 
 def audit(cells: Cells, linked: Linked, ind: Indicator, *, width: float | None = None,
-          examples: int = 5, fixed: np.ndarray | None = None) -> list[Audit]:
+          examples: int = 5) -> list[Audit]:
     """Audit each number column of an indicator's suppressed `cells` against its true `linked` cells.
 
     Both come from the same frame; they are matched by period and area, and the audit
@@ -70,17 +70,14 @@ def audit(cells: Cells, linked: Linked, ind: Indicator, *, width: float | None =
     if matched.height != linked.cells.height or matched["suppressed"].null_count() != (~linked.shown).sum():
         raise ValueError("The suppressed cells and the true cells do not describe the same views")
     hidden = matched["suppressed"].fill_null(True).to_numpy().astype(bool)
-    return audit_pattern(linked, ind, hidden, k=cells.k, width=width, examples=examples, fixed=fixed)
+    return audit_pattern(linked, ind, hidden, k=cells.k, width=width, examples=examples)
 
 
 def audit_pattern(linked: Linked, ind: Indicator, hidden: np.ndarray, *, k: int, width: float | None = None,
-                  examples: int = 5, fixed: np.ndarray | None = None) -> list[Audit]:
-    """The attack on one suppression pattern (`hidden`, per cell of `linked.cells`); `fixed`: cells
-    the attacker knows besides, from earlier deliveries (`rollup.ledger`)."""
+                  examples: int = 5) -> list[Audit]:
+    """The attack on one suppression pattern (`hidden`, per cell of `linked.cells`)."""
     width = float(k if width is None else width)
     known = attack.known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
-    if fixed is not None:
-        known = known | fixed
     primary = attack.primary_cells(linked, ind, k)
     rows, members, coef, sense, only = attack.system(linked)
     names = _names(linked)
@@ -106,8 +103,7 @@ def audit_pattern(linked: Linked, ind: Indicator, hidden: np.ndarray, *, k: int,
 
 
 def audit_indicator(engine, ind_id: str, *, width: float | None = None) -> list[Audit]:
-    """`audit` for an indicator as the engine computes it (its cached cells, true numbers recomputed),
-    knowing what earlier deliveries published (`rollup.ledger`)."""
+    """`audit` for an indicator as the engine computes it (its cached cells, true numbers recomputed)."""
     ind = engine.indicator(ind_id)
     cells = engine.cells(ind_id)
     if cells is None:
@@ -115,7 +111,7 @@ def audit_indicator(engine, ind_id: str, *, width: float | None = None) -> list[
     linked = linked_cells(engine.frame(ind_id), ind, engine.areas, municipality=engine.settings.municipality,
                           terms=engine.terms)
     assert linked is not None
-    return audit(cells, linked, ind, width=width, fixed=ledger.known(engine.settings, ind_id, linked))
+    return audit(cells, linked, ind, width=width)
 
 
 def _names(linked: Linked) -> list[tuple[str, str, str, str]]:

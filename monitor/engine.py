@@ -220,7 +220,7 @@ class Engine:
                 frame, ind, self.areas, k=k, width=self.settings.protection_width,
                 municipality=self.settings.municipality, terms=terms,
                 store=self.settings.catalog_dir / "protection", version=self.report.version,
-                twins=self._twins_of(ind), remember=self.settings)
+                twins=self._twins_of(ind))
         try:
             cells = protect(self._frame_of(ind))
         except FileNotFoundError:  # pruned while it was read: count from the SQL

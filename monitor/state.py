@@ -35,10 +35,6 @@ CREATE TABLE IF NOT EXISTS summaries (
     catalog_version TEXT PRIMARY KEY, built_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL,
     data_dir TEXT
 );
-CREATE TABLE IF NOT EXISTS published_cells (
-    data_dir TEXT NOT NULL, indicator TEXT NOT NULL, cell TEXT NOT NULL, numbers TEXT NOT NULL,
-    PRIMARY KEY (data_dir, indicator, cell, numbers)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (
     catalog_version TEXT PRIMARY KEY, previous_version TEXT, built_at TEXT NOT NULL,
     recorded_at TEXT NOT NULL, data TEXT NOT NULL, data_dir TEXT

@@ -124,25 +124,21 @@ def number_columns(ind) -> list[str]:
 
 
 def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float,
-            also: np.ndarray | None = None, fixed: np.ndarray | None = None) -> Protection:
+            also: np.ndarray | None = None) -> Protection:
     """Add suppressions to `hidden` until no primary cell is pinned narrower than `width`. `also`:
     cells to treat as primary besides this indicator's own (a complement's small cells,
-    `shared.protect_together`). `fixed`: cells the attacker knows whatever this pattern hides (an
-    earlier delivery published them with these numbers, `ledger`): known to the attack, and never
-    a repair's choice (hiding them protects nothing)."""
+    `shared.protect_together`)."""
     t0 = time.perf_counter()
     rows, members, coef, sense, only = system(linked)
     keep = {c: rows_for(c, only) for c in number_columns(ind)}
     primary = primary_cells(linked, ind, k)
     if also is not None:
         primary = primary | (also & linked.shown)
-    fixed = np.zeros(hidden.size, dtype=bool) if fixed is None else fixed
-    # a small cell published before with this number (a smaller k then) is out of reach: not a target
-    start, targets, rounds = hidden.copy(), np.flatnonzero(primary & ~fixed), 0
+    start, targets, rounds = hidden.copy(), np.flatnonzero(primary), 0
     trues = {c: linked.cells[c].to_numpy().astype(float) for c in number_columns(ind)}
     city = linked.cells["_level"].to_numpy() == 0  # the totals an alderman reads first
     while targets.size:
-        known = known_cells(linked.cells, linked.periods, ind.behaves_as, hidden) | fixed
+        known = known_cells(linked.cells, linked.periods, ind.behaves_as, hidden)
         exposed: dict[int, list[int]] = {}
         for column, true in trues.items():
             on = keep[column]
@@ -153,9 +149,8 @@ def protect(linked, ind, hidden: np.ndarray, *, k: int, width: float,
         if not exposed:
             break
         rounds += 1
-        spare = city if rounds <= MAX_ROUNDS + SPARE_ROUNDS else None
-        extra = _partners(exposed, rows, members, known & ~fixed, trues, width,
-                          everything=rounds > MAX_ROUNDS, spare=spare)
+        extra = _partners(exposed, rows, members, known, trues, width, everything=rounds > MAX_ROUNDS,
+                          spare=city if rounds <= MAX_ROUNDS + SPARE_ROUNDS else None)
         if not extra.size:  # nothing published pins it any more: cannot happen, but never loop forever
             break
         hidden = complete_pattern(linked, ind, hidden, extra, k)

@@ -182,12 +182,11 @@ def _share(a: pl.DataFrame, b: pl.DataFrame) -> bool:
 
 
 def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator], *, k: int,
-                     width: float, fixed: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                     width: float) -> dict[str, np.ndarray]:
     """Each twin's pattern: protected on its own, and hiding every cell any twin hides; a cell small
     in any twin is repaired as a primary cell in each (for a twin with the same number that changes
     little, a ratio's small numerators aside; for a complement it keeps the hidden cell's partner
-    from being pinned in its own equations). `fixed`: per twin, the cells an earlier delivery
-    published with these numbers (`attack.protect`)."""
+    from being pinned in its own equations)."""
     ids = sorted(linked)
     keys = {i: cell_keys(linked[i]) for i in ids}
     rows = {i: {key: n for n, key in enumerate(keys[i])} for i in ids}
@@ -204,8 +203,7 @@ def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator]
     for i in ids:
         first = attack.complete_pattern(linked[i], inds[i], first_pattern(linked[i], inds[i], k),
                                         np.flatnonzero(also[i] & linked[i].shown), k)
-        hidden[i] = attack.protect(linked[i], inds[i], first, k=k, width=width, also=also[i],
-                                   fixed=(fixed or {}).get(i)).hidden
+        hidden[i] = attack.protect(linked[i], inds[i], first, k=k, width=width, also=also[i]).hidden
     changed = len(ids) > 1
     while changed:
         changed = False
@@ -220,7 +218,6 @@ def protect_together(linked: Mapping[str, Linked], inds: Mapping[str, Indicator]
                         start[m] = True
             if (start != hidden[i]).any():
                 closed = attack.complete_pattern(linked[i], inds[i], start, np.zeros(0, np.int64), k)
-                hidden[i] = attack.protect(linked[i], inds[i], closed, k=k, width=width, also=also[i],
-                                           fixed=(fixed or {}).get(i)).hidden
+                hidden[i] = attack.protect(linked[i], inds[i], closed, k=k, width=width, also=also[i]).hidden
                 changed = True
     return hidden

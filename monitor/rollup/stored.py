@@ -33,10 +33,9 @@ import polars as pl
 
 from monitor import disclosure
 from monitor.indicators import Indicator
-from monitor.rollup import attack, ledger, shared
+from monitor.rollup import attack, shared
 from monitor.rollup.linked import Cells, Linked, cells_from, linked_cells
 from monitor.rollup.periods import Term
-from monitor.settings import Settings
 
 PATTERN_VERSION = 6  # raise when the plan, the equations or the repair change
 CELLS_VERSION = 1  # raise when the Cells' columns or their meaning change
@@ -46,13 +45,11 @@ PARTS = ("cells", "periods", "places")  # the frames a stored Cells is kept as
 def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *, k: int, width: float,
                     municipality: str, terms: Sequence[Term], store: Path | None = None,
                     version: str = "", twins: Mapping[str, tuple[Indicator, pl.DataFrame]] | None = None,
-                    remember: Settings | None = None) -> Cells | None:
+                    ) -> Cells | None:
     """`linked.suppressed_cells`, reading and writing the pattern in `store`/`version` when given.
 
     `twins`: indicators publishing a number this one publishes too (`shared.twins`), by id:
-    protected together with it (`shared.protect_together`). `remember`: the settings whose state
-    database keeps what earlier deliveries published (`ledger`): the attack knows those cells, and
-    a pattern computed here adds its own.
+    protected together with it (`shared.protect_together`).
     """
     linked = linked_cells(frame, ind, areas, municipality=municipality, terms=terms)
     if linked is None:
@@ -66,12 +63,9 @@ def protected_cells(frame: pl.DataFrame, ind: Indicator, areas: pl.DataFrame, *,
                   for i, (t, f) in twins.items()}
         group = {i: lk for i, lk in others.items() if lk is not None} | {ind.id: linked}
         inds = {i: t for i, (t, _) in twins.items()} | {ind.id: ind}
-        fixed = {i: ledger.known(remember, i, lk) for i, lk in group.items()} if remember else None
-        hidden = shared.protect_together(group, inds, k=k, width=width, fixed=fixed)[ind.id]
+        hidden = shared.protect_together(group, inds, k=k, width=width)[ind.id]
         if path is not None:
             _write(path, hidden)
-        if remember is not None:
-            ledger.record(remember, ind, linked, hidden)
     return cells_from(linked, hidden, k)
 
 
