@@ -33,6 +33,5 @@ sources: [early_signals, debt_cases]
 SELECT
     cohort_month AS month,
     wijk_code,
-    count(*)::DOUBLE AS value
-FROM stg_trechter_schulden
-GROUP BY cohort_month, wijk_code
+    households::DOUBLE AS value
+FROM stg_trechter_schulden_stappen

@@ -41,6 +41,5 @@ sources: [early_signals, debt_cases]
 SELECT
     cohort_month AS month,
     wijk_code,
-    count(*) FILTER (WHERE debt_free)::DOUBLE AS value
-FROM stg_trechter_schulden
-GROUP BY cohort_month, wijk_code
+    debt_free::DOUBLE AS value
+FROM stg_trechter_schulden_stappen

@@ -30,6 +30,5 @@ sources: [work_activities, placements]
 SELECT
     cohort_month AS month,
     wijk_code,
-    count(*)::DOUBLE AS value
-FROM stg_trechter_werk
-GROUP BY cohort_month, wijk_code
+    people::DOUBLE AS value
+FROM stg_trechter_werk_stappen

@@ -36,6 +36,5 @@ sources: [work_activities, placements]
 SELECT
     cohort_month AS month,
     wijk_code,
-    count(*) FILTER (WHERE placed)::DOUBLE AS value
-FROM stg_trechter_werk
-GROUP BY cohort_month, wijk_code
+    placed::DOUBLE AS value
+FROM stg_trechter_werk_stappen

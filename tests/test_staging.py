@@ -128,8 +128,11 @@ def test_staging_tables_are_in_the_read_only_catalog(demo_settings, demo_extract
         (p.stem, "built", f"queries/_staging/{p.name}") for p in sorted((QUERIES / "_staging").glob("*.sql"))]
     kinds = {s.name: s.materialized for s in report.staging}
     cat = catalog.open_catalog(demo_settings)
-    assert "stg_activity_wijk" in cat.table_names() and cat.view_names() == {"stg_activity_wijk"}
-    assert kinds.pop("stg_activity_wijk") == "view" and set(kinds.values()) == {"table"}
+    views = {p.stem for p in (QUERIES / "_staging").glob("*.sql") if "\nmaterialized: view\n" in p.read_text()}
+    assert {"stg_activity_wijk", "stg_trechter_schulden", "stg_trechter_werk"} <= views
+    assert "stg_activity_wijk" in cat.table_names() and cat.view_names() == views
+    assert {k: v for k, v in kinds.items() if v == "view"}.keys() == views
+    assert set(kinds.values()) == {"table", "view"}
     activities = pl.read_parquet(demo_extracts / "work_activities.parquet").height
     result = cat.guarded("SELECT count(*) AS n, count(DISTINCT activity_id) AS ids FROM stg_activity_wijk")
     assert result.frame.row(0) == (activities, activities)
@@ -160,6 +163,28 @@ def test_both_benefit_stocks_read_one_month_end_level(demo_settings, demo_extrac
         ind = indicators.parse_file(QUERIES / f"{ind_id}.sql")
         assert "stg_bijstand_stand" in ind.sql
         assert indicators.compute(cat, ind).sort("month", "wijk_code").equals(part)
+
+
+@pytest.mark.parametrize(("cohort", "counted", "flags"), [
+    ("stg_trechter_schulden", "households", ["reached", "registered", "settled", "debt_free"]),
+    ("stg_trechter_werk", "people", ["profiled", "matched", "trial", "placed"]),
+])
+def test_funnel_steps_table_counts_the_cohort_view(demo_settings, cohort, counted, flags) -> None:
+    """The five funnel steps read a table of counts per cell; it holds what counting the cohort's rows
+    (a view, one row per member) in Polars gives, cell for cell, and every step is within the one before."""
+    cat = catalog.open_catalog(demo_settings)
+    rows = cat.query(f"SELECT cohort_month, wijk_code, {', '.join(flags)} FROM {cohort}")
+    assert rows.height > 1000  # a real cohort, not an empty view
+    expected = (rows.group_by("cohort_month", "wijk_code", maintain_order=False)
+                .agg(pl.len().alias(counted), *[pl.col(f).sum() for f in flags])
+                .sort("cohort_month", "wijk_code"))
+    got = cat.query(f"SELECT * FROM {cohort}_stappen").sort("cohort_month", "wijk_code")
+    assert got.columns == ["cohort_month", "wijk_code", counted, *flags]
+    assert got.cast({c: pl.Int64 for c in [counted, *flags]}).equals(
+        expected.cast({c: pl.Int64 for c in [counted, *flags]}))
+    steps = [counted, *flags]
+    for before, after in zip(steps, steps[1:], strict=False):
+        assert (got[after] <= got[before]).all()
 
 
 def test_a_changed_staging_file_is_picked_up_by_the_next_build(data_copy, queries_copy: Path) -> None:

@@ -13,6 +13,7 @@ description:
     step requires the one before. Households with an open debt case on the signal date, and months
     whose 24 months have not passed yet, are left out.
 sources: [early_signals, debt_cases]
+materialized: view
 ---*/
 
 -- Why a cohort: the funnel must follow the same households from step to step. Counting each step in

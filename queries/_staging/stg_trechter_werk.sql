@@ -13,6 +13,7 @@ description:
     placement). Each step requires the one before. Months whose 12 months have not passed yet are
     left out.
 sources: [work_activities, placements]
+materialized: view
 ---*/
 
 -- Why a cohort: the funnel must follow the same people from step to step, so that every step is a
