@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -128,7 +129,8 @@ def test_staging_tables_are_in_the_read_only_catalog(demo_settings, demo_extract
         (p.stem, "built", f"queries/_staging/{p.name}") for p in sorted((QUERIES / "_staging").glob("*.sql"))]
     kinds = {s.name: s.materialized for s in report.staging}
     cat = catalog.open_catalog(demo_settings)
-    views = {p.stem for p in (QUERIES / "_staging").glob("*.sql") if "\nmaterialized: view\n" in p.read_text()}
+    views = {p.stem for p in (QUERIES / "_staging").glob("*.sql")
+             if "\nmaterialized: view\n" in p.read_text()}
     assert {"stg_activity_wijk", "stg_trechter_schulden", "stg_trechter_werk"} <= views
     assert "stg_activity_wijk" in cat.table_names() and cat.view_names() == views
     assert {k: v for k, v in kinds.items() if v == "view"}.keys() == views
@@ -183,7 +185,7 @@ def test_funnel_steps_table_counts_the_cohort_view(demo_settings, cohort, counte
     assert got.cast({c: pl.Int64 for c in [counted, *flags]}).equals(
         expected.cast({c: pl.Int64 for c in [counted, *flags]}))
     steps = [counted, *flags]
-    for before, after in zip(steps, steps[1:], strict=False):
+    for before, after in itertools.pairwise(steps):
         assert (got[after] <= got[before]).all()
 
 
