@@ -117,6 +117,26 @@ def test_a_folder_is_checked_in_file_order(demo_extracts: Path, tmp_path: Path) 
     assert (p.rows, p.example) == (2, "'bankx'")
 
 
+def test_a_load_that_breaks_a_rule_names_the_files_first_example(demo_extracts: Path, tmp_path: Path,
+                                                                data_copy) -> None:
+    """The build writes an extract in parallel (its rows in no set order), yet the example of a broken
+    rule is the first breaking row of the file, and the table does not stay."""
+    df = pl.read_parquet(demo_extracts / "early_signals.parquet")
+    assert df.height > 300_000  # many row groups, so the parallel write can reorder them
+    row = pl.int_range(pl.len())
+    bad = df.with_columns(pl.when(row == 7).then(pl.lit("bankx")).when(row == df.height - 3)
+                          .then(pl.lit("aaa")).otherwise(pl.col("partner")).alias("partner"))
+    bad.write_parquet(tmp_path / "early_signals.parquet", row_group_size=10_000)
+    con = builder.connect_build(tmp_path / "x.duckdb", get_settings())
+    try:
+        result, kept = checks.validate_extract(con, tmp_path, "early_signals", wijk=False, load=True)
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    finally:
+        con.close()
+    p = next(p for p in result.problems if p.rule == "unknown code")
+    assert (p.rows, p.example, kept, tables) == (2, "'bankx'", False, [])
+
+
 def test_the_build_connection_gets_its_own_memory_limit_and_spill_folder(data_copy, monkeypatch,
                                                                          tmp_path: Path) -> None:
     monkeypatch.setenv("MONITOR_BUILD_MEMORY", "300MB")

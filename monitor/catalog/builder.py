@@ -151,7 +151,7 @@ def _build_new(settings: Settings, fp: str, prev_db: Path | None,
         # Staging SQL is a query file like the indicators: it reads tables, never files or extensions.
         # A staging table's row order carries no meaning (its SQL has no ORDER BY; joins and
         # aggregates give none), so DuckDB may write it in parallel: ~30% faster at scale 10. The
-        # extracts above keep their file order (rowid), which the first example of a rule relies on.
+        # extracts were written so too (`validate._load`); an example of a broken rule comes from the files.
         for statement in ("SET enable_external_access = false", "SET autoload_known_extensions = false",
                           "SET autoinstall_known_extensions = false", "SET preserve_insertion_order = false"):
             _do(con, statement)
