@@ -71,7 +71,8 @@ def cmd_build(args: argparse.Namespace) -> int:
              f"in {report.timings['staging']:.1f} s")
     for s in report.staging:
         rows = "view" if s.materialized == "view" else f"{s.rows:>10} rows"  # a view is computed when read
-        _err(f"{s.name:16} {s.status:8} {rows:>15}  {s.file}")
+        took = f"{s.seconds:6.1f} s" if report.built and s.materialized == "table" and s.ok else " " * 8
+        _err(f"{s.name:16} {s.status:8} {rows:>15} {took}  {s.file}")
         for p in s.problems:
             _err(f"  - {p}")
     _err(precompute.frame_lines(frames if report.built else precompute.compute_frames(settings)))

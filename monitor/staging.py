@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class StagingStatus:
     sources: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     materialized: str = "table"  # or "view": defined by the build, computed when read
+    seconds: float = 0.0  # what building it took (a view: only its definition), printed by `monitor build`
 
     @property
     def ok(self) -> bool:
@@ -222,7 +224,9 @@ def build_all(con: duckdb.DuckDBPyConnection, queries_dir: Path, *,
             statuses[path.stem] = StagingStatus(path.stem, shown(path, queries_dir), "failed",
                                                 problems=exc.problems)
     for item in _in_order(parsed, statuses):
+        started = time.perf_counter()
         statuses[item.name] = _build_one(con, item, statuses, timeout_s)
+        statuses[item.name].seconds = round(time.perf_counter() - started, 3)
     return [statuses[p.stem] for p in paths]
 
 

@@ -123,6 +123,13 @@ def test_monitor_build_after_a_query_change_computes_that_frame_alone(small, cap
     assert set(first.timings) == {"extracts", "staging"} and all(v > 0 for v in first.timings.values())
     assert f"Extracts validated and loaded in {first.timings['extracts']:.1f} s, staging tables built in " \
         f"{first.timings['staging']:.1f} s" in out
+    # each staging table with its own seconds (a view is only defined: none shown), adding up to the part
+    tables = [s for s in first.staging if s.materialized == "table"]
+    assert tables and all(s.seconds > 0 for s in tables)
+    assert sum(s.seconds for s in first.staging) <= first.timings["staging"]
+    for s in first.staging:
+        line = next(x for x in out.splitlines() if x.startswith(s.name + " "))
+        assert (f"{s.seconds:6.1f} s" in line) == (s.materialized == "table"), line
     path = small.queries_dir / "werk_gesprekken.sql"
     path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n-- edited\n", encoding="utf-8")
     assert cli.main(["build"]) == 0
