@@ -10,7 +10,7 @@ description:
     cohort and how many of them reached each step within 24 months (reached, registered, settlement started, debt-free).
     Summed from stg_trechter_schulden (one row per household and signal month). Read by the five
     funnel steps trechter_schulden_*.
-sources: [early_signals, debt_cases]
+sources: [stg_trechter_schulden]
 ---*/
 
 -- Why a table of counts: the five funnel steps only count cohort rows per cell (month x wijk), and

@@ -10,7 +10,7 @@ description:
     cohort and how many of them reached each step within 12 months (profile, match, trial placement, placement).
     Summed from stg_trechter_werk (one row per person and interview month). Read by the five
     funnel steps trechter_werk_*.
-sources: [work_activities, placements]
+sources: [stg_trechter_werk]
 ---*/
 
 -- Why a table of counts: the five funnel steps only count cohort rows per cell (month x wijk), and
