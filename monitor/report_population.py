@@ -65,7 +65,8 @@ def _peers(engine: Engine, pop: population.PopulationIndicator, home: str, city:
         cells.append(f"<tr><td>{name}</td><td class='num'>"
                      f"{html.escape(words.figure(pop, r['value'], r['suppressed'], tr))}</td>"
                      f"<td>{html.escape(r['period'])}</td>"
-                     f"<td class='small'>{html.escape(r['source'])}</td></tr>")
+                     f"<td class='small'>{html.escape(words.source(pop, r['source'], r['illustrative'], tr))}"
+                     "</td></tr>")
     notes = "".join(f"<p class='small'>{html.escape(words.footnote(n, city, tr))}</p>"
                     for n in comparison.footnotes)
     return (f"<p><strong>{html.escape(t('pop_peers_heading', lang))}</strong>: "

@@ -283,6 +283,11 @@ def test_the_report_holds_population_and_peers_and_stays_self_contained(demo_set
     assert text.count("<h4>Alle inwoners en ons programma</h4>") == 3  # the 2026 ambitions naming one
     assert "alle huishoudens in Den Haag" in text and "9,3%" in text
     assert "<table class='peers'>" in text and "Rotterdam" in text and "506 per 10.000" in text
+    # the peers' sources in the reader's language: the demo's unpublished figures say so in English too
+    english = report.render(get_engine(demo_settings), term_id="2026-2030", lang="en")
+    peers = english[english.index("<table class='peers'>"):]
+    peers = peers[:peers.index("</table>")]
+    assert "illustrative (demo)" in peers and "illustratief" not in peers
     # no external load: no script, image or stylesheet from elsewhere (Plotly's inlined code names sites
     # in strings; what matters is that the HTML itself loads nothing)
     section = text[text.index("<h4>Alle inwoners"):]
