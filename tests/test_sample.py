@@ -335,6 +335,46 @@ def test_work_activities_lead_to_placements(frames: dict[str, pl.DataFrame]) -> 
     assert all(2 <= matches[y] / placements[y] <= 10 for y in FULL_YEARS)
 
 
+def test_the_last_months_hold_the_people_still_on_their_way_to_work(frames: dict[str, pl.DataFrame]) -> None:
+    """The road to a placement is drawn back from it, so the last months also need the roads of
+    people placed after the cut-off: without them matches fell by a third in the demo's last two
+    months, a fall an alderman would read as the programme's."""
+    acts = frames["work_activities"].with_columns(month=pl.col("activity_on").dt.truncate("1mo"))
+    months = sorted(acts["month"].unique())[-15:]
+    assert months[-1] == CUTOFF.replace(day=1)
+    per = acts.filter(pl.col("month").is_in(months)).group_by("activity", "month").len()
+    for kind in ("gesprek", "profiel", "match", "proefplaatsing"):
+        n = per.filter(pl.col("activity") == kind)
+        recent = n.filter(pl.col("month").is_in(months[-3:]))["len"].mean()
+        earlier = n.filter(pl.col("month").is_in(months[:-3]))["len"].mean()
+        assert recent >= 0.9 * earlier, (kind, recent, earlier)
+
+
+def test_the_pipeline_draws_change_no_other_extract(demo: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The roads after the cut-off draw from a generator of their own: without them every other
+    extract keeps its bytes, and the activities lose only rows up to the cut-off's last months."""
+    import numpy as np
+
+    from monitor.sample import write
+
+    def nothing(*args: object, **kwargs: object) -> dict[str, np.ndarray]:
+        return {"day": np.zeros(0, np.int64), "person": np.zeros(0, np.int64),
+                "activity": np.zeros(0, np.int64)}
+
+    monkeypatch.setattr(write, "draw_pending", nothing)
+    sample.write_sample(tmp_path, seed=2026, until=UNTIL)
+    without, full = _bytes(tmp_path), _bytes(demo)
+    for name in extracts.CONTRACT:
+        if name != "work_activities":
+            assert without[f"{name}.parquet"] == full[f"{name}.parquet"], name
+    fewer = pl.read_parquet(tmp_path / "work_activities.parquet")
+    more = pl.read_parquet(demo / "work_activities.parquet")
+    key = ["person_id", "activity_on", "activity"]
+    extra = more.select(key).join(fewer.select(key), on=key, how="anti")
+    assert fewer.height < more.height and extra["activity_on"].min() > CUTOFF - dt.timedelta(days=366)
+
+
 # --- version 2 of the contract ----------------------------------------------------------------------
 
 

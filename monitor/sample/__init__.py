@@ -20,6 +20,10 @@ starts in January 2019), and every extract but areas declares `coverage_from` 20
 - `areas`: stadsdelen and wijken, inhabitants and households, where records fall;
 - `debts`: early-warning signals and debt cases;
 - `work`: social-assistance spells, placements and work activities;
+- `pending`: the roads to the placements of the twelve months after the cut-off (the people in the
+  pipeline), so the last months' activities do not fall away; drawn last, with a generator of its
+  own, so they changed only `work_activities` (December 2026: matches no longer fall by a third
+  in the last two months);
 - `units`: contract version 2's households on social assistance: re-entries after work, couples
   sharing one benefit, placements the wage administration could not trace, where jobseekers
   without a benefit live;

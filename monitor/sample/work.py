@@ -92,7 +92,7 @@ def spells_frame(s: dict[str, np.ndarray]) -> pl.DataFrame:
 # --- placements ------------------------------------------------------------------------------------
 
 
-def _placement_level(grid: Grid) -> np.ndarray:
+def placement_level(grid: Grid) -> np.ndarray:
     years = [PLACEMENTS_PER_YEAR.get(int(y), 2400 + 40 * (int(y) - 2026)) for y in grid.year]
     covid = np.where(grid.year == 2020, COVID_2020[grid.month - 1], 1.0)
     return np.array(years) / 12 * PLACEMENT_SEASON[grid.month - 1] * covid
@@ -102,7 +102,7 @@ def draw_placements(rng: np.random.Generator, grid: Grid, spells: dict[str, np.n
                 scale: float) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Placements from benefit end a spell with 'werk' just after the first working day; the rest
     come from outside social assistance."""
-    level = _placement_level(grid)
+    level = placement_level(grid)
     wanted = rng.poisson(level * 0.72 * scale)
     # spells ending in each month, in random order; the first `wanted` become placements
     duration = spells["ended"] - spells["started"]
@@ -176,7 +176,7 @@ def placements_frame(p: dict[str, np.ndarray], cutoff: int) -> pl.DataFrame:
 # --- work activities -------------------------------------------------------------------------------
 
 
-def _chain_activities(rng: np.random.Generator, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def chain_activities(rng: np.random.Generator, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The road to each placement: an interview, a profile, one or more matches, sometimes a trial."""
     n = len(p["placed"])
     gesprek = p["placed"] - gamma_days(rng, n, 2.0, 80.0, lo=30)
@@ -236,13 +236,16 @@ def first_outside_id(spells: dict[str, np.ndarray], p: dict[str, np.ndarray]) ->
 
 def draw_work_activities(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
                      p: dict[str, np.ndarray], scale: float) -> dict[str, np.ndarray]:
-    chain = _chain_activities(rng, p)
+    chain = chain_activities(rng, p)
     outside_from = first_outside_id(spells, p)
     background = _background_activities(rng, grid, spells, outside_from, scale)
     a = {k: np.concatenate([chain[k], background[k]]) for k in chain}
     keep = (a["day"] >= grid.start[0]) & (a["day"] <= grid.cutoff)
-    a = {k: v[keep] for k, v in a.items()}
-    # HalloWerk (the online platform) takes a growing share of the work
+    return draw_channels(rng, grid, {k: v[keep] for k, v in a.items()})
+
+
+def draw_channels(rng: np.random.Generator, grid: Grid, a: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each activity's channel; HalloWerk (the online platform) takes a growing share of the work."""
     hallo = np.clip(0.25 + 0.045 * (a["day"] - grid.start[0]) / 365.25, 0.25, 0.6)
     kind = a["activity"]
     p_hallo = np.select([kind == 0, kind == 1], [0.5 * hallo, np.minimum(0.6 + 0.5 * (hallo - 0.25), 0.85)],

@@ -15,11 +15,13 @@ from monitor.sample.areas import areas_frame, households_by_year
 from monitor.sample.blocks import FACTS, plan, write_blocks
 from monitor.sample.debts import cases_frame, draw_debt_cases, draw_signals, draw_urgency, signals_frame
 from monitor.sample.grid import FIRST_MONTH, check_args, default_until, month_grid
+from monitor.sample.pending import draw_pending, pending_generator
 from monitor.sample.population import population_frame
 from monitor.sample.units import draw_homes, draw_untraced, homes, relink
 from monitor.sample.work import (
     activities_frame,
     draw_benefit_spells,
+    draw_channels,
     draw_placements,
     draw_work_activities,
     first_outside_id,
@@ -73,9 +75,15 @@ def generate(*, seed: int = 2026, until: str, scale: float = 1, block: int = 0) 
     activities = draw_work_activities(rng, grid, spells, placements, scale)
     # version 2 of the contract: drawn last, so every earlier draw stays as it was
     cases = draw_urgency(rng, cases, grid.cutoff)
-    outside = draw_homes(rng, first_outside_id(spells, placements), outside_pool(scale))
+    outside_from = first_outside_id(spells, placements)  # before relink: the pool's ids as drawn
+    outside = draw_homes(rng, outside_from, outside_pool(scale))
     spells, placements, activities = relink(rng, grid, spells, placements, activities)
     placements = draw_untraced(rng, placements)
+    # the pipeline at the cut-off, with a generator of its own: every draw above keeps its bytes
+    later = pending_generator(seed, block)
+    pending = draw_pending(later, grid, spells, outside_from, outside_pool(scale), scale)
+    pending = draw_channels(later, grid, pending)
+    activities = {k: np.concatenate([v, pending[k]]) for k, v in activities.items()}
     spell_frame = spells_frame(spells)
     placement_frame = placements_frame(placements, grid.cutoff)
     frames = {
