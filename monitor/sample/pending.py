@@ -55,13 +55,17 @@ def draw_pending(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndar
     first = np.searchsorted(end_month, np.arange(len(ahead.start)))
     rank = np.arange(len(idx)) - first[end_month]
     chosen = idx[rank < wanted[end_month]]
+    # a placement that would fall on or before the cut-off (its spell ends in the first weeks after
+    # it) is put on the day after: these placements are never written, only the roads to them, and
+    # leaving them out would thin the last month's activities again
     placed_fb = np.maximum(spells["ended"][chosen] - (rng.random(len(chosen)) * 21).astype(np.int64),
                            np.maximum(spells["started"][chosen] + 1, grid.cutoff + 1))
     counts = rng.poisson(level * 0.28 * scale)
-    mi = months_idx(counts)
+    mi = months_idx(counts)[:pool]  # each one a different jobseeker of the pool
     p = {
         "placed": np.concatenate([placed_fb, in_month(rng, ahead, mi)]),
-        "person": np.concatenate([spells["person"][chosen], outside_from + rng.integers(0, pool, len(mi))]),
+        "person": np.concatenate([spells["person"][chosen],
+                                  outside_from + rng.choice(pool, len(mi), replace=False)]),
         "from_benefit": np.concatenate([np.ones(len(chosen), bool), np.zeros(len(mi), bool)]),
     }
     chain = chain_activities(rng, p)
