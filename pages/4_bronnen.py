@@ -31,7 +31,8 @@ for status in report.extracts:
 st.markdown(t("contract_note"))  # markdown: inline code in a caption fails contrast
 
 st.subheader(t("indicator_catalogue"))
-st.dataframe(catalogue, hide_index=True, column_config={
+# the whole catalogue at once (a reader looks an indicator up in it), not ten rows in a scroll box
+st.dataframe(catalogue, hide_index=True, height="content", column_config={
     t("col_link"): st.column_config.LinkColumn(t("col_link"), display_text=t("open")),
 })
 if problems:
