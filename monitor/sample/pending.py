@@ -19,7 +19,7 @@ import numpy as np
 
 from monitor.sample.draw import in_month, months_idx
 from monitor.sample.grid import Grid, month_grid
-from monitor.sample.work import chain_activities, placement_level
+from monitor.sample.work import chain_activities, placement_level, spells_ending
 
 AHEAD = 12  # months after the cut-off; the longest road drawn (interview to placement) is rarely longer
 PENDING_STREAM = 11  # the generator's stream, beside the seed and block (`pending_generator`)
@@ -48,13 +48,8 @@ def draw_pending(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndar
     level = placement_level(ahead)
     wanted = rng.poisson(level * 0.72 * scale)
     duration = spells["ended"] - spells["started"]
-    idx = np.flatnonzero(~spells["ended_ok"] & (spells["ended"] <= ahead.cutoff) & (duration > 30))
-    end_month = np.searchsorted(ahead.start, spells["ended"][idx], side="right") - 1
-    order = np.lexsort((rng.random(len(idx)), end_month))
-    idx, end_month = idx[order], end_month[order]
-    first = np.searchsorted(end_month, np.arange(len(ahead.start)))
-    rank = np.arange(len(idx)) - first[end_month]
-    chosen = idx[rank < wanted[end_month]]
+    eligible = ~spells["ended_ok"] & (spells["ended"] <= ahead.cutoff) & (duration > 30)
+    chosen = spells_ending(rng, ahead, spells, eligible, wanted)
     # a placement that would fall on or before the cut-off (its spell ends in the first weeks after
     # it) is put on the day after: these placements are never written, only the roads to them, and
     # leaving them out would thin the last month's activities again

@@ -98,6 +98,19 @@ def placement_level(grid: Grid) -> np.ndarray:
     return np.array(years) / 12 * PLACEMENT_SEASON[grid.month - 1] * covid
 
 
+def spells_ending(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray], eligible: np.ndarray,
+                  wanted: np.ndarray) -> np.ndarray:
+    """The indices of the first `wanted[m]` eligible spells ending in each month m of `grid`, in a
+    random order within the month: the spells a month's placements end."""
+    idx = np.flatnonzero(eligible)
+    end_month = np.searchsorted(grid.start, spells["ended"][idx], side="right") - 1
+    order = np.lexsort((rng.random(len(idx)), end_month))
+    idx, end_month = idx[order], end_month[order]
+    first = np.searchsorted(end_month, np.arange(len(grid.start)))
+    rank = np.arange(len(idx)) - first[end_month]
+    return idx[rank < wanted[end_month]]
+
+
 def draw_placements(rng: np.random.Generator, grid: Grid, spells: dict[str, np.ndarray],
                 scale: float) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Placements from benefit end a spell with 'werk' just after the first working day; the rest
@@ -107,13 +120,7 @@ def draw_placements(rng: np.random.Generator, grid: Grid, spells: dict[str, np.n
     # spells ending in each month, in random order; the first `wanted` become placements
     duration = spells["ended"] - spells["started"]
     ended = spells["ended_ok"] & (spells["ended"] >= grid.start[0]) & (duration > 30)
-    idx = np.flatnonzero(ended)
-    end_month = np.searchsorted(grid.start, spells["ended"][idx], side="right") - 1
-    order = np.lexsort((rng.random(len(idx)), end_month))
-    idx, end_month = idx[order], end_month[order]
-    first = np.searchsorted(end_month, np.arange(len(grid.start)))
-    rank = np.arange(len(idx)) - first[end_month]
-    chosen = idx[rank < wanted[end_month]]
+    chosen = spells_ending(rng, grid, spells, ended, wanted)
     spells = dict(spells)
     spells["reason"] = spells["reason"].copy()
     spells["reason"][chosen] = 0
