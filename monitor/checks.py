@@ -50,15 +50,15 @@ def check_programme(settings: Settings, indicator_ids: set[str] | None) -> list[
 
 def check_staging(settings: Settings) -> list[str]:
     """The staging files (queries/_staging/): the last build's problems and undeclared sources."""
-    from monitor import catalog, staging
+    from monitor import catalog, staging_sources
 
     report = catalog.read_report(settings)
-    return staging.check(settings.queries_dir, report.staging if report else None)
+    return staging_sources.check(settings.queries_dir, report.staging if report else None)
 
 
 def check_all(settings: Settings) -> list[str]:
     """Extracts first (the queries run on them), then staging and query files, then programme.yaml."""
-    from monitor import catalog, indicators, staging
+    from monitor import catalog, indicators, staging_sources
 
     problems = check_extracts(settings)
     programme_ids = load_programme_ids(settings)  # a broken file is reported by check_programme below
@@ -67,7 +67,7 @@ def check_all(settings: Settings) -> list[str]:
     problems += check_staging(settings)
     problems += indicators.check_queries(settings, programme_ids)
     registry = indicators.load_registry(settings.queries_dir, programme_ids)
-    problems += staging.indicator_problems(
+    problems += staging_sources.indicator_problems(
         settings.queries_dir, ((display_path(i.path), i.sql, i.sources) for i in registry))
     problems += check_definitions(registry)
     problems += check_programme(settings, set(registry.indicators))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from monitor import catalog, indicators, rollup, staging
+from monitor import catalog, indicators, rollup, staging_sources
 from monitor.catalog import worker
 from monitor.extracts import CONTRACT
 from monitor.indicators import ID_PATTERN
@@ -219,7 +219,7 @@ def form_sources(sql: str, table_names: list[str], queries_dir: Path) -> tuple[l
     extracts it is built from (its own front matter says which).
     """
     options = [name for name in table_names if name in CONTRACT]
-    behind = staging.extracts_behind(queries_dir)
+    behind = staging_sources.extracts_behind(queries_dir)
     read: set[str] = set()
     for name in detect_sources(sql, table_names):
         read |= behind.get(name, {name})
