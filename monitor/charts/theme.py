@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -172,15 +173,45 @@ def axis_title(text: str) -> dict:
     return {"text": text, "font": {"size": FONT_SIZE, "color": TEXT}}
 
 
+# Plotly's `%b` (d3's en-US locale, whatever the server's own locale)
+PLOTLY_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def month_axis(fig: go.Figure, t: Translator, **selector: Any) -> None:
-    """Numeric month ticks in Dutch (`03-2025`): Plotly only knows English month names."""
+    """Month ticks in the page's language (`mrt 2025`, `Mar 2025`).
+
+    Plotly writes English month names only; it still picks the ticks (and picks again on zoom), and
+    `labelalias` swaps each label it can write for the app's own word for that month
+    (`i18n.month`), for every month of the years the figure's data span.
+    """
     nl = t.lang == "nl"
     fig.update_xaxes(
-        tickformat="%m-%Y" if nl else "%b %Y",
+        tickformat="%b %Y",
+        labelalias=_month_words(fig, t) if t.lang != "en" else None,
         hoverformat="%d-%m-%Y" if nl else "%d %b %Y",
         tickfont={"size": 12, "color": TEXT},
         **selector,
     )
+
+
+def _month_words(fig: go.Figure, t: Translator) -> dict[str, str]:
+    """`Jan 2024` (Plotly's `%b %Y`) -> the page's word for that month, a year either side of the data."""
+    years: list[int] = []
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) == 0:
+            continue
+        try:
+            months = np.asarray(x, dtype="datetime64[M]")
+        except (TypeError, ValueError):  # not dates (a category axis)
+            continue
+        months = months[~np.isnat(months)]
+        if months.size:
+            years += [int(str(months.min())[:4]), int(str(months.max())[:4])]
+    if not years:
+        return {}
+    return {f"{PLOTLY_MONTHS[m - 1]} {y}": t.month(dt.date(y, m, 1))
+            for y in range(min(years) - 1, max(years) + 2) for m in range(1, 13)}
 
 
 def unit_axis(fig: go.Figure, unit: str, t: Translator, axis: str = "y", **selector: Any) -> None:
