@@ -59,8 +59,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _err(f"Build stopped: {exc}") or 1
     _err(f"Built {report.database}" if report.built else f"Catalog up to date ({report.database}); "
          "no extract or staging file changed. Use --force to rebuild.")
+    wide = max((len(x.name) for x in [*report.extracts, *report.staging]), default=16)  # names in a column
     for e in report.extracts:
-        line = f"{e.name:16} {e.status:8} {e.rows:>10} rows"
+        line = f"{e.name:{wide}} {e.status:8} {e.rows:>10} rows"
         if e.period:
             line += f"  {e.period[0]} .. {e.period[1]}"
         _err(line)
@@ -72,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for s in report.staging:
         rows = "view" if s.materialized == "view" else f"{s.rows:>10} rows"  # a view is computed when read
         took = f"{s.seconds:6.1f} s" if report.built and s.materialized == "table" and s.ok else " " * 8
-        _err(f"{s.name:16} {s.status:8} {rows:>15} {took}  {s.file}")
+        _err(f"{s.name:{wide}} {s.status:8} {rows:>15} {took}  {s.file}")
         for p in s.problems:
             _err(f"  - {p}")
     _err(precompute.frame_lines(frames if report.built else precompute.compute_frames(settings)))

@@ -170,11 +170,12 @@ def frame_lines(timings: list[FrameTiming]) -> str:
     stored = sum(t.status == "stored" for t in timings)
     lines = [f"Indicator frames (stored with the catalog): {len(computed)} computed in "
              f"{sum(t.seconds for t in computed):.1f} s, {stored} stored already"]
+    wide = max((len(t.id) for t in timings), default=32)
     for t in timings:
         if t.status == "failed":
-            lines.append(f"  {t.id:32} not computed: {t.problem}")
+            lines.append(f"  {t.id:{wide}} not computed: {t.problem}")
         elif t.status == "computed":
-            lines.append(f"  {t.id:32} {t.seconds:6.2f} s  {t.rows:>8} rows")
+            lines.append(f"  {t.id:{wide}} {t.seconds:6.2f} s  {t.rows:>8} rows")
     return "\n".join(lines)
 
 
