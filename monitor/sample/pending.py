@@ -2,7 +2,7 @@
 
 The road to a placement (interview, profile, matches, a trial) is drawn backwards from the
 placement (`work.chain_activities`). Drawn from the placements up to the cut-off alone, the
-last months would lack the activities of everyone placed after it: interviews fell by a tenth
+last months would lack the activities of everyone placed after it: interviews fell by 7%
 and matches by a third in the demo's last two months, a fall no programme had, which an
 alderman would read as one. So the placements of the twelve months after the cut-off are drawn
 too, the same way as the real ones (spells ending then, and people from outside social
