@@ -187,7 +187,7 @@ def month_axis(fig: go.Figure, t: Translator, **selector: Any) -> None:
     nl = t.lang == "nl"
     fig.update_xaxes(
         tickformat="%b %Y",
-        labelalias=_month_words(fig, t) if t.lang != "en" else None,
+        labelalias=_month_words(fig, t) if nl else None,
         hoverformat="%d-%m-%Y" if nl else "%d %b %Y",
         tickfont={"size": 12, "color": TEXT},
         **selector,
